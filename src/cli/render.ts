@@ -1,0 +1,101 @@
+import { textFragmentUrl } from '../core/links.ts';
+import type { Answer, Citation, DocumentMeta, DocumentSummary, TextRange } from '../core/types.ts';
+
+/** How matched words stand out: ANSI bold on a terminal, asterisks in a pipe or file. */
+export interface TextStyle {
+  strong(text: string): string;
+  dim(text: string): string;
+}
+
+export const PLAIN_STYLE: TextStyle = { strong: (text) => `*${text}*`, dim: (text) => text };
+export const ANSI_STYLE: TextStyle = {
+  strong: (text) => `\u001b[1m${text}\u001b[22m`,
+  dim: (text) => `\u001b[2m${text}\u001b[22m`,
+};
+
+/** "21 January 2021": unambiguous for every reader, unlike 01/21/2021. */
+export function formatDate(isoDate: string | undefined): string | undefined {
+  if (!isoDate) return undefined;
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return isoDate;
+  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** Applies `strong` to each marked range of `text`. */
+export function markRanges(text: string, marks: readonly TextRange[], strong: (text: string) => string): string {
+  let result = '';
+  let position = 0;
+  for (const mark of [...marks].sort((a, b) => a.start - b.start)) {
+    if (mark.start < position) continue;
+    result += text.slice(position, mark.start) + strong(text.slice(mark.start, mark.end));
+    position = mark.end;
+  }
+  return result + text.slice(position);
+}
+
+/** The citation's source line: "The Moscow Times · Leyla Latypova · 21 January 2021". */
+function sourceLine(citation: Pick<Citation, 'site' | 'author' | 'publishedAt'>): string {
+  return [citation.site, citation.author, formatDate(citation.publishedAt) ?? 'undated']
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/**
+ * An answer as terminal text: each citation with its title, source, link to the passage,
+ * excerpt with matched words marked, and what matched; or the no-answer with its reason.
+ *
+ * @example
+ * console.log(renderAnswer(library.ask('Which region introduced passports first?'), PLAIN_STYLE));
+ */
+export function renderAnswer(answer: Answer, style: TextStyle = PLAIN_STYLE): string {
+  if (answer.status === 'no-answer') {
+    const lines = [`No good answer in the corpus. ${answer.reason}`];
+    if (answer.suggestions.length > 0) {
+      lines.push('', 'Closest documents:');
+      for (const suggestion of answer.suggestions) lines.push(`  - ${suggestion.title}  (${suggestion.documentId})`);
+    }
+    return lines.join('\n');
+  }
+  return answer.citations
+    .map((citation, index) => {
+      const link = citation.url
+        ? textFragmentUrl(citation.url, citation.excerpt)
+        : `passage ${citation.ordinal} of ${citation.passageCount} (no web address given)`;
+      return [
+        `[${index + 1}] ${style.strong(citation.title)}`,
+        `    ${sourceLine(citation)}`,
+        `    ${link}`,
+        `    “${markRanges(citation.excerpt, citation.marks, style.strong)}”`,
+        style.dim(`    matched: ${citation.matchedTerms.join(', ')} · id ${citation.documentId}`),
+      ].join('\n');
+    })
+    .join('\n\n');
+}
+
+/** A document's metadata and opening, as terminal text. */
+export function renderSummary(summary: DocumentSummary, style: TextStyle = PLAIN_STYLE): string {
+  const rows: Array<[string, string | undefined]> = [
+    ['id', summary.id],
+    ['site', summary.site],
+    ['author', summary.author],
+    ['published', formatDate(summary.publishedAt)],
+    ['url', summary.url ?? 'none given by the source'],
+    ['language', summary.language],
+    ['scope', summary.scope.kind === 'shipped' ? 'shipped corpus' : `server ${summary.scope.guildId}`],
+    ['size', `${summary.wordCount} words in ${summary.passageCount} passages`],
+  ];
+  return [
+    style.strong(summary.title),
+    ...rows.filter((row) => row[1] !== undefined).map(([label, value]) => `  ${label.padEnd(9)} ${value}`),
+    '',
+    summary.summary,
+  ].join('\n');
+}
+
+/** The document list, one line each, newest first. */
+export function renderList(documents: readonly DocumentMeta[]): string {
+  if (documents.length === 0) return 'No documents.';
+  return documents
+    .map((document) => `${(formatDate(document.publishedAt) ?? 'undated').padEnd(18)} ${document.id}\n${' '.repeat(19)}${document.title}`)
+    .join('\n');
+}

@@ -1,0 +1,154 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Lucene's English stop words plus the pronouns, auxiliaries and question words that fill
+ * natural-language questions. Measured on SQuAD (../shared/research/retrieval-squad.md): this
+ * list is worth +4 to +5 R@1 with MiniSearch, because MiniSearch multiplies a passage's score by
+ * the number of distinct query terms it matched, so "what" and "did" otherwise count as much as
+ * "Bashkortostan".
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set([
+  // Lucene EnglishAnalyzer
+  'a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'for', 'if', 'in', 'into', 'is', 'it',
+  'no', 'not', 'of', 'on', 'or', 'such', 'that', 'the', 'their', 'then', 'there', 'these',
+  'they', 'this', 'to', 'was', 'will', 'with',
+  // extended: function and question words
+  'about', 'after', 'all', 'also', 'am', 'any', 'been', 'before', 'being', 'between', 'both',
+  'can', 'could', 'did', 'do', 'does', 'doing', 'done', 'during', 'each', 'few', 'from',
+  'further', 'had', 'has', 'have', 'having', 'he', 'her', 'here', 'hers', 'him', 'his', 'how',
+  'i', 'its', 'itself', 'just', 'may', 'me', 'might', 'more', 'most', 'must', 'my', 'nor',
+  'now', 'off', 'once', 'only', 'other', 'our', 'ours', 'out', 'over', 'own', 'same', 'shall',
+  'she', 'should', 'so', 'some', 'than', 'them', 'themselves', 'those', 'through', 'too',
+  'under', 'until', 'up', 'upon', 'us', 'very', 'we', 'were', 'what', 'when', 'where', 'which',
+  'while', 'who', 'whom', 'whose', 'why', 'would', 'you', 'your',
+]); // prettier-ignore
+
+/**
+ * Words: letters and digits, joined by an apostrophe ("don't") or by a period or comma between
+ * digits ("3.5", "1,000"); or an acronym written with periods ("U.S."). Like Lucene's
+ * StandardTokenizer for English, a hyphen separates ("Covid-19" → "Covid", "19") and so does a
+ * period between words ("Gosuslugi.ru" → "Gosuslugi", "ru").
+ */
+const WORD =
+  /(?<![\p{L}\p{N}])(?:\p{L}\.)+\p{L}(?![\p{L}\p{N}])|[\p{L}\p{M}\p{N}_]+(?:(?:['\u2019](?=[\p{L}\p{N}])|(?<=\p{N})[.,](?=\p{N}))[\p{L}\p{M}\p{N}_]+)*/gu;
+
+const POSSESSIVE = /['\u2019]s$/u;
+const APOSTROPHES = /[\u2019\u02bc]/gu;
+
+/** A word of a text, where it is, and the index term it becomes (null for a stop word). */
+export interface Token {
+  /** The word as written. */
+  word: string;
+  start: number;
+  end: number;
+  /** Normalised, stemmed term, or null when the word is not indexed. */
+  term: string | null;
+}
+
+const stemCache = new Map<string, string>();
+
+function stem(word: string): string {
+  let stemmed = stemCache.get(word);
+  if (stemmed === undefined) {
+    // Digits and mixed tokens ("19", "n95") are kept whole: the stemmer would mangle them.
+    stemmed = /^\p{L}+$/u.test(word) ? stemmer(word) : word;
+    if (stemCache.size < 200_000) stemCache.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+/**
+ * Turns one word into its index term: NFKC, lower case, no possessive, no diacritics on Latin
+ * letters, Porter stem; null for stop words. MiniSearch's `processTerm` for passages.
+ *
+ * @example
+ * processTerm("Passports"); // "passport"
+ * processTerm("Russia’s");  // "russia"
+ * processTerm("which");     // null
+ */
+export function processTerm(word: string): string | null {
+  const lower = word
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(APOSTROPHES, "'")
+    .replace(POSSESSIVE, '')
+    .replace(/\.$/u, '');
+  if (lower === '' || STOP_WORDS.has(lower)) return null;
+  const folded = /[\u00c0-\u024f]/u.test(lower)
+    ? lower.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC')
+    : lower;
+  return stem(folded.replace(/\./gu, ''));
+}
+
+/**
+ * Splits text into words with their offsets and index terms.
+ *
+ * @example
+ * tokenize('Covid-19 passports').map((t) => t.term); // ["covid", "19", "passport"]
+ */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(WORD)) {
+    const word = match[0];
+    const start = match.index;
+    tokens.push({ word, start, end: start + word.length, term: processTerm(word) });
+  }
+  return tokens;
+}
+
+/** The words of a text, for MiniSearch's `tokenize` option (it calls `processTerm` itself). */
+export function splitWords(text: string): string[] {
+  return text.match(WORD) ?? [];
+}
+
+/** One content word of a question. */
+export interface QueryTerm {
+  term: string;
+  /** The word as the user typed it (first occurrence). */
+  word: string;
+  /**
+   * Written with a capital inside the sentence or in capitals ("Germany", "EU"): likely a
+   * name, which an answer has to mention.
+   */
+  capitalized: boolean;
+}
+
+/**
+ * The distinct content terms of a question, in the order typed.
+ *
+ * @example
+ * analyzeQuestion('What did Germany decide about vaccine passports?').map((t) => t.term);
+ * // ["germani", "decid", "vaccin", "passport"]
+ */
+export function analyzeQuestion(question: string): QueryTerm[] {
+  const seen = new Map<string, QueryTerm>();
+  const tokens = tokenize(question);
+  tokens.forEach((token, position) => {
+    if (token.term === null || seen.has(token.term)) return;
+    const before = question.slice(0, token.start).trimEnd();
+    const sentenceStart = position === 0 || /[.!?:]$/u.test(before);
+    const hasCapital = /^\p{Lu}/u.test(token.word);
+    const allCaps = token.word.length > 1 && token.word === token.word.toUpperCase() && /\p{Lu}/u.test(token.word);
+    seen.set(token.term, {
+      term: token.term,
+      word: token.word,
+      capitalized: allCaps || (hasCapital && !sentenceStart),
+    });
+  });
+  return [...seen.values()];
+}
+
+/**
+ * Whether two index terms name the same thing loosely: equal, or one extends the other by a
+ * short ending ("russia"/"russian", "german"/"germani"). Used to judge whether a passage
+ * mentions a name, never for ranking.
+ *
+ * @example
+ * termsRelated('russia', 'russian'); // true
+ * termsRelated('code', 'coder');      // false: too short to trust
+ */
+export function termsRelated(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length >= 5 && long.startsWith(short) && long.length - short.length <= 3;
+}

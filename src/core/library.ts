@@ -1,0 +1,215 @@
+import type { AskOptions, FindOptions, Footnote, Visibility } from './api.ts';
+import { composeAnswer, type AnswerContext } from './answer.ts';
+import { UserError } from './errors.ts';
+import { PassageIndex, type Candidate, type SerializedPassageIndex } from './passage-index.ts';
+import { segmentDocument } from './segment.ts';
+import { TitleIndex } from './title-index.ts';
+import { cutAtWord } from './text.ts';
+import type {
+  Answer,
+  CorpusDocument,
+  DocumentMatch,
+  DocumentMeta,
+  DocumentSummary,
+  Passage,
+  Suggestion,
+} from './types.ts';
+
+/** Questions longer than this are cut before searching: nobody types more, and it bounds the work. */
+export const MAX_QUESTION_CHARS = 500;
+/** The opening shown by `/source`. */
+export const SUMMARY_MAX_CHARS = 400;
+const DEFAULT_ASK_LIMIT = 6;
+const DEFAULT_FIND_LIMIT = 25;
+const SUGGESTIONS = 3;
+
+/**
+ * The corpus in memory: documents, their passages, the passage index and the title index.
+ * Pure: it reads and writes no files; `openLibrary` (src/library) loads and saves it.
+ *
+ * @example
+ * const library = new Library(documents);
+ * const answer = library.ask('Which Russian region first introduced Covid-19 passports?');
+ * if (answer.status === 'answered') console.log(answer.citations[0].title);
+ */
+export class Library implements Footnote {
+  readonly #documents = new Map<string, CorpusDocument>();
+  readonly #passages = new Map<string, Passage>();
+  readonly #passagesByDocument = new Map<string, Passage[]>();
+  readonly #index: PassageIndex;
+  readonly #titles = new TitleIndex();
+
+  /**
+   * @param documents the documents to hold.
+   * @param savedIndex a passage index saved from exactly these documents (see `serializeIndex`);
+   *   without one, the index is built.
+   */
+  constructor(documents: Iterable<CorpusDocument>, savedIndex?: SerializedPassageIndex) {
+    this.#index = new PassageIndex(savedIndex);
+    for (const document of documents) this.#hold(document, savedIndex === undefined);
+  }
+
+  /** Number of documents held, all scopes together. */
+  get size(): number {
+    return this.#documents.size;
+  }
+
+  get passageCount(): number {
+    return this.#passages.size;
+  }
+
+  ask(question: string, options: AskOptions = {}): Answer {
+    const trimmed = question.replace(/\s+/gu, ' ').trim();
+    if (trimmed === '') throw new UserError('Please type a question.');
+    const text = trimmed.length > MAX_QUESTION_CHARS ? cutAtWord(trimmed, MAX_QUESTION_CHARS, '') : trimmed;
+    const visible = this.#visibility(options);
+    const candidates = this.#index.search(text, visible);
+    const context: AnswerContext = {
+      index: this.#index,
+      passage: (id) => this.#passages.get(id),
+      document: (id) => this.#documents.get(id),
+      passageCount: (id) => this.#passagesByDocument.get(id)?.length ?? 0,
+      suggest: () => this.#suggest(candidates),
+    };
+    return composeAnswer(text, candidates, context, options.limit ?? DEFAULT_ASK_LIMIT);
+  }
+
+  findDocuments(query: string, options: FindOptions = {}): DocumentMatch[] {
+    const limit = options.limit ?? DEFAULT_FIND_LIMIT;
+    const visible = this.#visibility(options);
+    const trimmed = query.trim();
+    if (trimmed === '') {
+      return this.listDocuments(options)
+        .slice(0, limit)
+        .map((document) => toMatch(document, 0));
+    }
+    return this.#titles
+      .search(trimmed, visible)
+      .slice(0, limit)
+      .flatMap(({ id, score }) => {
+        const document = this.#documents.get(id);
+        return document ? [toMatch(document, score)] : [];
+      });
+  }
+
+  summarize(documentId: string, options: Visibility = {}): DocumentSummary | undefined {
+    const document = this.#documents.get(documentId);
+    if (!document || !this.#visibility(options)(documentId)) return undefined;
+    const { text, ...meta } = document;
+    return {
+      ...meta,
+      summary: cutAtWord(text.replace(/\s+/gu, ' ').trim(), SUMMARY_MAX_CHARS),
+      passageCount: this.#passagesByDocument.get(documentId)?.length ?? 0,
+      length: text.length,
+      wordCount: text.split(/\s+/u).filter(Boolean).length,
+    };
+  }
+
+  resolveDocument(query: string, options: Visibility = {}): DocumentSummary | undefined {
+    const trimmed = query.trim();
+    if (trimmed === '') return undefined;
+    const exact = this.summarize(trimmed, options) ?? this.summarize(trimmed.toLowerCase(), options);
+    if (exact) return exact;
+    const byTitle = this.listDocuments(options).find(
+      (document) => document.title.toLowerCase() === trimmed.toLowerCase(),
+    );
+    if (byTitle) return this.summarize(byTitle.id, options);
+    const best = this.findDocuments(trimmed, { ...options, limit: 1 })[0];
+    return best ? this.summarize(best.documentId, options) : undefined;
+  }
+
+  listDocuments(options: Visibility = {}): DocumentMeta[] {
+    const visible = this.#visibility(options);
+    return [...this.#documents.values()]
+      .filter((document) => visible(document.id))
+      .sort(newestFirst)
+      .map(({ text: _text, scope: _scope, ...meta }) => meta);
+  }
+
+  /** A document by id, whatever its scope (for the edges that manage documents). */
+  getDocument(documentId: string): CorpusDocument | undefined {
+    return this.#documents.get(documentId);
+  }
+
+  /** The passages of one document, in order. */
+  passagesOf(documentId: string): readonly Passage[] {
+    return this.#passagesByDocument.get(documentId) ?? [];
+  }
+
+  /** Adds a document and indexes it at once. An id already held is refused. */
+  add(document: CorpusDocument): void {
+    if (this.#documents.has(document.id)) throw new Error(`document ${document.id} already exists`);
+    this.#hold(document, true);
+  }
+
+  /** Removes a document from both indexes. Returns false when it was not held. */
+  remove(documentId: string): boolean {
+    const passages = this.#passagesByDocument.get(documentId);
+    if (!passages) return false;
+    this.#index.remove(passages);
+    this.#titles.remove(documentId);
+    for (const passage of passages) this.#passages.delete(passage.id);
+    this.#passagesByDocument.delete(documentId);
+    this.#documents.delete(documentId);
+    return true;
+  }
+
+  /** The passage index as it can be saved and handed back to the constructor. */
+  serializeIndex(): SerializedPassageIndex {
+    return this.#index.serialize();
+  }
+
+  #hold(document: CorpusDocument, indexPassages: boolean): void {
+    const passages = segmentDocument(document.id, document.text);
+    this.#documents.set(document.id, document);
+    this.#passagesByDocument.set(document.id, passages);
+    for (const passage of passages) this.#passages.set(passage.id, passage);
+    if (indexPassages) this.#index.add(document, passages);
+    else if (passages.some((passage) => !this.#index.has(passage.id))) {
+      throw new Error(`saved index does not hold document ${document.id}`);
+    }
+    this.#titles.add(document);
+  }
+
+  #visibility(options: Visibility): (documentId: string) => boolean {
+    return (documentId) => {
+      const scope = this.#documents.get(documentId)?.scope;
+      if (!scope) return false;
+      return scope.kind === 'shipped' || scope.guildId === options.guildId;
+    };
+  }
+
+  /** The documents whose passages share the most with the question, though none answers it. */
+  #suggest(candidates: readonly Candidate[]): Suggestion[] {
+    const seen = new Set<string>();
+    const suggestions: Suggestion[] = [];
+    for (const candidate of candidates) {
+      if (seen.has(candidate.documentId)) continue;
+      seen.add(candidate.documentId);
+      const document = this.#documents.get(candidate.documentId);
+      if (document) suggestions.push({ documentId: document.id, title: document.title });
+      if (suggestions.length === SUGGESTIONS) break;
+    }
+    return suggestions;
+  }
+}
+
+function toMatch(document: DocumentMeta, score: number): DocumentMatch {
+  return {
+    documentId: document.id,
+    title: document.title,
+    site: document.site,
+    publishedAt: document.publishedAt,
+    score,
+  };
+}
+
+/** Newest first; undated documents last, then by title. */
+function newestFirst(a: DocumentMeta, b: DocumentMeta): number {
+  if (a.publishedAt !== b.publishedAt) {
+    if (!a.publishedAt) return 1;
+    if (!b.publishedAt) return -1;
+    return b.publishedAt.localeCompare(a.publishedAt);
+  }
+  return a.title.localeCompare(b.title);
+}

@@ -1,0 +1,209 @@
+import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
+import { processTerm, splitWords, tokenize } from './analysis.ts';
+import type { CorpusDocument, Passage } from './types.ts';
+
+/** What MiniSearch indexes for each passage. */
+export interface IndexedPassage {
+  id: string;
+  documentId: string;
+  /** The document's title, repeated on each passage so a title match lifts all of them. */
+  title: string;
+  text: string;
+}
+
+/**
+ * Bumped whenever analysis, fields or stored data change: a saved index with another version
+ * is rebuilt instead of loaded.
+ */
+export const INDEX_SCHEMA_VERSION = 1;
+
+/**
+ * Search settings for questions, chosen from SQuAD measurements: OR (AND refuses almost every
+ * natural question), no fuzzy and no prefix matching (each cost R@1 and latency), MiniSearch's
+ * BM25+ defaults (Anserini's k1/b were no better).
+ */
+export const QUESTION_SEARCH_OPTIONS = {
+  combineWith: 'OR',
+  fuzzy: false,
+  prefix: false,
+  boost: { title: 1.5 },
+  bm25: { k: 1.2, b: 0.7, d: 0.5 },
+} as const satisfies SearchOptions;
+
+/**
+ * The one options object used both by `new MiniSearch()` and by `MiniSearch.loadJSON()`, so a
+ * loaded index analyses questions exactly as the index it was saved from.
+ */
+export const PASSAGE_INDEX_OPTIONS = {
+  idField: 'id',
+  fields: ['title', 'text'],
+  storeFields: ['documentId'],
+  tokenize: splitWords,
+  processTerm,
+  searchOptions: QUESTION_SEARCH_OPTIONS,
+} as const satisfies Options<IndexedPassage>;
+
+/** A passage MiniSearch found, before the answer rules judge it. */
+export interface Candidate {
+  passageId: string;
+  documentId: string;
+  /** BM25+ summed over matched terms, without MiniSearch's "number of terms matched" multiplier. */
+  score: number;
+  /** Query terms (processed) that this passage or its title matched. */
+  terms: string[];
+}
+
+/** Statistics about one index term over all passages, for the answer rules. */
+interface TermStats {
+  /** Passages containing the term. */
+  passages: number;
+  /** How often it is written with a capital inside a sentence, and how often at all. */
+  capitalized: number;
+  occurrences: number;
+}
+
+/** A saved index: a small header and MiniSearch's own JSON, kept apart so neither is escaped twice. */
+export interface SerializedPassageIndex {
+  header: {
+    schemaVersion: number;
+    terms: Record<string, TermStats>;
+    passageCount: number;
+  };
+  miniSearchJson: string;
+}
+
+/**
+ * The full-text index over every passage, plus the term statistics that the answer rules need
+ * (how rare a word is; whether the corpus writes it as a name). Incremental: documents are
+ * added and discarded one at a time.
+ *
+ * @example
+ * const index = new PassageIndex();
+ * index.add(document, segmentDocument(document.id, document.text));
+ * index.search('Which region introduced passports first?', () => true);
+ */
+export class PassageIndex {
+  readonly #miniSearch: MiniSearch<IndexedPassage>;
+  readonly #terms: Map<string, TermStats>;
+  #passageCount: number;
+
+  constructor(serialized?: SerializedPassageIndex) {
+    if (serialized) {
+      if (serialized.header.schemaVersion !== INDEX_SCHEMA_VERSION) {
+        throw new Error(`index schema ${serialized.header.schemaVersion} is not ${INDEX_SCHEMA_VERSION}`);
+      }
+      this.#miniSearch = MiniSearch.loadJSON(serialized.miniSearchJson, PASSAGE_INDEX_OPTIONS);
+      this.#terms = new Map(Object.entries(serialized.header.terms));
+      this.#passageCount = serialized.header.passageCount;
+    } else {
+      this.#miniSearch = new MiniSearch<IndexedPassage>(PASSAGE_INDEX_OPTIONS);
+      this.#terms = new Map();
+      this.#passageCount = 0;
+    }
+  }
+
+  get passageCount(): number {
+    return this.#passageCount;
+  }
+
+  has(passageId: string): boolean {
+    return this.#miniSearch.has(passageId);
+  }
+
+  add(document: Pick<CorpusDocument, 'id' | 'title'>, passages: readonly Passage[]): void {
+    this.#miniSearch.addAll(
+      passages.map((passage) => ({
+        id: passage.id,
+        documentId: document.id,
+        title: document.title,
+        text: passage.text,
+      })),
+    );
+    for (const passage of passages) this.#count(passage.text, +1);
+    this.#passageCount += passages.length;
+  }
+
+  remove(passages: readonly Passage[]): void {
+    for (const passage of passages) {
+      if (!this.#miniSearch.has(passage.id)) continue;
+      this.#miniSearch.discard(passage.id);
+      this.#count(passage.text, -1);
+      this.#passageCount -= 1;
+    }
+  }
+
+  /**
+   * Passages matching any of the question's terms, best first, among the documents `visible`
+   * accepts. Scores are MiniSearch's BM25+ without its coordination multiplier: on SQuAD that
+   * multiplier cost R@1, and the answer rules judge term coverage on their own.
+   */
+  search(question: string, visible: (documentId: string) => boolean, limit = 50): Candidate[] {
+    const results = this.#miniSearch.search(question, {
+      filter: (result) => visible(result['documentId'] as string),
+    });
+    return results
+      .map((result) => ({
+        passageId: result.id as string,
+        documentId: result['documentId'] as string,
+        score: result.score / Math.max(1, result.queryTerms.length),
+        terms: result.queryTerms,
+      }))
+      .sort((a, b) => b.score - a.score || a.passageId.localeCompare(b.passageId))
+      .slice(0, limit);
+  }
+
+  /** In how many passages a term occurs (0 when the corpus never uses it). */
+  passageFrequency(term: string): number {
+    return this.#terms.get(term)?.passages ?? 0;
+  }
+
+  /**
+   * Inverse document frequency over passages, as BM25 computes it. A term the corpus never
+   * uses gets the highest possible weight: it is the most specific word of the question.
+   */
+  idf(term: string): number {
+    const n = Math.max(1, this.#passageCount);
+    const df = this.passageFrequency(term);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** Whether the corpus mostly writes this term with a capital mid-sentence: a name. */
+  isName(term: string): boolean {
+    const stats = this.#terms.get(term);
+    return stats !== undefined && stats.occurrences > 0 && stats.capitalized / stats.occurrences >= 0.6;
+  }
+
+  serialize(): SerializedPassageIndex {
+    return {
+      header: {
+        schemaVersion: INDEX_SCHEMA_VERSION,
+        terms: Object.fromEntries(this.#terms),
+        passageCount: this.#passageCount,
+      },
+      miniSearchJson: JSON.stringify(this.#miniSearch),
+    };
+  }
+
+  #count(text: string, delta: 1 | -1): void {
+    const inPassage = new Set<string>();
+    let previousEnd = 0;
+    for (const token of tokenize(text)) {
+      if (token.term === null) {
+        previousEnd = token.end;
+        continue;
+      }
+      const stats = this.#terms.get(token.term) ?? { passages: 0, capitalized: 0, occurrences: 0 };
+      const between = text.slice(previousEnd, token.start);
+      const sentenceStart = previousEnd === 0 || /[.!?:"“‘]\s*$|\n/u.test(between);
+      stats.occurrences += delta;
+      if (/^\p{Lu}/u.test(token.word) && !sentenceStart) stats.capitalized += delta;
+      if (!inPassage.has(token.term)) {
+        inPassage.add(token.term);
+        stats.passages += delta;
+      }
+      if (stats.occurrences <= 0) this.#terms.delete(token.term);
+      else this.#terms.set(token.term, stats);
+      previousEnd = token.end;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import type { Passage, TextRange } from './types.ts';
+
+/** Abbreviations whose period does not end a sentence ("Feb. 5", "Mr. Lavrov", "No. 3"). */
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'jr', 'sr', 'no', 'vs', 'etc', 'inc', 'ltd', 'co',
+  'gen', 'gov', 'sen', 'rep', 'lt', 'col', 'sgt', 'capt', 'cmdr', 'adm', 'rev', 'hon', 'pres',
+  'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+  'approx', 'dept', 'est', 'fig', 'mt', 'ave', 'blvd', 'e.g', 'i.e', 'u.s', 'u.k', 'cf', 'al',
+]); // prettier-ignore
+
+const SENTENCE_END = /[.!?…]+["'”’»)\]]*(?=\s)/gu;
+
+/**
+ * Splits text into sentences, as ranges of the original text (trimmed of surrounding space).
+ * A period after a known abbreviation or a single capital letter does not end a sentence, and
+ * a line break always does.
+ *
+ * @example
+ * splitSentences('Bashkortostan acted on Feb. 5. Others followed.')
+ * // [{ start: 0, end: 30 }, { start: 31, end: 47 }]
+ */
+export function splitSentences(text: string, offset = 0): TextRange[] {
+  const ranges: TextRange[] = [];
+  let start = 0;
+  const push = (end: number) => {
+    const slice = text.slice(start, end);
+    const leading = slice.length - slice.trimStart().length;
+    const trimmed = slice.trim();
+    if (trimmed !== '') {
+      ranges.push({ start: offset + start + leading, end: offset + start + leading + trimmed.length });
+    }
+  };
+  for (const line of lines(text)) {
+    start = line.start;
+    for (const match of text.slice(line.start, line.end).matchAll(SENTENCE_END)) {
+      const end = line.start + match.index + match[0].length;
+      if (isAbbreviation(text, line.start + match.index)) continue;
+      const next = text.slice(end).match(/^\s+(\S)/u)?.[1];
+      // "…the U.S. government" or "50 percent. and": a lower-case continuation is the same sentence.
+      if (next !== undefined && /\p{Ll}/u.test(next)) continue;
+      push(end);
+      start = end;
+    }
+    push(line.end);
+  }
+  return ranges;
+}
+
+function isAbbreviation(text: string, periodIndex: number): boolean {
+  if (text[periodIndex] !== '.') return false;
+  const word = text.slice(0, periodIndex).match(/([\p{L}.]+)$/u)?.[1] ?? '';
+  if (word === '') return false;
+  if (/^\p{Lu}$/u.test(word)) return true; // an initial: "Radiy K. Khabirov"
+  return ABBREVIATIONS.has(word.toLowerCase());
+}
+
+function lines(text: string): TextRange[] {
+  const ranges: TextRange[] = [];
+  let start = 0;
+  for (const match of text.matchAll(/\n/gu)) {
+    ranges.push({ start, end: match.index });
+    start = match.index + 1;
+  }
+  ranges.push({ start, end: text.length });
+  return ranges;
+}
+
+/** Passage sizes, in characters. */
+export const PASSAGE_LIMITS = {
+  /** Shorter paragraphs (headings, one-line quotes) join a neighbour: alone they answer nothing. */
+  minChars: 160,
+  /** Longer paragraphs are split at sentence boundaries into pieces near `targetChars`. */
+  maxChars: 1200,
+  targetChars: 700,
+} as const;
+
+/**
+ * Splits a document into passages that stand on their own: paragraphs (separated by blank
+ * lines), short ones merged with a neighbour, long ones split at sentence boundaries. Each
+ * passage's text is exactly `text.slice(start, end)`.
+ *
+ * @example
+ * const passages = segmentDocument('doc', 'First paragraph…\n\nSecond…');
+ * passages[0].id; // "doc#1"
+ */
+export function segmentDocument(documentId: string, text: string): Passage[] {
+  const paragraphs = mergeShort(text, paragraphRanges(text));
+  const pieces = paragraphs.flatMap((range) => splitLong(text, range));
+  return pieces.map((range, index) => ({
+    id: `${documentId}#${index + 1}`,
+    documentId,
+    ordinal: index + 1,
+    start: range.start,
+    end: range.end,
+    text: text.slice(range.start, range.end),
+  }));
+}
+
+function paragraphRanges(text: string): TextRange[] {
+  const ranges: TextRange[] = [];
+  const pattern = /\S(?:[^\n]|\n(?![ \t]*\n))*/gu;
+  for (const match of text.matchAll(pattern)) {
+    const trimmed = match[0].trimEnd();
+    ranges.push({ start: match.index, end: match.index + trimmed.length });
+  }
+  return ranges;
+}
+
+const isHeading = (text: string, range: TextRange) =>
+  !/[.!?:;"”’'»)…]$/u.test(text.slice(range.start, range.end));
+
+function mergeShort(text: string, ranges: TextRange[]): TextRange[] {
+  const merged: TextRange[] = [];
+  let pendingHeading: TextRange | undefined;
+  for (const range of ranges) {
+    const current = pendingHeading ? { start: pendingHeading.start, end: range.end } : range;
+    pendingHeading = undefined;
+    const short = current.end - current.start < PASSAGE_LIMITS.minChars;
+    if (short && isHeading(text, current)) {
+      pendingHeading = current; // a heading introduces what follows
+      continue;
+    }
+    const previous = merged.at(-1);
+    const fitsPrevious =
+      previous !== undefined && current.end - previous.start <= PASSAGE_LIMITS.maxChars;
+    const previousShort =
+      previous !== undefined && previous.end - previous.start < PASSAGE_LIMITS.minChars;
+    if ((short || previousShort) && fitsPrevious && previous) {
+      previous.end = current.end;
+    } else {
+      merged.push({ ...current });
+    }
+  }
+  if (pendingHeading) {
+    const previous = merged.at(-1);
+    if (previous) previous.end = pendingHeading.end;
+    else merged.push(pendingHeading);
+  }
+  return merged;
+}
+
+function splitLong(text: string, range: TextRange): TextRange[] {
+  if (range.end - range.start <= PASSAGE_LIMITS.maxChars) return [range];
+  const sentences = splitSentences(text.slice(range.start, range.end), range.start);
+  const pieces: TextRange[] = [];
+  let current: TextRange | undefined;
+  for (const sentence of sentences) {
+    if (current && sentence.end - current.start > PASSAGE_LIMITS.targetChars) {
+      pieces.push(current);
+      current = undefined;
+    }
+    current = current ? { start: current.start, end: sentence.end } : { ...sentence };
+  }
+  if (current) {
+    const last = pieces.at(-1);
+    // A short tail reads better with the sentences before it.
+    if (last && current.end - current.start < PASSAGE_LIMITS.minChars) last.end = current.end;
+    else pieces.push(current);
+  }
+  return pieces;
+}

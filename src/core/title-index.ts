@@ -1,0 +1,59 @@
+import MiniSearch, { type Options } from 'minisearch';
+import { splitWords } from './analysis.ts';
+import type { DocumentMeta } from './types.ts';
+
+interface IndexedTitle {
+  id: string;
+  title: string;
+  site: string;
+  author: string;
+}
+
+/**
+ * Title lookup for autocomplete and `source`: unlike questions, partial words and typos are the
+ * norm here ("bashkortostn", "moscow tim"), so prefix and fuzzy matching are on.
+ */
+export const TITLE_INDEX_OPTIONS = {
+  fields: ['title', 'site', 'author', 'id'],
+  tokenize: splitWords,
+  processTerm: (term: string) => term.normalize('NFKC').toLowerCase().replace(/['’]s$/u, ''),
+  searchOptions: {
+    boost: { title: 3, site: 1.5 },
+    prefix: true,
+    fuzzy: (term: string) => (term.length >= 4 ? 0.25 : false),
+    combineWith: 'AND',
+  },
+} as const satisfies Options<IndexedTitle>;
+
+/**
+ * Finds documents by title, site, author or id.
+ *
+ * @example
+ * const titles = new TitleIndex();
+ * titles.add({ id: 'mt', title: 'Russian Region Becomes First…', language: 'en' });
+ * titles.search('bashkortostn'); // typo-tolerant
+ */
+export class TitleIndex {
+  readonly #miniSearch = new MiniSearch<IndexedTitle>(TITLE_INDEX_OPTIONS);
+
+  add(document: DocumentMeta): void {
+    this.#miniSearch.add({
+      id: document.id,
+      title: document.title,
+      site: document.site ?? '',
+      author: document.author ?? '',
+    });
+  }
+
+  remove(documentId: string): void {
+    if (this.#miniSearch.has(documentId)) this.#miniSearch.discard(documentId);
+  }
+
+  /** Ids with scores, best first. Every word must match; if none does, any word may. */
+  search(query: string, visible: (documentId: string) => boolean): Array<{ id: string; score: number }> {
+    const filter = (result: { id: unknown }) => visible(result.id as string);
+    let results = this.#miniSearch.search(query, { filter });
+    if (results.length === 0) results = this.#miniSearch.search(query, { filter, combineWith: 'OR' });
+    return results.map((result) => ({ id: result.id as string, score: result.score }));
+  }
+}

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { manifestSchema } from '../core/corpus-schema.ts';
+import type { CorpusDocument } from '../core/types.ts';
+
+/** The corpus that ships with Footnote, next to `src/`. */
+export const SHIPPED_CORPUS_DIR = fileURLToPath(new URL('../../corpus/', import.meta.url));
+
+/** The shipped corpus could not be read or is malformed. The message says which file and why. */
+export class CorpusError extends Error {
+  override readonly name = 'CorpusError';
+}
+
+/**
+ * Reads `manifest.json` and one `<id>.txt` per document from a corpus folder, validating the
+ * metadata with the manifest schema.
+ */
+export async function loadShippedCorpus(directory = SHIPPED_CORPUS_DIR): Promise<CorpusDocument[]> {
+  const manifestPath = join(directory, 'manifest.json');
+  const raw = await readFile(manifestPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new CorpusError(`Cannot read the corpus manifest ${manifestPath}: ${error.code ?? error.message}.`);
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new CorpusError(`The corpus manifest ${manifestPath} is not valid JSON.`);
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CorpusError(
+      `The corpus manifest ${manifestPath} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}.`,
+    );
+  }
+  return Promise.all(
+    parsed.data.documents.map(async ({ seed: _seed, provenance: _provenance, ...meta }) => {
+      const textPath = join(directory, `${meta.id}.txt`);
+      const text = await readFile(textPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new CorpusError(`Cannot read ${textPath}: ${error.code ?? error.message}.`);
+      });
+      if (text.trim() === '') throw new CorpusError(`${textPath} is empty.`);
+      return { ...meta, text: text.normalize('NFC'), scope: { kind: 'shipped' } } satisfies CorpusDocument;
+    }),
+  );
+}
