@@ -35,7 +35,10 @@ export const configSchema = z.object({
     z.string().trim().default('./data'),
   ),
   LOG_LEVEL: z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value?.toString().toLowerCase()),
+    (value) =>
+      typeof value === 'string' && value.trim() === ''
+        ? undefined
+        : value?.toString().toLowerCase(),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
 });

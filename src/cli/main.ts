@@ -6,7 +6,14 @@ import { UserError } from '../core/errors.ts';
 import type { Library } from '../core/library.ts';
 import { CorpusError } from '../library/corpus-loader.ts';
 import { openLibrary } from '../library/open.ts';
-import { ANSI_STYLE, PLAIN_STYLE, renderAnswer, renderList, renderSummary, type TextStyle } from './render.ts';
+import {
+  ANSI_STYLE,
+  PLAIN_STYLE,
+  renderAnswer,
+  renderList,
+  renderSummary,
+  type TextStyle,
+} from './render.ts';
 
 export interface Io {
   env: Record<string, string | undefined>;
@@ -49,7 +56,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stderr.write(`footnote: ${error.message}\nRun "footnote help" for usage.\n`);
       return 2;
     }
-    if (error instanceof UserError || error instanceof ConfigError || error instanceof CorpusError) {
+    if (
+      error instanceof UserError ||
+      error instanceof ConfigError ||
+      error instanceof CorpusError
+    ) {
       io.stderr.write(`footnote: ${error.message}\n`);
       return 1;
     }
@@ -85,25 +96,38 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   loadDotenv({ processEnv: env, quiet: true });
   const config = parseConfig(values.data ? { ...env, FOOTNOTE_DATA_DIR: values.data } : env);
   const style: TextStyle = io.stdout.isTTY && !env['NO_COLOR'] ? ANSI_STYLE : PLAIN_STYLE;
-  const open = () => openLibrary({ dataDir: config.FOOTNOTE_DATA_DIR, onWarning: (message) => io.stderr.write(`footnote: ${message}\n`) });
-  const print = (value: unknown) => io.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
+  const open = () =>
+    openLibrary({
+      dataDir: config.FOOTNOTE_DATA_DIR,
+      onWarning: (message) => io.stderr.write(`footnote: ${message}\n`),
+    });
+  const print = (value: unknown) =>
+    io.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
 
   switch (command) {
     case 'ask': {
       const question = rest.join(' ');
-      if (question.trim() === '') throw new UserError('Please give a question, e.g. footnote ask "Which region introduced Covid-19 passports first?"');
+      if (question.trim() === '')
+        throw new UserError(
+          'Please give a question, e.g. footnote ask "Which region introduced Covid-19 passports first?"',
+        );
       const limit = values.limit === undefined ? undefined : Number.parseInt(values.limit, 10);
-      if (limit !== undefined && !(limit >= 1 && limit <= 50)) throw new UsageError('--limit must be a whole number from 1 to 50.');
+      if (limit !== undefined && !(limit >= 1 && limit <= 50))
+        throw new UsageError('--limit must be a whole number from 1 to 50.');
       const answer = (await open()).ask(question, { limit });
       print(values.json ? answer : renderAnswer(answer, style));
       return 0;
     }
     case 'source': {
       const query = rest.join(' ');
-      if (query.trim() === '') throw new UserError('Please give a document title or id, e.g. footnote source "Moscow Times".');
+      if (query.trim() === '')
+        throw new UserError(
+          'Please give a document title or id, e.g. footnote source "Moscow Times".',
+        );
       const library = await open();
       const summary = library.resolveDocument(query);
-      if (!summary) throw new UserError(`No document matches “${query}”. Run "footnote list" to see them all.`);
+      if (!summary)
+        throw new UserError(`No document matches “${query}”. Run "footnote list" to see them all.`);
       print(values.json ? summary : renderSummary(summary, style));
       return 0;
     }
@@ -121,7 +145,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       return offline(await open(), io, style);
     }
     case 'register': {
-      if (!config.DISCORD_TOKEN) throw new ConfigError('Invalid DISCORD_TOKEN: set it to register the slash commands.');
+      if (!config.DISCORD_TOKEN)
+        throw new ConfigError('Invalid DISCORD_TOKEN: set it to register the slash commands.');
       const { runRegister } = await import('../discord/run.ts');
       return runRegister(env);
     }
@@ -133,7 +158,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
 /** Without a token: a prompt on a terminal, otherwise one sample answer and how to go further. */
 async function offline(library: Library, io: Io, style: TextStyle): Promise<number> {
   const write = (text: string) => io.stdout.write(`${text}\n`);
-  write(`Footnote is running offline: no DISCORD_TOKEN is set. ${library.size} documents are loaded.`);
+  write(
+    `Footnote is running offline: no DISCORD_TOKEN is set. ${library.size} documents are loaded.`,
+  );
   if (!io.stdin.isTTY) {
     write(`\nSample question: ${SAMPLE_QUESTION}\n`);
     write(renderAnswer(library.ask(SAMPLE_QUESTION), style));

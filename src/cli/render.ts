@@ -18,11 +18,20 @@ export function formatDate(isoDate: string | undefined): string | undefined {
   if (!isoDate) return undefined;
   const date = new Date(`${isoDate}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return isoDate;
-  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return date.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
 /** Applies `strong` to each marked range of `text`. */
-export function markRanges(text: string, marks: readonly TextRange[], strong: (text: string) => string): string {
+export function markRanges(
+  text: string,
+  marks: readonly TextRange[],
+  strong: (text: string) => string,
+): string {
   let result = '';
   let position = 0;
   for (const mark of [...marks].sort((a, b) => a.start - b.start)) {
@@ -52,7 +61,8 @@ export function renderAnswer(answer: Answer, style: TextStyle = PLAIN_STYLE): st
     const lines = [`No good answer in the corpus. ${answer.reason}`];
     if (answer.suggestions.length > 0) {
       lines.push('', 'Closest documents:');
-      for (const suggestion of answer.suggestions) lines.push(`  - ${suggestion.title}  (${suggestion.documentId})`);
+      for (const suggestion of answer.suggestions)
+        lines.push(`  - ${suggestion.title}  (${suggestion.documentId})`);
     }
     return lines.join('\n');
   }
@@ -81,12 +91,17 @@ export function renderSummary(summary: DocumentSummary, style: TextStyle = PLAIN
     ['published', formatDate(summary.publishedAt)],
     ['url', summary.url ?? 'none given by the source'],
     ['language', summary.language],
-    ['scope', summary.scope.kind === 'shipped' ? 'shipped corpus' : `server ${summary.scope.guildId}`],
+    [
+      'scope',
+      summary.scope.kind === 'shipped' ? 'shipped corpus' : `server ${summary.scope.guildId}`,
+    ],
     ['size', `${summary.wordCount} words in ${summary.passageCount} passages`],
   ];
   return [
     style.strong(summary.title),
-    ...rows.filter((row) => row[1] !== undefined).map(([label, value]) => `  ${label.padEnd(9)} ${value}`),
+    ...rows
+      .filter((row) => row[1] !== undefined)
+      .map(([label, value]) => `  ${label.padEnd(9)} ${value}`),
     '',
     summary.summary,
   ].join('\n');
@@ -96,6 +111,9 @@ export function renderSummary(summary: DocumentSummary, style: TextStyle = PLAIN
 export function renderList(documents: readonly DocumentMeta[]): string {
   if (documents.length === 0) return 'No documents.';
   return documents
-    .map((document) => `${(formatDate(document.publishedAt) ?? 'undated').padEnd(18)} ${document.id}\n${' '.repeat(19)}${document.title}`)
+    .map(
+      (document) =>
+        `${(formatDate(document.publishedAt) ?? 'undated').padEnd(18)} ${document.id}\n${' '.repeat(19)}${document.title}`,
+    )
     .join('\n');
 }

@@ -75,7 +75,10 @@ export function processTerm(word: string): string | null {
     .replace(/\.$/u, '');
   if (lower === '' || STOP_WORDS.has(lower)) return null;
   const folded = /[\u00c0-\u024f]/u.test(lower)
-    ? lower.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC')
+    ? lower
+        .normalize('NFD')
+        .replace(/\p{M}+/gu, '')
+        .normalize('NFC')
     : lower;
   return stem(folded.replace(/\./gu, ''));
 }
@@ -124,16 +127,19 @@ export function analyzeQuestion(question: string): QueryTerm[] {
   const seen = new Map<string, QueryTerm>();
   const tokens = tokenize(question);
   tokens.forEach((token, position) => {
-    if (token.term === null || seen.has(token.term)) return;
+    if (token.term === null) return;
     const before = question.slice(0, token.start).trimEnd();
     const sentenceStart = position === 0 || /[.!?:]$/u.test(before);
     const hasCapital = /^\p{Lu}/u.test(token.word);
-    const allCaps = token.word.length > 1 && token.word === token.word.toUpperCase() && /\p{Lu}/u.test(token.word);
-    seen.set(token.term, {
-      term: token.term,
-      word: token.word,
-      capitalized: allCaps || (hasCapital && !sentenceStart),
-    });
+    const allCaps =
+      token.word.length > 1 &&
+      token.word === token.word.toUpperCase() &&
+      /\p{Lu}/u.test(token.word);
+    const capitalized = allCaps || (hasCapital && !sentenceStart);
+    const known = seen.get(token.term);
+    // Any capitalised occurrence makes it a name: "the eu … the EU passport".
+    if (known) known.capitalized ||= capitalized;
+    else seen.set(token.term, { term: token.term, word: token.word, capitalized });
   });
   return [...seen.values()];
 }

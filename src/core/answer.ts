@@ -12,11 +12,20 @@ export const ANSWER_RULES = {
    * Share of the question's weight (idf of each content word; words the corpus never uses
    * weigh the most) that the passage must contain.
    */
-  minCoverage: 0.45,
+  minCoverage: 0.2,
+  /** Share of the weight of the words the corpus does use that the passage must contain. */
+  minKnownCoverage: 0.3,
+  /**
+   * Share of the question's words, unweighted, the passage must contain: one rare word (a name
+   * mentioned in passing) must not carry a passage on its own.
+   */
+  minTermShare: 0.3,
   /** Further citations must score at least this share of the best one. */
   minRelativeScore: 0.35,
   /** A second passage of an already cited document needs to be nearly as good as the best. */
   sameDocumentRelativeScore: 0.85,
+  /** Weight of a question word found in the passage's document but not in the passage itself. */
+  documentContextWeight: 0.5,
   /** Passages judged per question; deeper ones never carry an answer worth quoting. */
   candidates: 30,
 } as const;
@@ -27,17 +36,98 @@ export interface AnswerContext {
   passage(passageId: string): Passage | undefined;
   document(documentId: string): CorpusDocument | undefined;
   passageCount(documentId: string): number;
+  /** Every index term of a document, title included. */
+  documentTerms(documentId: string): ReadonlySet<string>;
   /** The nearest documents, for a no-answer. */
   suggest(): Suggestion[];
 }
 
-interface Judged {
+/** How one candidate passage measures up against the question: plain data, for `explain`. */
+export interface Judged {
   candidate: Candidate;
   passage: Passage;
   document: CorpusDocument;
+  /** Share of the question's weight the passage (with its title) contains; unknown words weigh most. */
   coverage: number;
+  /** The same share counting only words the corpus uses somewhere. */
+  knownCoverage: number;
+  /** Share of the question's content words the passage contains, each counted once. */
+  termShare: number;
+  /**
+   * The retrieval score plus credit for question words the passage lacks but its document has:
+   * a paragraph of the article about Bashkortostan is about Bashkortostan without naming it.
+   */
+  score: number;
+  /** Names (and numbers) the question asks about that the passage's document never mentions. */
   missingNames: QueryTerm[];
   matched: QueryTerm[];
+}
+
+/**
+ * Measures each candidate against the question. A name or number the question asks about must
+ * appear in the passage's document, loosely ("Russian" for "Russia"): a paragraph of an article
+ * about Bashkortostan may answer "…in Bashkortostan?" without repeating the name, but nothing
+ * in an article about Russia answers "What did Germany decide?". Names are rarely paraphrased,
+ * so this is the strongest sign that a question is about something the corpus does not cover.
+ *
+ * @example
+ * judgeCandidates('What did Germany decide about vaccine passports?', candidates, context)[0].missingNames;
+ * // [{ word: 'Germany', … }]
+ */
+export function judgeCandidates(
+  question: string,
+  candidates: readonly Candidate[],
+  context: AnswerContext,
+): Judged[] {
+  const terms = analyzeQuestion(question);
+  const weights = new Map(terms.map((term) => [term.term, context.index.idf(term.term)]));
+  const known = terms.filter((term) => context.index.passageFrequency(term.term) > 0);
+  const total = sumWeights(terms, weights);
+  const knownTotal = sumWeights(known, weights);
+  return candidates.slice(0, ANSWER_RULES.candidates).flatMap((candidate) => {
+    const passage = context.passage(candidate.passageId);
+    const document = context.document(candidate.documentId);
+    if (!passage || !document) return [];
+    const present = termSet(`${document.title}\n${passage.text}`);
+    const inDocument = context.documentTerms(document.id);
+    const mentioned = (term: string) =>
+      inDocument.has(term) || [...inDocument].some((other) => termsRelated(term, other));
+    const matched = terms.filter((term) => present.has(term.term));
+    const covered = sumWeights(matched, weights);
+    const missingNames = terms.filter((term) => isName(term, context) && !mentioned(term.term));
+    const fromDocument = terms.filter(
+      (term) => !present.has(term.term) && inDocument.has(term.term),
+    );
+    const score =
+      candidate.score + ANSWER_RULES.documentContextWeight * sumWeights(fromDocument, weights);
+    return [
+      {
+        candidate,
+        passage,
+        document,
+        coverage: total === 0 ? 0 : covered / total,
+        knownCoverage: knownTotal === 0 ? 0 : covered / knownTotal,
+        termShare: terms.length === 0 ? 0 : matched.length / terms.length,
+        score,
+        missingNames,
+        matched,
+      },
+    ];
+  });
+}
+
+function termSet(text: string): Set<string> {
+  return new Set(tokenize(text).flatMap((token) => (token.term ? [token.term] : [])));
+}
+
+function sumWeights(terms: readonly QueryTerm[], weights: ReadonlyMap<string, number>): number {
+  return terms.reduce((sum, term) => sum + (weights.get(term.term) ?? 0), 0);
+}
+
+/** Names, and numbers of two digits or more ("2022", "G20"): specific, so never paraphrased. */
+function isName(term: QueryTerm, context: AnswerContext): boolean {
+  if (term.capitalized || /\d\d/u.test(term.term)) return true;
+  return context.index.isName(term.term);
 }
 
 /**
@@ -57,23 +147,24 @@ export function composeAnswer(
 ): Answer {
   const terms = analyzeQuestion(question);
   if (terms.length === 0) {
-    return noAnswer(question, [], context, 'Your question has no words I can search for: try naming what you want to know about.');
+    return noAnswer(
+      question,
+      [],
+      context,
+      'Your question has no words I can search for: try naming what you want to know about.',
+    );
   }
   const weights = new Map(terms.map((term) => [term.term, context.index.idf(term.term)]));
-  const judged = candidates
-    .slice(0, ANSWER_RULES.candidates)
-    .flatMap((candidate) => judge(candidate, terms, weights, context));
-  const accepted = judged.filter(
-    (entry) => entry.coverage >= ANSWER_RULES.minCoverage && entry.missingNames.length === 0,
-  );
+  const judged = judgeCandidates(question, candidates, context).sort((a, b) => b.score - a.score);
+  const accepted = judged.filter(isAnswer);
   if (accepted.length === 0) return explainNoAnswer(question, terms, judged, context);
 
-  const best = accepted[0]!.candidate.score;
+  const best = accepted[0]!.score;
   const citations: Citation[] = [];
   const perDocument = new Map<string, number>();
   for (const entry of accepted) {
     if (citations.length >= limit) break;
-    const relative = entry.candidate.score / best;
+    const relative = entry.score / best;
     const already = perDocument.get(entry.document.id) ?? 0;
     if (relative < ANSWER_RULES.minRelativeScore) break;
     if (already > 0 && relative < ANSWER_RULES.sameDocumentRelativeScore) continue;
@@ -83,35 +174,21 @@ export function composeAnswer(
   return { status: 'answered', question, citations };
 }
 
-function judge(
-  candidate: Candidate,
-  terms: readonly QueryTerm[],
+/** The rule itself: enough of the question covered, and every name it asks about mentioned. */
+export function isAnswer(entry: Judged): boolean {
+  return (
+    entry.coverage >= ANSWER_RULES.minCoverage &&
+    entry.knownCoverage >= ANSWER_RULES.minKnownCoverage &&
+    entry.termShare >= ANSWER_RULES.minTermShare &&
+    entry.missingNames.length === 0
+  );
+}
+
+function cite(
+  entry: Judged,
   weights: ReadonlyMap<string, number>,
   context: AnswerContext,
-): Judged[] {
-  const passage = context.passage(candidate.passageId);
-  const document = context.document(candidate.documentId);
-  if (!passage || !document) return [];
-  const present = new Set(
-    tokenize(`${document.title}\n${passage.text}`).flatMap((token) => (token.term ? [token.term] : [])),
-  );
-  const contains = (term: string) => present.has(term);
-  const containsLoosely = (term: string) => contains(term) || [...present].some((other) => termsRelated(term, other));
-  const matched = terms.filter((term) => contains(term.term));
-  const total = terms.reduce((sum, term) => sum + weights.get(term.term)!, 0);
-  const covered = matched.reduce((sum, term) => sum + weights.get(term.term)!, 0);
-  // A name the question asks about must be in the passage or its title: an article about
-  // Russian passports does not answer a question about Germany's.
-  const missingNames = terms.filter((term) => isName(term, context) && !containsLoosely(term.term));
-  return [{ candidate, passage, document, coverage: covered / total, missingNames, matched }];
-}
-
-function isName(term: QueryTerm, context: AnswerContext): boolean {
-  if (term.capitalized) return true;
-  return context.index.isName(term.term);
-}
-
-function cite(entry: Judged, weights: ReadonlyMap<string, number>, context: AnswerContext): Citation {
+): Citation {
   const { passage, document } = entry;
   const excerpt = bestExcerpt(passage.text, passage.start, weights);
   return {
@@ -129,7 +206,7 @@ function cite(entry: Judged, weights: ReadonlyMap<string, number>, context: Answ
     excerptRange: excerpt.range,
     marks: excerpt.marks,
     matchedTerms: entry.matched.map((term) => term.word),
-    score: round(entry.candidate.score),
+    score: round(entry.score),
   };
 }
 
@@ -142,35 +219,71 @@ function explainNoAnswer(
   const unknown = terms.filter((term) => context.index.passageFrequency(term.term) === 0);
   const closest = judged[0];
   if (!closest) {
-    const words = quoteList(terms.map((term) => term.word));
-    return noAnswer(question, terms.map((term) => term.word), context, `No document mentions ${words}.`);
+    const words = quoteList(
+      terms.map((term) => term.word),
+      'or',
+    );
+    return noAnswer(
+      question,
+      terms.map((term) => term.word),
+      context,
+      `No document mentions ${words}.`,
+    );
   }
   const missingNames = closest.missingNames;
   if (missingNames.length > 0) {
     const found = quoteList(closest.matched.map((term) => term.word));
-    const names = quoteList(missingNames.map((term) => term.word));
+    const names = quoteList(
+      missingNames.map((term) => term.word),
+      'or',
+    );
     const reason = found
       ? `Passages mention ${found}, but none of them is about ${names}.`
-      : `No passage mentions ${names}.`;
-    return noAnswer(question, missingNames.map((term) => term.word), context, reason);
+      : `No passage mentions ${quoteList(
+          missingNames.map((term) => term.word),
+          'or',
+        )}.`;
+    return noAnswer(
+      question,
+      missingNames.map((term) => term.word),
+      context,
+      reason,
+    );
   }
   const missing = terms.filter((term) => !closest.matched.includes(term));
   const absent = unknown.length > 0 ? unknown : missing;
   const reason =
     unknown.length > 0
-      ? `The documents never mention ${quoteList(unknown.map((term) => term.word))}, and no passage covers enough of the question.`
-      : `No passage covers enough of the question; the closest one does not mention ${quoteList(missing.map((term) => term.word))}.`;
-  return noAnswer(question, absent.map((term) => term.word), context, reason);
+      ? `The documents never mention ${quoteList(
+          unknown.map((term) => term.word),
+          'or',
+        )}, and no passage covers enough of the question.`
+      : `No passage covers enough of the question; the closest one does not mention ${quoteList(
+          missing.map((term) => term.word),
+          'or',
+        )}.`;
+  return noAnswer(
+    question,
+    absent.map((term) => term.word),
+    context,
+    reason,
+  );
 }
 
-function noAnswer(question: string, missingTerms: string[], context: AnswerContext, reason: string): Answer {
+function noAnswer(
+  question: string,
+  missingTerms: string[],
+  context: AnswerContext,
+  reason: string,
+): Answer {
   return { status: 'no-answer', question, reason, missingTerms, suggestions: context.suggest() };
 }
 
-function quoteList(words: readonly string[]): string {
+/** “a”, “b” and “c” (or “a”, “b” or “c” after a negation). */
+function quoteList(words: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
   const quoted = words.map((word) => `“${word}”`);
   if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+  return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted.at(-1)}`;
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;

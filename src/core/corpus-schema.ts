@@ -17,24 +17,32 @@ export const shippedDocumentSchema = z.strictObject({
   author: z.string().trim().min(1).optional(),
   publishedAt: isoDate.optional(),
   url: z.url({ protocol: /^https?$/ }).optional(),
-  language: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag such as "en"'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag such as "en"'),
   /** The raw file in `shared/seeds/` the text was cleaned from. */
   seed: z.string().min(1),
   /** Where each field came from, and why any is absent. */
   provenance: z.string().min(1),
 });
 
-export const manifestSchema = z.strictObject({
-  documents: z.array(shippedDocumentSchema).min(1),
-}).superRefine((manifest, context) => {
-  const ids = new Set<string>();
-  for (const [index, document] of manifest.documents.entries()) {
-    if (ids.has(document.id)) {
-      context.addIssue({ code: 'custom', path: ['documents', index, 'id'], message: `duplicate id ${document.id}` });
+export const manifestSchema = z
+  .strictObject({
+    documents: z.array(shippedDocumentSchema).min(1),
+  })
+  .superRefine((manifest, context) => {
+    const ids = new Set<string>();
+    for (const [index, document] of manifest.documents.entries()) {
+      if (ids.has(document.id)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['documents', index, 'id'],
+          message: `duplicate id ${document.id}`,
+        });
+      }
+      ids.add(document.id);
     }
-    ids.add(document.id);
-  }
-});
+  });
 
 export type ShippedDocument = z.infer<typeof shippedDocumentSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -30,9 +30,11 @@ export function bestExcerpt(
   maxChars = EXCERPT_MAX_CHARS,
 ): Excerpt {
   const sentences = splitSentences(passage);
-  if (sentences.length === 0) return { text: '', range: { start: passageStart, end: passageStart }, marks: [] };
+  if (sentences.length === 0)
+    return { text: '', range: { start: passageStart, end: passageStart }, marks: [] };
   const termsOf = sentences.map((range) => new Set(termsIn(passage.slice(range.start, range.end))));
-  const weightOf = (terms: Set<string>) => [...terms].reduce((sum, term) => sum + (weights.get(term) ?? 0), 0);
+  const weightOf = (terms: Set<string>) =>
+    [...terms].reduce((sum, term) => sum + (weights.get(term) ?? 0), 0);
 
   let best = { first: 0, last: 0, weight: -1 };
   sentences.forEach((_, index) => {
@@ -41,8 +43,12 @@ export function bestExcerpt(
   });
   // Add the neighbour that brings the most new question terms, or context for a short sentence.
   const chosen = sentences[best.first]!;
-  const withNext = best.first + 1 < sentences.length ? union(termsOf[best.first]!, termsOf[best.first + 1]!) : undefined;
-  const withPrevious = best.first > 0 ? union(termsOf[best.first - 1]!, termsOf[best.first]!) : undefined;
+  const withNext =
+    best.first + 1 < sentences.length
+      ? union(termsOf[best.first]!, termsOf[best.first + 1]!)
+      : undefined;
+  const withPrevious =
+    best.first > 0 ? union(termsOf[best.first - 1]!, termsOf[best.first]!) : undefined;
   const gainNext = withNext ? weightOf(withNext) - best.weight : -1;
   const gainPrevious = withPrevious ? weightOf(withPrevious) - best.weight : -1;
   const short = chosen.end - chosen.start < maxChars / 2.5;
@@ -87,7 +93,10 @@ function clip(
     const first = matched[0]?.start ?? start;
     const last = matched.at(-1)?.end ?? first;
     const centre = Math.round((first + last) / 2);
-    start = Math.max(range.start, Math.min(centre - Math.floor(maxChars / 2), range.end - maxChars));
+    start = Math.max(
+      range.start,
+      Math.min(centre - Math.floor(maxChars / 2), range.end - maxChars),
+    );
     end = Math.min(range.end, start + maxChars);
     const inside = tokens.filter((token) => token.start >= start && token.end <= end);
     start = start === range.start ? start : (inside[0]?.start ?? start);

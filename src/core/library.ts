@@ -1,10 +1,11 @@
 import type { AskOptions, FindOptions, Footnote, Visibility } from './api.ts';
-import { composeAnswer, type AnswerContext } from './answer.ts';
+import { composeAnswer, judgeCandidates, type AnswerContext, type Judged } from './answer.ts';
 import { UserError } from './errors.ts';
 import { PassageIndex, type Candidate, type SerializedPassageIndex } from './passage-index.ts';
 import { segmentDocument } from './segment.ts';
 import { TitleIndex } from './title-index.ts';
 import { cutAtWord } from './text.ts';
+import { tokenize } from './analysis.ts';
 import type {
   Answer,
   CorpusDocument,
@@ -38,6 +39,8 @@ export class Library implements Footnote {
   readonly #passagesByDocument = new Map<string, Passage[]>();
   readonly #index: PassageIndex;
   readonly #titles = new TitleIndex();
+  /** Computed when an answer first needs them; dropped with the document. */
+  readonly #termsByDocument = new Map<string, ReadonlySet<string>>();
 
   /**
    * @param documents the documents to hold.
@@ -61,17 +64,39 @@ export class Library implements Footnote {
   ask(question: string, options: AskOptions = {}): Answer {
     const trimmed = question.replace(/\s+/gu, ' ').trim();
     if (trimmed === '') throw new UserError('Please type a question.');
-    const text = trimmed.length > MAX_QUESTION_CHARS ? cutAtWord(trimmed, MAX_QUESTION_CHARS, '') : trimmed;
+    const text =
+      trimmed.length > MAX_QUESTION_CHARS ? cutAtWord(trimmed, MAX_QUESTION_CHARS, '') : trimmed;
     const visible = this.#visibility(options);
     const candidates = this.#index.search(text, visible);
-    const context: AnswerContext = {
+    return composeAnswer(
+      text,
+      candidates,
+      this.#context(candidates),
+      options.limit ?? DEFAULT_ASK_LIMIT,
+    );
+  }
+
+  /**
+   * How the answer rules judged the best candidates for a question: coverage, matched words,
+   * missing names. For operators tuning the corpus and for `footnote ask --explain`.
+   */
+  explain(question: string, options: AskOptions = {}): Judged[] {
+    const candidates = this.#index.search(question, this.#visibility(options));
+    return judgeCandidates(question, candidates, this.#context(candidates)).slice(
+      0,
+      options.limit ?? 5,
+    );
+  }
+
+  #context(candidates: readonly Candidate[]): AnswerContext {
+    return {
       index: this.#index,
       passage: (id) => this.#passages.get(id),
       document: (id) => this.#documents.get(id),
       passageCount: (id) => this.#passagesByDocument.get(id)?.length ?? 0,
+      documentTerms: (id) => this.#documentTerms(id),
       suggest: () => this.#suggest(candidates),
     };
-    return composeAnswer(text, candidates, context, options.limit ?? DEFAULT_ASK_LIMIT);
   }
 
   findDocuments(query: string, options: FindOptions = {}): DocumentMatch[] {
@@ -108,7 +133,8 @@ export class Library implements Footnote {
   resolveDocument(query: string, options: Visibility = {}): DocumentSummary | undefined {
     const trimmed = query.trim();
     if (trimmed === '') return undefined;
-    const exact = this.summarize(trimmed, options) ?? this.summarize(trimmed.toLowerCase(), options);
+    const exact =
+      this.summarize(trimmed, options) ?? this.summarize(trimmed.toLowerCase(), options);
     if (exact) return exact;
     const byTitle = this.listDocuments(options).find(
       (document) => document.title.toLowerCase() === trimmed.toLowerCase(),
@@ -151,6 +177,7 @@ export class Library implements Footnote {
     for (const passage of passages) this.#passages.delete(passage.id);
     this.#passagesByDocument.delete(documentId);
     this.#documents.delete(documentId);
+    this.#termsByDocument.delete(documentId);
     return true;
   }
 
@@ -169,6 +196,20 @@ export class Library implements Footnote {
       throw new Error(`saved index does not hold document ${document.id}`);
     }
     this.#titles.add(document);
+  }
+
+  #documentTerms(documentId: string): ReadonlySet<string> {
+    let terms = this.#termsByDocument.get(documentId);
+    if (!terms) {
+      const document = this.#documents.get(documentId);
+      terms = new Set(
+        tokenize(`${document?.title ?? ''}\n${document?.text ?? ''}`).flatMap((token) =>
+          token.term ? [token.term] : [],
+        ),
+      );
+      this.#termsByDocument.set(documentId, terms);
+    }
+    return terms;
   }
 
   #visibility(options: Visibility): (documentId: string) => boolean {

@@ -28,11 +28,11 @@ export function textFragmentUrl(url: string, quote: string): string {
   if (words.length === 0) return url;
   const base = url.split('#')[0] ?? url;
   // Edge punctuation (quotes, brackets, a final period) may render differently on the page.
-  const clean = (word: string) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-  const first = clean(words[0]!);
-  const last = clean(words.at(-1)!);
+  const first = words[0]!.replace(/^[^\p{L}\p{N}]+/u, '');
+  const last = words.at(-1)!.replace(/[^\p{L}\p{N}]+$/u, '');
   const inner = words.slice(1, -1);
-  const all = words.length === 1 ? [first] : [first, ...inner, last];
+  const all =
+    words.length === 1 ? [first.replace(/[^\p{L}\p{N}]+$/u, '')] : [first, ...inner, last];
   if (all.length <= FRAGMENT_EDGE_WORDS * 2) {
     return `${base}#:~:text=${encodeFragmentTerm(all.join(' '))}`;
   }

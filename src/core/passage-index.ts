@@ -90,7 +90,9 @@ export class PassageIndex {
   constructor(serialized?: SerializedPassageIndex) {
     if (serialized) {
       if (serialized.header.schemaVersion !== INDEX_SCHEMA_VERSION) {
-        throw new Error(`index schema ${serialized.header.schemaVersion} is not ${INDEX_SCHEMA_VERSION}`);
+        throw new Error(
+          `index schema ${serialized.header.schemaVersion} is not ${INDEX_SCHEMA_VERSION}`,
+        );
       }
       this.#miniSearch = MiniSearch.loadJSON(serialized.miniSearchJson, PASSAGE_INDEX_OPTIONS);
       this.#terms = new Map(Object.entries(serialized.header.terms));
@@ -170,7 +172,9 @@ export class PassageIndex {
   /** Whether the corpus mostly writes this term with a capital mid-sentence: a name. */
   isName(term: string): boolean {
     const stats = this.#terms.get(term);
-    return stats !== undefined && stats.occurrences > 0 && stats.capitalized / stats.occurrences >= 0.6;
+    return (
+      stats !== undefined && stats.occurrences > 0 && stats.capitalized / stats.occurrences >= 0.6
+    );
   }
 
   serialize(): SerializedPassageIndex {

@@ -27,7 +27,10 @@ export function splitSentences(text: string, offset = 0): TextRange[] {
     const leading = slice.length - slice.trimStart().length;
     const trimmed = slice.trim();
     if (trimmed !== '') {
-      ranges.push({ start: offset + start + leading, end: offset + start + leading + trimmed.length });
+      ranges.push({
+        start: offset + start + leading,
+        end: offset + start + leading + trimmed.length,
+      });
     }
   };
   for (const line of lines(text)) {
@@ -68,7 +71,7 @@ function lines(text: string): TextRange[] {
 /** Passage sizes, in characters. */
 export const PASSAGE_LIMITS = {
   /** Shorter paragraphs (headings, one-line quotes) join a neighbour: alone they answer nothing. */
-  minChars: 160,
+  minChars: 300,
   /** Longer paragraphs are split at sentence boundaries into pieces near `targetChars`. */
   maxChars: 1200,
   targetChars: 700,
@@ -106,8 +109,19 @@ function paragraphRanges(text: string): TextRange[] {
   return ranges;
 }
 
-const isHeading = (text: string, range: TextRange) =>
-  !/[.!?:;"”’'»)…]$/u.test(text.slice(range.start, range.end));
+/**
+ * Paragraphs that introduce the next one and say nothing alone: a heading (no sentence-ending
+ * punctuation, a closing quote may follow: "‘Immunity discrimination’"), or an interviewer's
+ * question, whose answer is the paragraph after it.
+ */
+const introducesNext = (text: string, range: TextRange) => {
+  const paragraph = text.slice(range.start, range.end);
+  return (
+    !/[.!?:;…]["'”’»)\]]*$/u.test(paragraph) ||
+    /^Question\b[^:]{0,60}:/u.test(paragraph) ||
+    /\?["'”’»)]*$/u.test(paragraph)
+  );
+};
 
 function mergeShort(text: string, ranges: TextRange[]): TextRange[] {
   const merged: TextRange[] = [];
@@ -116,8 +130,11 @@ function mergeShort(text: string, ranges: TextRange[]): TextRange[] {
     const current = pendingHeading ? { start: pendingHeading.start, end: range.end } : range;
     pendingHeading = undefined;
     const short = current.end - current.start < PASSAGE_LIMITS.minChars;
-    if (short && isHeading(text, current)) {
-      pendingHeading = current; // a heading introduces what follows
+    if (
+      current.end - current.start < PASSAGE_LIMITS.maxChars / 2 &&
+      introducesNext(text, current)
+    ) {
+      pendingHeading = current;
       continue;
     }
     const previous = merged.at(-1);

@@ -16,7 +16,11 @@ interface IndexedTitle {
 export const TITLE_INDEX_OPTIONS = {
   fields: ['title', 'site', 'author', 'id'],
   tokenize: splitWords,
-  processTerm: (term: string) => term.normalize('NFKC').toLowerCase().replace(/['’]s$/u, ''),
+  processTerm: (term: string) =>
+    term
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/['’]s$/u, ''),
   searchOptions: {
     boost: { title: 3, site: 1.5 },
     prefix: true,
@@ -50,10 +54,14 @@ export class TitleIndex {
   }
 
   /** Ids with scores, best first. Every word must match; if none does, any word may. */
-  search(query: string, visible: (documentId: string) => boolean): Array<{ id: string; score: number }> {
+  search(
+    query: string,
+    visible: (documentId: string) => boolean,
+  ): Array<{ id: string; score: number }> {
     const filter = (result: { id: unknown }) => visible(result.id as string);
     let results = this.#miniSearch.search(query, { filter });
-    if (results.length === 0) results = this.#miniSearch.search(query, { filter, combineWith: 'OR' });
+    if (results.length === 0)
+      results = this.#miniSearch.search(query, { filter, combineWith: 'OR' });
     return results.map((result) => ({ id: result.id as string, score: result.score }));
   }
 }

@@ -19,7 +19,9 @@ export class CorpusError extends Error {
 export async function loadShippedCorpus(directory = SHIPPED_CORPUS_DIR): Promise<CorpusDocument[]> {
   const manifestPath = join(directory, 'manifest.json');
   const raw = await readFile(manifestPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new CorpusError(`Cannot read the corpus manifest ${manifestPath}: ${error.code ?? error.message}.`);
+    throw new CorpusError(
+      `Cannot read the corpus manifest ${manifestPath}: ${error.code ?? error.message}.`,
+    );
   });
   let json: unknown;
   try {
@@ -41,7 +43,11 @@ export async function loadShippedCorpus(directory = SHIPPED_CORPUS_DIR): Promise
         throw new CorpusError(`Cannot read ${textPath}: ${error.code ?? error.message}.`);
       });
       if (text.trim() === '') throw new CorpusError(`${textPath} is empty.`);
-      return { ...meta, text: text.normalize('NFC'), scope: { kind: 'shipped' } } satisfies CorpusDocument;
+      return {
+        ...meta,
+        text: text.normalize('NFC'),
+        scope: { kind: 'shipped' },
+      } satisfies CorpusDocument;
     }),
   );
 }

@@ -2,16 +2,25 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INDEX_SCHEMA_VERSION, type SerializedPassageIndex } from '../core/passage-index.ts';
+import { segmentDocument } from '../core/segment.ts';
 import type { CorpusDocument } from '../core/types.ts';
 
 const CACHE_FILE = 'passage-index.json';
 
-/** A digest of everything the index is built from: any change to a document rebuilds it. */
+/**
+ * A digest of everything the index is built from: the schema version, each document's text and
+ * title, and where its passages fall. A change to any of them, including to how documents are
+ * segmented, rebuilds the index.
+ */
 export function corpusFingerprint(documents: readonly CorpusDocument[]): string {
   const hash = createHash('sha256');
   hash.update(`schema:${INDEX_SCHEMA_VERSION}\n`);
   for (const document of [...documents].sort((a, b) => a.id.localeCompare(b.id))) {
-    hash.update(JSON.stringify([document.id, document.title, document.text]));
+    const passages = segmentDocument(document.id, document.text).map((passage) => [
+      passage.start,
+      passage.end,
+    ]);
+    hash.update(JSON.stringify([document.id, document.title, document.text, passages]));
     hash.update('\n');
   }
   return hash.digest('hex');
@@ -32,7 +41,8 @@ export async function readIndexCache(
     const header = JSON.parse(content.slice(0, newline)) as SerializedPassageIndex['header'] & {
       fingerprint?: string;
     };
-    if (header.schemaVersion !== INDEX_SCHEMA_VERSION || header.fingerprint !== fingerprint) return undefined;
+    if (header.schemaVersion !== INDEX_SCHEMA_VERSION || header.fingerprint !== fingerprint)
+      return undefined;
     return { header, miniSearchJson: content.slice(newline + 1) };
   } catch {
     return undefined;
@@ -48,6 +58,9 @@ export async function writeIndexCache(
   await mkdir(dataDir, { recursive: true });
   const target = join(dataDir, CACHE_FILE);
   const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify({ ...index.header, fingerprint })}\n${index.miniSearchJson}`);
+  await writeFile(
+    temporary,
+    `${JSON.stringify({ ...index.header, fingerprint })}\n${index.miniSearchJson}`,
+  );
   await rename(temporary, target);
 }

@@ -33,14 +33,18 @@ export async function openLibraryWithSource(options: OpenLibraryOptions): Promis
     try {
       return { library: new Library(documents, cached), indexSource: 'cache' };
     } catch (error) {
-      options.onWarning?.(`The saved index was unusable and is rebuilt: ${(error as Error).message}`);
+      options.onWarning?.(
+        `The saved index was unusable and is rebuilt: ${(error as Error).message}`,
+      );
     }
   }
   const library = new Library(documents);
   try {
     await writeIndexCache(options.dataDir, fingerprint, library.serializeIndex());
   } catch (error) {
-    options.onWarning?.(`Could not save the index in ${options.dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    options.onWarning?.(
+      `Could not save the index in ${options.dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   return { library, indexSource: 'built' };
 }

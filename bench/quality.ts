@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import MiniSearch from 'minisearch';
+import { z } from 'zod';
+import type { Library } from '../src/core/library.ts';
+
+const questionSetSchema = z.strictObject({
+  answerable: z.array(
+    z.strictObject({ question: z.string(), documentId: z.string(), answer: z.string() }),
+  ),
+  unanswerable: z.array(z.strictObject({ question: z.string(), why: z.string() })),
+});
+export type QuestionSet = z.infer<typeof questionSetSchema>;
+
+export async function loadQuestionSet(path: string): Promise<QuestionSet> {
+  return questionSetSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+}
+
+/** One system's figures on one question set. Percentages, except `mrr`. */
+export interface QualityRow {
+  system: string;
+  answerable: number;
+  unanswerable: number;
+  hitAt1: number;
+  hitAt3: number;
+  mrr: number;
+  /** Share of unanswerable questions the system refused. */
+  refusedUnanswerable: number;
+  /** Answerable questions it refused (count). */
+  wronglyRefused: number;
+  misses: Array<{ question: string; rank: number | null; refused: boolean }>;
+  falseAnswers: string[];
+}
+
+/** What a system returns for a question: the passages it cites, in order, or a refusal. */
+type Retrieve = (question: string) => { refused: boolean; passages: string[] };
+
+const normalize = (text: string) => text.replace(/\s+/gu, ' ').trim();
+
+/** Rank (1-based) of the first passage containing the answer text, or null. */
+function rankOf(passages: readonly string[], answer: string): number | null {
+  const wanted = normalize(answer);
+  const index = passages.findIndex((passage) => normalize(passage).includes(wanted));
+  return index === -1 ? null : index + 1;
+}
+
+export function evaluate(system: string, retrieve: Retrieve, set: QuestionSet): QualityRow {
+  let hit1 = 0;
+  let hit3 = 0;
+  let reciprocal = 0;
+  let wronglyRefused = 0;
+  const misses: QualityRow['misses'] = [];
+  for (const item of set.answerable) {
+    const result = retrieve(item.question);
+    const rank = result.refused ? null : rankOf(result.passages, item.answer);
+    if (result.refused) wronglyRefused += 1;
+    if (rank === 1) hit1 += 1;
+    if (rank !== null && rank <= 3) hit3 += 1;
+    if (rank !== null) reciprocal += 1 / rank;
+    if (rank !== 1) misses.push({ question: item.question, rank, refused: result.refused });
+  }
+  const falseAnswers: string[] = [];
+  let refused = 0;
+  for (const item of set.unanswerable) {
+    if (retrieve(item.question).refused) refused += 1;
+    else falseAnswers.push(item.question);
+  }
+  const n = set.answerable.length;
+  const percent = (count: number, total: number) =>
+    total === 0 ? 0 : Math.round((1000 * count) / total) / 10;
+  return {
+    system,
+    answerable: n,
+    unanswerable: set.unanswerable.length,
+    hitAt1: percent(hit1, n),
+    hitAt3: percent(hit3, n),
+    mrr: Math.round((1000 * reciprocal) / Math.max(1, n)) / 1000,
+    refusedUnanswerable: percent(refused, set.unanswerable.length),
+    wronglyRefused,
+    misses,
+    falseAnswers,
+  };
+}
+
+/** Footnote itself: the citations `ask` returns; a no-answer is a refusal. */
+export function footnoteRetriever(library: Library): Retrieve {
+  return (question) => {
+    const answer = library.ask(question);
+    if (answer.status === 'no-answer') return { refused: true, passages: [] };
+    return { refused: false, passages: answer.citations.map((citation) => citation.passage) };
+  };
+}
+
+/**
+ * MiniSearch as a developer would start: default options over the same passages (title and
+ * text), top 10, never refusing.
+ */
+export function miniSearchDefaultsRetriever(library: Library): Retrieve {
+  const index = new MiniSearch<{ id: string; title: string; text: string }>({
+    fields: ['title', 'text'],
+  });
+  const texts = new Map<string, string>();
+  for (const document of library.listDocuments()) {
+    for (const passage of library.passagesOf(document.id)) {
+      index.add({ id: passage.id, title: document.title, text: passage.text });
+      texts.set(passage.id, passage.text);
+    }
+  }
+  return (question) => ({
+    refused: false,
+    passages: index
+      .search(question)
+      .slice(0, 10)
+      .map((result) => texts.get(result.id as string) ?? ''),
+  });
+}

@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../../bin/footnote.js', import.meta.url));
+let dataDir: string;
+
+/** Runs `footnote …` as a user would, in a child process, and never throws on a non-zero exit. */
+async function footnote(...args: string[]) {
+  const env = { PATH: process.env['PATH'] ?? '', FOOTNOTE_DATA_DIR: dataDir, NO_COLOR: '1' };
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, cwd: dataDir });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'footnote-cli-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('footnote ask', () => {
+  it('prints the answer object with --json, citing the Moscow Times article', async () => {
+    const { code, stdout } = await footnote(
+      'ask',
+      '--json',
+      'Which Russian region first introduced Covid-19 passports?',
+    );
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout);
+    expect(answer.status).toBe('answered');
+    expect(answer.citations[0]).toMatchObject({
+      documentId: 'bashkortostan-covid-passports',
+      url: expect.stringMatching(/^https:\/\/www\.themoscowtimes\.com\//),
+      excerpt: expect.stringContaining('Bashkortostan'),
+      passage: expect.stringContaining('Bashkortostan'),
+      title: expect.any(String),
+    });
+  });
+
+  it('prints a readable answer with the title, source, date and a link to the passage', async () => {
+    const { stdout } = await footnote(
+      'ask',
+      'Which Russian region first introduced Covid-19 passports?',
+    );
+    expect(stdout).toContain("Russian Region Becomes First to Introduce Covid-19 'Passports'");
+    expect(stdout).toContain('The Moscow Times · Leyla Latypova · 21 January 2021');
+    expect(stdout).toContain('#:~:text=');
+  });
+
+  it('says plainly that an off-topic question has no answer, and exits 0', async () => {
+    const { code, stdout } = await footnote('ask', 'How do I bake sourdough bread?');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^No good answer in the corpus\./);
+  });
+
+  it('refuses an empty question with one line on stderr and exit code 1', async () => {
+    const { code, stderr, stdout } = await footnote('ask', '  ');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^footnote: Please give a question/);
+  });
+
+  it('keeps its index cache in the data directory, created on first use', async () => {
+    await footnote('ask', 'QR codes');
+    expect(await readdir(dataDir)).toContain('passage-index.json');
+  });
+});
+
+describe('footnote source and list', () => {
+  it('finds a document from a misspelt title and prints its metadata as JSON', async () => {
+    const { code, stdout } = await footnote('source', '--json', 'bashkortostn');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      id: 'bashkortostan-covid-passports',
+      site: 'The Moscow Times',
+    });
+  });
+
+  it('says which document it could not find, without a stack trace', async () => {
+    const { code, stderr } = await footnote('source', 'zzzz qqqq');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^footnote: No document matches “zzzz qqqq”/);
+    expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('lists the five shipped documents', async () => {
+    const { stdout } = await footnote('list', '--json');
+    expect(JSON.parse(stdout)).toHaveLength(5);
+  });
+});
+
+describe('usage and configuration errors', () => {
+  it('answers an unknown command with a hint and exit code 2', async () => {
+    const { code, stderr } = await footnote('frobnicate');
+    expect(code).toBe(2);
+    expect(stderr).toContain('Run "footnote help" for usage.');
+  });
+
+  it('names the variable when the configuration is invalid', async () => {
+    const { code, stderr } = await run(process.execPath, [bin, 'list'], {
+      env: { PATH: process.env['PATH'] ?? '', FOOTNOTE_DATA_DIR: dataDir, LOG_LEVEL: 'loud' },
+      cwd: dataDir,
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^footnote: Invalid LOG_LEVEL/);
+  });
+});
+
+describe('footnote start without a token', () => {
+  it('prints a sample answer and how to configure the bot when not on a terminal', async () => {
+    const { code, stdout } = await footnote('start');
+    expect(code).toBe(0);
+    expect(stdout).toContain('running offline');
+    expect(stdout).toContain('Bashkortostan');
+    expect(stdout).toContain('DISCORD_TOKEN');
+  });
+});

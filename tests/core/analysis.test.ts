@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeQuestion, processTerm, termsRelated, tokenize } from '../../src/core/analysis.ts';
+
+describe('processTerm', () => {
+  it.each([
+    ['Passports', 'passport'],
+    ['vaccination', 'vaccin'],
+    ['vaccinated', 'vaccin'],
+    ['Russia’s', 'russia'],
+    ["Russia's", 'russia'],
+    ['QR', 'qr'],
+    ['café', 'cafe'],
+    ['19', '19'],
+  ])('turns %s into the index term %s', (word, term) => {
+    expect(processTerm(word)).toBe(term);
+  });
+
+  it.each(['which', 'What', 'did', 'the', 'about'])('drops the question word %s', (word) => {
+    expect(processTerm(word)).toBeNull();
+  });
+});
+
+describe('tokenize', () => {
+  it('keeps offsets into the original text', () => {
+    const text = 'Covid-19 passports, in Bashkortostan.';
+    const tokens = tokenize(text);
+    expect(tokens.map((token) => text.slice(token.start, token.end))).toEqual([
+      'Covid',
+      '19',
+      'passports',
+      'in',
+      'Bashkortostan',
+    ]);
+  });
+
+  it('splits a domain name into its words, so "Gosuslugi" finds "Gosuslugi.ru"', () => {
+    expect(tokenize('the Gosuslugi.ru portal').map((token) => token.word)).toEqual([
+      'the',
+      'Gosuslugi',
+      'ru',
+      'portal',
+    ]);
+  });
+
+  it('keeps numbers with separators and dotted acronyms whole', () => {
+    expect(tokenize('330,000 signatures in the U.S.').map((token) => token.word)).toEqual([
+      '330,000',
+      'signatures',
+      'in',
+      'the',
+      'U.S',
+    ]);
+  });
+});
+
+describe('analyzeQuestion', () => {
+  it('keeps each content word once, in the order typed', () => {
+    expect(
+      analyzeQuestion('Passports, passports: which region issued passports?').map(
+        (term) => term.term,
+      ),
+    ).toEqual(['passport', 'region', 'issu']);
+  });
+
+  it('flags a capitalised word inside the sentence as a name', () => {
+    const [germany, decide] = analyzeQuestion('What did Germany decide?');
+    expect(germany).toMatchObject({ word: 'Germany', capitalized: true });
+    expect(decide).toMatchObject({ word: 'decide', capitalized: false });
+  });
+
+  it('does not flag the first word of a question as a name', () => {
+    expect(analyzeQuestion('Vaccines in Russia?')[0]).toMatchObject({
+      word: 'Vaccines',
+      capitalized: false,
+    });
+  });
+
+  it('flags acronyms as names', () => {
+    expect(analyzeQuestion('what did the eu say about the EU passport')[0]).toMatchObject({
+      word: 'eu',
+      capitalized: true,
+    });
+  });
+});
+
+describe('termsRelated', () => {
+  it('relates a name to its adjective', () => {
+    expect(termsRelated('russia', 'russian')).toBe(true);
+  });
+
+  it('does not relate short terms that merely share a beginning', () => {
+    expect(termsRelated('code', 'coder')).toBe(false);
+  });
+});

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { ANSWER_RULES } from '../../src/core/answer.ts';
+import { UserError } from '../../src/core/errors.ts';
+import { Library } from '../../src/core/library.ts';
+import type { CorpusDocument } from '../../src/core/types.ts';
+import { loadShippedCorpus } from '../../src/library/corpus-loader.ts';
+
+const shipped = new Library(await loadShippedCorpus());
+
+function doc(
+  id: string,
+  title: string,
+  text: string,
+  extra: Partial<CorpusDocument> = {},
+): CorpusDocument {
+  return { id, title, text, language: 'en', scope: { kind: 'shipped' }, ...extra };
+}
+
+/** A small library of invented documents, so each ranking test shows its reason in a few lines. */
+const small = new Library([
+  doc(
+    'tatarstan-transport',
+    'Tatarstan requires QR codes on buses',
+    'From November 22, passengers on buses and trains in Tatarstan must show a QR code proving vaccination or past illness. Some 2,200 people were turned away on the first day.',
+  ),
+  doc(
+    'moscow-restaurants',
+    'Moscow drops QR codes for restaurants',
+    'Moscow required QR codes in restaurants in June. Revenues fell by 36 percent, and the order was revoked after three weeks.',
+  ),
+  doc(
+    'sputnik-exports',
+    'Sputnik V abroad',
+    'Argentina received about 11 million doses of Sputnik V. San Marino vaccinated over 70 percent of its people, mostly with Sputnik V.',
+  ),
+]);
+
+describe('ask on the shipped corpus', () => {
+  it('cites the Moscow Times article, with Bashkortostan in the excerpt, for the first region with Covid passports', () => {
+    const answer = shipped.ask('Which Russian region first introduced Covid-19 passports?');
+    expect(answer.status).toBe('answered');
+    if (answer.status !== 'answered') return;
+    const [first] = answer.citations;
+    expect(first?.site).toBe('The Moscow Times');
+    expect(first?.excerpt).toContain('Bashkortostan');
+    expect(first?.url).toMatch(/^https:\/\/www\.themoscowtimes\.com\//);
+  });
+
+  it('refuses a question about Germany, which no document covers, and names the missing word', () => {
+    const answer = shipped.ask('What did Germany decide about vaccine passports?');
+    expect(answer).toMatchObject({ status: 'no-answer', missingTerms: ['Germany'] });
+    if (answer.status === 'no-answer') expect(answer.reason).toContain('Germany');
+  });
+
+  it('refuses an off-topic question and still suggests no more than three documents', () => {
+    const answer = shipped.ask('How do I bake sourdough bread?');
+    expect(answer.status).toBe('no-answer');
+    if (answer.status === 'no-answer') {
+      expect(answer.reason).toContain('sourdough');
+      expect(answer.suggestions.length).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('marks in the excerpt exactly the words the question asked for', () => {
+    const answer = shipped.ask('Why were passengers kicked off buses in Tatarstan?');
+    if (answer.status !== 'answered') throw new Error('expected an answer');
+    const citation = answer.citations[0]!;
+    const marked = citation.marks.map((mark) =>
+      citation.excerpt.slice(mark.start, mark.end).toLowerCase(),
+    );
+    expect(marked).toEqual(expect.arrayContaining(['passengers', 'kicked', 'buses', 'tatarstan']));
+  });
+
+  it('keeps each excerpt inside its passage and locates it in the document', async () => {
+    const documents = await loadShippedCorpus();
+    const answer = shipped.ask('What did the hospital doctors offer the anti-vaxxers?');
+    if (answer.status !== 'answered') throw new Error('expected an answer');
+    for (const citation of answer.citations) {
+      const text = documents.find((document) => document.id === citation.documentId)!.text;
+      const located = text
+        .slice(citation.excerptRange.start, citation.excerptRange.end)
+        .replace(/\s+/g, ' ');
+      expect(citation.excerpt.replace(/^… | …$/g, '')).toBe(located);
+    }
+  });
+});
+
+describe('ranking', () => {
+  it('puts the passage that contains the rare words first', () => {
+    // "Tatarstan" and "turned away" are in one document only; "QR codes" are in two.
+    const answer = small.ask('How many people were turned away in Tatarstan?');
+    if (answer.status !== 'answered') throw new Error('expected an answer');
+    expect(answer.citations.map((citation) => citation.documentId)).toEqual([
+      'tatarstan-transport',
+    ]);
+  });
+
+  it('ranks both QR-code documents when the question fits both, the closer match first', () => {
+    // Both mention QR codes; only the Moscow one mentions restaurants.
+    const answer = small.ask('Were QR codes required in restaurants?');
+    if (answer.status !== 'answered') throw new Error('expected an answer');
+    expect(answer.citations[0]?.documentId).toBe('moscow-restaurants');
+  });
+
+  it('cites a second passage of the same document only when it is nearly as good as the best', () => {
+    const answer = shipped.ask('vaccine passport human rights');
+    if (answer.status !== 'answered') throw new Error('expected an answer');
+    const best = answer.citations[0]!.score;
+    const seen = new Set<string>();
+    for (const citation of answer.citations) {
+      if (seen.has(citation.documentId)) {
+        expect(citation.score).toBeGreaterThanOrEqual(
+          ANSWER_RULES.sameDocumentRelativeScore * best,
+        );
+      }
+      seen.add(citation.documentId);
+    }
+  });
+});
+
+describe('visibility', () => {
+  const guildDocument = doc(
+    'guild-memo',
+    'Server memo on QR codes',
+    'Our server memo: the Omicron wave changed nothing about QR codes in Kazan.',
+    {
+      scope: { kind: 'guild', guildId: '111111111111111111' },
+    },
+  );
+  const library = new Library([guildDocument]);
+
+  it("answers from a server's own document in that server", () => {
+    expect(
+      library.ask('What about Omicron in Kazan?', { guildId: '111111111111111111' }).status,
+    ).toBe('answered');
+  });
+
+  it("never shows a server's document in another server, nor suggests it", () => {
+    const answer = library.ask('What about Omicron in Kazan?', { guildId: '222222222222222222' });
+    expect(answer.status).toBe('no-answer');
+    if (answer.status === 'no-answer') expect(answer.suggestions).toEqual([]);
+  });
+});
+
+describe('input', () => {
+  it('rejects an empty question with a message for the user', () => {
+    expect(() => shipped.ask('   ')).toThrow(UserError);
+  });
+
+  it('answers a question made only of stop words with a no-answer that says why', () => {
+    const answer = shipped.ask('what is it?');
+    expect(answer.status).toBe('no-answer');
+    if (answer.status === 'no-answer') expect(answer.reason).toMatch(/no words I can search for/);
+  });
+});
+
+describe('title lookup', () => {
+  it('tolerates a typo', () => {
+    expect(shipped.findDocuments('bashkortostn')[0]?.documentId).toBe(
+      'bashkortostan-covid-passports',
+    );
+  });
+
+  it('matches the start of a word and the site name', () => {
+    expect(shipped.findDocuments('moscow tim')[0]?.documentId).toBe(
+      'bashkortostan-covid-passports',
+    );
+  });
+
+  it('lists the newest documents first for an empty query', () => {
+    const dates = shipped.findDocuments('').map((match) => match.publishedAt ?? '');
+    const dated = dates.filter(Boolean);
+    expect(dated).toEqual([...dated].sort().reverse());
+  });
+
+  it('resolves an id, an exact title, or a partial title to one document', () => {
+    expect(shipped.resolveDocument('bashkortostan-covid-passports')?.site).toBe('The Moscow Times');
+    expect(
+      shipped.resolveDocument("Russian Region Becomes First to Introduce Covid-19 'Passports'")
+        ?.site,
+    ).toBe('The Moscow Times');
+    expect(shipped.resolveDocument('qr codes resistance')?.site).toBe('RFE/RL');
+  });
+});
+
+describe('adding and removing', () => {
+  it('finds a document as soon as it is added, and never after it is removed', () => {
+    const library = new Library(loadedOnce());
+    library.add(
+      doc(
+        'novel',
+        'Vaccination buses in Yakutia',
+        'Mobile vaccination buses toured Yakutia villages in winter.',
+      ),
+    );
+    expect(library.ask('vaccination buses Yakutia').status).toBe('answered');
+    library.remove('novel');
+    expect(library.ask('vaccination buses Yakutia').status).toBe('no-answer');
+  });
+});
+
+function loadedOnce(): CorpusDocument[] {
+  return [
+    doc('base', 'Base', 'A base document about nothing in particular, with enough words to index.'),
+  ];
+}
