@@ -6,6 +6,7 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { EMPTY_VOCABULARY } from '../src/core/vocabulary.ts';
 import { openLibrary } from '../src/library/open.ts';
 import {
   evaluate,
@@ -27,7 +28,10 @@ const { values } = parseArgs({
 });
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const library = await openLibrary({ dataDir: await mkdtemp(join(tmpdir(), 'footnote-bench-')) });
+const benchDataDir = await mkdtemp(join(tmpdir(), 'footnote-bench-'));
+const library = await openLibrary({ dataDir: benchDataDir });
+// The same library without the synonym map, to show what `corpus/vocabulary.json` adds.
+const withoutVocabulary = await openLibrary({ dataDir: benchDataDir, vocabulary: EMPTY_VOCABULARY });
 
 const quality: Record<string, QualityRow[]> = {};
 for (const [name, file] of [
@@ -37,6 +41,7 @@ for (const [name, file] of [
   const set = await loadQuestionSet(here(file));
   quality[name] = [
     evaluate('footnote', footnoteRetriever(library), set),
+    evaluate('footnote-without-vocabulary', footnoteRetriever(withoutVocabulary), set),
     evaluate('minisearch-defaults', miniSearchDefaultsRetriever(library), set),
   ];
 }

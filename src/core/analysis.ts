@@ -114,6 +114,8 @@ export interface QueryTerm {
    * name, which an answer has to mention.
    */
   capitalized: boolean;
+  /** Other index terms that mean the same (from the vocabulary), searched with less weight. */
+  alternatives: readonly string[];
 }
 
 /**
@@ -123,7 +125,10 @@ export interface QueryTerm {
  * analyzeQuestion('What did Germany decide about vaccine passports?').map((t) => t.term);
  * // ["germani", "decid", "vaccin", "passport"]
  */
-export function analyzeQuestion(question: string): QueryTerm[] {
+export function analyzeQuestion(
+  question: string,
+  vocabulary: ReadonlyMap<string, readonly string[]> = new Map(),
+): QueryTerm[] {
   const seen = new Map<string, QueryTerm>();
   const tokens = tokenize(question);
   tokens.forEach((token, position) => {
@@ -139,7 +144,10 @@ export function analyzeQuestion(question: string): QueryTerm[] {
     const known = seen.get(token.term);
     // Any capitalised occurrence makes it a name: "the eu … the EU passport".
     if (known) known.capitalized ||= capitalized;
-    else seen.set(token.term, { term: token.term, word: token.word, capitalized });
+    else {
+      const alternatives = vocabulary.get(token.term) ?? [];
+      seen.set(token.term, { term: token.term, word: token.word, capitalized, alternatives });
+    }
   });
   return [...seen.values()];
 }

@@ -1,4 +1,4 @@
-import { analyzeQuestion, termsRelated, tokenize, type QueryTerm } from './analysis.ts';
+import { termsRelated, tokenize, type QueryTerm } from './analysis.ts';
 import { bestExcerpt } from './excerpt.ts';
 import type { Candidate, PassageIndex } from './passage-index.ts';
 import type { Answer, Citation, CorpusDocument, Passage, Suggestion } from './types.ts';
@@ -24,6 +24,11 @@ export const ANSWER_RULES = {
   minRelativeScore: 0.35,
   /** A second passage of an already cited document needs to be nearly as good as the best. */
   sameDocumentRelativeScore: 0.85,
+  /**
+   * A name missing from a passage is still its subject when the document mentions it this often
+   * ("Lavrov" in an article about him); a single mention elsewhere ("Germany" in a list) is not.
+   */
+  nameMentions: 3,
   /** Weight of a question word found in the passage's document but not in the passage itself. */
   documentContextWeight: 0.5,
   /** Passages judged per question; deeper ones never carry an answer worth quoting. */
@@ -37,7 +42,8 @@ export interface AnswerContext {
   document(documentId: string): CorpusDocument | undefined;
   passageCount(documentId: string): number;
   /** Every index term of a document, title included. */
-  documentTerms(documentId: string): ReadonlySet<string>;
+  /** How often each index term occurs in a document, title included. */
+  documentTerms(documentId: string): ReadonlyMap<string, number>;
   /** The nearest documents, for a no-answer. */
   suggest(): Suggestion[];
 }
@@ -71,17 +77,16 @@ export interface Judged {
  * so this is the strongest sign that a question is about something the corpus does not cover.
  *
  * @example
- * judgeCandidates('What did Germany decide about vaccine passports?', candidates, context)[0].missingNames;
+ * judgeCandidates(analyzeQuestion('What did Germany decide about vaccine passports?'), candidates, context)[0].missingNames;
  * // [{ word: 'Germany', … }]
  */
 export function judgeCandidates(
-  question: string,
+  terms: readonly QueryTerm[],
   candidates: readonly Candidate[],
   context: AnswerContext,
 ): Judged[] {
-  const terms = analyzeQuestion(question);
-  const weights = new Map(terms.map((term) => [term.term, context.index.idf(term.term)]));
-  const known = terms.filter((term) => context.index.passageFrequency(term.term) > 0);
+  const weights = termWeights(terms, context);
+  const known = terms.filter((term) => isKnown(term, context));
   const total = sumWeights(terms, weights);
   const knownTotal = sumWeights(known, weights);
   return candidates.slice(0, ANSWER_RULES.candidates).flatMap((candidate) => {
@@ -90,13 +95,23 @@ export function judgeCandidates(
     if (!passage || !document) return [];
     const present = termSet(`${document.title}\n${passage.text}`);
     const inDocument = context.documentTerms(document.id);
+    // A name is the passage's subject if the passage has it, or the document keeps coming back to it.
+    const mentions = (term: string) => {
+      let count = 0;
+      for (const [other, times] of inDocument) if (termsRelated(term, other)) count += times;
+      return count;
+    };
     const mentioned = (term: string) =>
-      inDocument.has(term) || [...inDocument].some((other) => termsRelated(term, other));
-    const matched = terms.filter((term) => present.has(term.term));
+      [...present].some((other) => termsRelated(term, other)) ||
+      mentions(term) >= ANSWER_RULES.nameMentions;
+    const matched = terms.filter((term) => containsTerm(present, term));
     const covered = sumWeights(matched, weights);
-    const missingNames = terms.filter((term) => isName(term, context) && !mentioned(term.term));
+    const missingNames = terms.filter(
+      (term) =>
+        isName(term, context) && !mentioned(term.term) && !term.alternatives.some(mentioned),
+    );
     const fromDocument = terms.filter(
-      (term) => !present.has(term.term) && inDocument.has(term.term),
+      (term) => !containsTerm(present, term) && containsTerm(new Set(inDocument.keys()), term),
     );
     const score =
       candidate.score + ANSWER_RULES.documentContextWeight * sumWeights(fromDocument, weights);
@@ -120,6 +135,41 @@ function termSet(text: string): Set<string> {
   return new Set(tokenize(text).flatMap((token) => (token.term ? [token.term] : [])));
 }
 
+function containsTerm(present: ReadonlySet<string>, term: QueryTerm): boolean {
+  return (
+    present.has(term.term) || term.alternatives.some((alternative) => present.has(alternative))
+  );
+}
+
+function isKnown(term: QueryTerm, context: AnswerContext): boolean {
+  return [term.term, ...term.alternatives].some((t) => context.index.passageFrequency(t) > 0);
+}
+
+/**
+ * Each question word's weight: its inverse passage frequency; for a word the corpus never uses
+ * but whose alternative it does ("jab" → "vaccine"), the alternative's. Alternatives get their
+ * own entries too, so excerpts mark them.
+ */
+function termWeights(terms: readonly QueryTerm[], context: AnswerContext): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const term of terms) {
+    const knownAlternatives = term.alternatives.filter(
+      (t) => context.index.passageFrequency(t) > 0,
+    );
+    const weight =
+      context.index.passageFrequency(term.term) > 0 || knownAlternatives.length === 0
+        ? context.index.idf(term.term)
+        : Math.min(...knownAlternatives.map((t) => context.index.idf(t)));
+    weights.set(term.term, weight);
+  }
+  for (const term of terms) {
+    for (const alternative of term.alternatives) {
+      if (!weights.has(alternative)) weights.set(alternative, weights.get(term.term)!);
+    }
+  }
+  return weights;
+}
+
 function sumWeights(terms: readonly QueryTerm[], weights: ReadonlyMap<string, number>): number {
   return terms.reduce((sum, term) => sum + (weights.get(term.term) ?? 0), 0);
 }
@@ -136,16 +186,16 @@ function isName(term: QueryTerm, context: AnswerContext): boolean {
  * second is nearly as good; otherwise a no-answer that says which words found nothing.
  *
  * @example
- * composeAnswer('Which region introduced Covid-19 passports first?', candidates, context, 6);
+ * composeAnswer(question, analyzeQuestion(question), candidates, context, 6);
  * // { status: 'answered', citations: [{ title: 'Russian Region Becomes First…', … }] }
  */
 export function composeAnswer(
   question: string,
+  terms: readonly QueryTerm[],
   candidates: readonly Candidate[],
   context: AnswerContext,
   limit: number,
 ): Answer {
-  const terms = analyzeQuestion(question);
   if (terms.length === 0) {
     return noAnswer(
       question,
@@ -154,8 +204,8 @@ export function composeAnswer(
       'Your question has no words I can search for: try naming what you want to know about.',
     );
   }
-  const weights = new Map(terms.map((term) => [term.term, context.index.idf(term.term)]));
-  const judged = judgeCandidates(question, candidates, context).sort((a, b) => b.score - a.score);
+  const weights = termWeights(terms, context);
+  const judged = judgeCandidates(terms, candidates, context).sort((a, b) => b.score - a.score);
   const accepted = judged.filter(isAnswer);
   if (accepted.length === 0) return explainNoAnswer(question, terms, judged, context);
 
@@ -216,7 +266,7 @@ function explainNoAnswer(
   judged: readonly Judged[],
   context: AnswerContext,
 ): Answer {
-  const unknown = terms.filter((term) => context.index.passageFrequency(term.term) === 0);
+  const unknown = terms.filter((term) => !isKnown(term, context));
   const closest = judged[0];
   if (!closest) {
     const words = quoteList(

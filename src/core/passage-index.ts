@@ -1,5 +1,5 @@
-import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
-import { processTerm, splitWords, tokenize } from './analysis.ts';
+import MiniSearch, { type Options, type Query, type SearchOptions } from 'minisearch';
+import { analyzeQuestion, processTerm, splitWords, tokenize, type QueryTerm } from './analysis.ts';
 import type { CorpusDocument, Passage } from './types.ts';
 
 /** What MiniSearch indexes for each passage. */
@@ -42,6 +42,9 @@ export const PASSAGE_INDEX_OPTIONS = {
   processTerm,
   searchOptions: QUESTION_SEARCH_OPTIONS,
 } as const satisfies Options<IndexedPassage>;
+
+/** How much a vocabulary alternative counts next to the word the user typed. */
+export const ALTERNATIVE_WEIGHT = 0.7;
 
 /** A passage MiniSearch found, before the answer rules judge it. */
 export interface Candidate {
@@ -137,12 +140,36 @@ export class PassageIndex {
   /**
    * Passages matching any of the question's terms, best first, among the documents `visible`
    * accepts. Scores are MiniSearch's BM25+ without its coordination multiplier: on SQuAD that
-   * multiplier cost R@1, and the answer rules judge term coverage on their own.
+   * multiplier cost R@1, and the answer rules judge term coverage on their own. A term's
+   * vocabulary alternatives are searched too, at `ALTERNATIVE_WEIGHT`.
    */
-  search(question: string, visible: (documentId: string) => boolean, limit = 50): Candidate[] {
-    const results = this.#miniSearch.search(question, {
-      filter: (result) => visible(result['documentId'] as string),
-    });
+  search(
+    query: string | readonly QueryTerm[],
+    visible: (documentId: string) => boolean,
+    limit = 50,
+  ): Candidate[] {
+    const terms = typeof query === 'string' ? analyzeQuestion(query) : query;
+    if (terms.length === 0) return [];
+    const alternatives = [...new Set(terms.flatMap((term) => term.alternatives))].filter(
+      (alternative) => !terms.some((term) => term.term === alternative),
+    );
+    // Terms are analysed already: the leaves must not be tokenized or stemmed again.
+    const queries: Query[] = terms.map((term) => term.term);
+    if (alternatives.length > 0) {
+      queries.push({
+        combineWith: 'OR',
+        queries: alternatives,
+        boostTerm: () => ALTERNATIVE_WEIGHT,
+      });
+    }
+    const results = this.#miniSearch.search(
+      { combineWith: 'OR', queries },
+      {
+        tokenize: (text: string) => [text],
+        processTerm: (term: string) => term,
+        filter: (result) => visible(result['documentId'] as string),
+      },
+    );
     return results
       .map((result) => ({
         passageId: result.id as string,

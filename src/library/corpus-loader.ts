@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { manifestSchema } from '../core/corpus-schema.ts';
+import { buildVocabulary, EMPTY_VOCABULARY, type Vocabulary } from '../core/vocabulary.ts';
 import type { CorpusDocument } from '../core/types.ts';
 
 /** The corpus that ships with Footnote, next to `src/`. */
@@ -50,4 +52,36 @@ export async function loadShippedCorpus(directory = SHIPPED_CORPUS_DIR): Promise
       } satisfies CorpusDocument;
     }),
   );
+}
+
+const vocabularySchema = z.object({
+  about: z.string().optional(),
+  groups: z.array(z.array(z.string().trim().min(1)).min(2)),
+});
+
+/**
+ * Reads the operator's vocabulary (`vocabulary.json` next to the manifest). A missing file means
+ * no vocabulary; a malformed one is an error naming the file, not a silent fallback.
+ */
+export async function loadVocabulary(directory = SHIPPED_CORPUS_DIR): Promise<Vocabulary> {
+  const path = join(directory, 'vocabulary.json');
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_VOCABULARY;
+    throw new CorpusError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code}.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new CorpusError(`${path} is not valid JSON.`);
+  }
+  const parsed = vocabularySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CorpusError(`${path} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}.`);
+  }
+  return buildVocabulary(parsed.data.groups);
 }

@@ -1,5 +1,6 @@
 import { Library } from '../core/library.ts';
-import { loadShippedCorpus, SHIPPED_CORPUS_DIR } from './corpus-loader.ts';
+import type { Vocabulary } from '../core/vocabulary.ts';
+import { loadShippedCorpus, loadVocabulary, SHIPPED_CORPUS_DIR } from './corpus-loader.ts';
 import { corpusFingerprint, readIndexCache, writeIndexCache } from './index-cache.ts';
 
 export interface OpenLibraryOptions {
@@ -7,6 +8,8 @@ export interface OpenLibraryOptions {
   corpusDir?: string;
   /** Where Footnote keeps what it writes (the index cache). Created on first use. */
   dataDir: string;
+  /** Overrides `vocabulary.json` of the corpus folder (benchmarks compare with and without). */
+  vocabulary?: Vocabulary;
   /** Told when the saved index could not be used or written; the library works regardless. */
   onWarning?: (message: string) => void;
 }
@@ -26,19 +29,21 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<Library>
 }
 
 export async function openLibraryWithSource(options: OpenLibraryOptions): Promise<OpenedLibrary> {
-  const documents = await loadShippedCorpus(options.corpusDir ?? SHIPPED_CORPUS_DIR);
+  const corpusDir = options.corpusDir ?? SHIPPED_CORPUS_DIR;
+  const documents = await loadShippedCorpus(corpusDir);
+  const vocabulary = options.vocabulary ?? (await loadVocabulary(corpusDir));
   const fingerprint = corpusFingerprint(documents);
   const cached = await readIndexCache(options.dataDir, fingerprint);
   if (cached) {
     try {
-      return { library: new Library(documents, cached), indexSource: 'cache' };
+      return { library: new Library(documents, cached, vocabulary), indexSource: 'cache' };
     } catch (error) {
       options.onWarning?.(
         `The saved index was unusable and is rebuilt: ${(error as Error).message}`,
       );
     }
   }
-  const library = new Library(documents);
+  const library = new Library(documents, undefined, vocabulary);
   try {
     await writeIndexCache(options.dataDir, fingerprint, library.serializeIndex());
   } catch (error) {

@@ -1,0 +1,36 @@
+import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { UserError } from '../src/core/errors.ts';
+import { defineCommand } from '../src/discord/command.ts';
+import { DISCORD_LIMITS } from '../src/discord/limits.ts';
+import { documentChoices, renderSource } from '../src/discord/render/source.ts';
+import { escapeToFit } from '../src/discord/text.ts';
+
+export const data = {
+  name: 'source',
+  description: "Show a document's details, link and opening.",
+  options: [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'document',
+      description: 'Start typing a title, site or author and pick a document',
+      required: true,
+      autocomplete: true,
+    },
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export default defineCommand({
+  data,
+  async execute({ document }, _interaction, { library, respond, guildId }) {
+    // A chosen suggestion sends the document id; text typed without choosing is resolved here.
+    const summary = library.resolveDocument(document, { guildId });
+    if (!summary) {
+      throw new UserError(`No document matches “${escapeToFit(document, 100)}”. Start typing and pick one of the suggestions.`);
+    }
+    await respond.reply(renderSource(summary));
+  },
+  async autocomplete(interaction, { library, guildId }) {
+    const typed = interaction.options.getFocused();
+    return documentChoices(library.findDocuments(typed, { guildId, limit: DISCORD_LIMITS.autocompleteChoices }));
+  },
+});

@@ -1,0 +1,131 @@
+import {
+  ApplicationCommandOptionType,
+  type APIApplicationCommandOptionChoice,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type User,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { Footnote } from '../core/api.ts';
+import type { MessagePayload, UpdatePayload } from './render/payload.ts';
+
+/** How a handler answers; the dispatcher decides between reply, edit and follow-up. */
+export interface Responder {
+  /** Sends the reply, or puts it in place of the automatic deferral. */
+  reply(payload: MessagePayload): Promise<void>;
+  /** For buttons: replaces the message the button sits on. */
+  update(payload: UpdatePayload): Promise<void>;
+}
+
+/** What every handler receives besides the interaction. */
+export interface CommandContext {
+  library: Footnote;
+  logger: Logger;
+  respond: Responder;
+  /** The server asking, or undefined in DMs (the shipped corpus only). */
+  guildId: string | undefined;
+  /** The registry, for `/help`. */
+  commands: readonly AnyCommand[];
+}
+
+type ChatInputData = RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+type OptionValue<Type> = Type extends ApplicationCommandOptionType.String
+  ? string
+  : Type extends ApplicationCommandOptionType.Integer | ApplicationCommandOptionType.Number
+    ? number
+    : Type extends ApplicationCommandOptionType.Boolean
+      ? boolean
+      : Type extends ApplicationCommandOptionType.User
+        ? User
+        : never;
+
+type OptionsOf<Data> = Data extends { readonly options: ReadonlyArray<infer Option> } ? Option : never;
+
+/**
+ * A command's arguments typed from its definition (the yuudachi pattern): a required string
+ * option is a `string`, an optional boolean a `boolean | undefined`, a user option a `User`.
+ */
+export type ArgsOf<Data> = {
+  [Option in OptionsOf<Data> as Option extends { readonly name: infer Name extends string } ? Name : never]: Option extends {
+    readonly type: infer Type;
+  }
+    ? Option extends { readonly required: true }
+      ? OptionValue<Type>
+      : OptionValue<Type> | undefined
+    : never;
+};
+
+export type ButtonHandler = (args: readonly string[], interaction: ButtonInteraction, context: CommandContext) => Promise<void>;
+
+/**
+ * One slash command: its registration data, typed `as const satisfies
+ * RESTPostAPIChatInputApplicationCommandsJSONBody` so `execute` gets typed arguments, and its
+ * handlers. Buttons are routed by custom id `<command name>:<key in buttons>:<args>`.
+ */
+export interface Command<Data extends ChatInputData = ChatInputData> {
+  readonly data: Data;
+  /**
+   * Members need this permission; checked by the dispatcher for the command, its autocomplete
+   * and its buttons, whatever Discord shows (server admins can override
+   * `default_member_permissions`, which should be set to the same value).
+   */
+  readonly requiredPermission?: bigint;
+  /** Whether the reply will be ephemeral, decided before any work so a deferral matches it. */
+  isPrivate?(args: ArgsOf<Data>): boolean;
+  execute(args: ArgsOf<Data>, interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+  autocomplete?(
+    interaction: AutocompleteInteraction,
+    context: Omit<CommandContext, 'respond'>,
+  ): Promise<APIApplicationCommandOptionChoice[]>;
+  readonly buttons?: Readonly<Record<string, ButtonHandler>>;
+}
+
+// Handlers are methods, so a Command<SpecificData> is usable where any command is expected.
+export type AnyCommand = Command<ChatInputData>;
+
+/**
+ * Identity at runtime; at compile time it ties `execute`'s arguments to `data`.
+ *
+ * @example
+ * export default defineCommand({
+ *   data: { name: 'ping', description: 'Replies pong' } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody,
+ *   async execute(_args, _interaction, { respond }) { await respond.reply(privateNotice('pong')); },
+ * });
+ */
+export function defineCommand<const Data extends ChatInputData>(command: Command<Data>): Command<Data> {
+  return command;
+}
+
+/**
+ * Reads a command's top-level options as declared in its data. Subcommands (the coming
+ * `/corpus` group) read their options from the interaction directly.
+ */
+export function readArgs<Data extends ChatInputData>(interaction: ChatInputCommandInteraction, data: Data): ArgsOf<Data> {
+  const args: Record<string, unknown> = {};
+  for (const option of data.options ?? []) {
+    const required = 'required' in option && option.required === true;
+    switch (option.type) {
+      case ApplicationCommandOptionType.String:
+        args[option.name] = interaction.options.getString(option.name, required) ?? undefined;
+        break;
+      case ApplicationCommandOptionType.Integer:
+        args[option.name] = interaction.options.getInteger(option.name, required) ?? undefined;
+        break;
+      case ApplicationCommandOptionType.Number:
+        args[option.name] = interaction.options.getNumber(option.name, required) ?? undefined;
+        break;
+      case ApplicationCommandOptionType.Boolean:
+        args[option.name] = interaction.options.getBoolean(option.name, required) ?? undefined;
+        break;
+      case ApplicationCommandOptionType.User:
+        args[option.name] = interaction.options.getUser(option.name, required) ?? undefined;
+        break;
+      default:
+        break;
+    }
+  }
+  return args as ArgsOf<Data>;
+}

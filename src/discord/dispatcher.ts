@@ -1,0 +1,274 @@
+import {
+  MessageFlags,
+  PermissionsBitField,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionEditReplyOptions,
+  type InteractionReplyOptions,
+  type InteractionUpdateOptions,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { Footnote } from '../core/api.ts';
+import { UserError } from '../core/errors.ts';
+import { readArgs, type AnyCommand, type CommandContext, type Responder } from './command.ts';
+import { parseCustomId } from './custom-id.ts';
+import { DEFER_AFTER_MS } from './limits.ts';
+import { isEphemeral, NO_MENTIONS, privateNotice, type MessagePayload, type UpdatePayload } from './render/payload.ts';
+
+/** The one line anyone sees when something unexpected fails. Details go to the log only. */
+export const GENERIC_ERROR = 'Something went wrong on my side; the error was logged.';
+
+export interface DispatcherOptions {
+  commands: readonly AnyCommand[];
+  library: Footnote;
+  logger: Logger;
+  /** When to defer work still running (default `DEFER_AFTER_MS`). */
+  deferAfterMs?: number;
+}
+
+type Outcome = 'ok' | 'user-error' | 'denied' | 'unknown' | 'error';
+
+/** The interactions the dispatcher answers: slash commands and buttons. */
+type Answerable = ChatInputCommandInteraction | ButtonInteraction;
+
+/**
+ * Routes every interaction to its command and makes sure each gets exactly one answer inside
+ * Discord's deadline: a user error becomes a friendly ephemeral message, anything else is
+ * logged with its context and answered with `GENERIC_ERROR`. The returned function never
+ * rejects, so one failure cannot stop the bot.
+ */
+export function createDispatcher(options: DispatcherOptions): (interaction: Interaction) => Promise<void> {
+  const byName = new Map(options.commands.map((command) => [command.data.name, command]));
+  const deferAfterMs = options.deferAfterMs ?? DEFER_AFTER_MS;
+
+  return async (interaction) => {
+    const started = performance.now();
+    const logger = options.logger.child({ interactionId: interaction.id });
+    const base = { library: options.library, logger, guildId: interaction.guildId ?? undefined, commands: options.commands };
+    let outcome: Outcome = 'ok';
+    let name = '';
+    try {
+      if (interaction.isAutocomplete()) {
+        name = interaction.commandName;
+        outcome = await autocomplete(interaction, byName.get(name), base);
+      } else if (interaction.isChatInputCommand()) {
+        name = interaction.commandName;
+        const command = byName.get(name);
+        const responder = createResponder(interaction, {
+          ephemeral: command ? privateFor(command, interaction) : true,
+          deferAfterMs,
+          logger,
+        });
+        outcome = await answer(responder, logger, async () => {
+          if (!command) throw new UnknownError('I no longer know this command. It may take a moment to disappear.');
+          guard(command, interaction);
+          await command.execute(readArgs(interaction, command.data), interaction, { ...base, respond: responder });
+        });
+      } else if (interaction.isButton()) {
+        const parsed = parseCustomId(interaction.customId);
+        name = parsed ? `${parsed.command}:${parsed.action}` : interaction.customId;
+        const command = parsed ? byName.get(parsed.command) : undefined;
+        const handler = parsed ? command?.buttons?.[parsed.action] : undefined;
+        const responder = createResponder(interaction, { ephemeral: true, deferAfterMs, logger });
+        outcome = await answer(responder, logger, async () => {
+          if (!command || !handler || !parsed) throw new UnknownError('This button no longer works. Run the command again.');
+          guard(command, interaction);
+          await handler(parsed.args, interaction, { ...base, respond: responder });
+        });
+      } else {
+        outcome = 'unknown';
+      }
+    } catch (error) {
+      outcome = 'error';
+      logger.error({ err: error, command: name }, 'interaction handling failed');
+    } finally {
+      logger.info(
+        {
+          kind: kindOf(interaction),
+          command: name,
+          guild: interaction.guildId ?? 'dm',
+          latencyMs: Math.round(performance.now() - started),
+          outcome,
+        },
+        'interaction',
+      );
+    }
+  };
+}
+
+/** Refused for lack of a permission: shown to the user like a UserError, logged as `denied`. */
+class PermissionError extends UserError {}
+
+/** A command or button this bot does not (or no longer) know. */
+class UnknownError extends UserError {}
+
+/** Fails closed: no member permissions (a DM) means no access to a guarded command. */
+function guard(command: AnyCommand, interaction: Answerable | AutocompleteInteraction): void {
+  const required = command.requiredPermission;
+  if (required === undefined || interaction.memberPermissions?.has(required)) return;
+  const names = new PermissionsBitField(required).toArray().join(', ');
+  throw new PermissionError(`You need the ${names} permission to use this.`);
+}
+
+function privateFor(command: AnyCommand, interaction: ChatInputCommandInteraction): boolean {
+  try {
+    return command.isPrivate?.(readArgs(interaction, command.data)) ?? false;
+  } catch {
+    return true;
+  }
+}
+
+async function answer(responder: InteractionResponder, logger: Logger, work: () => Promise<void>): Promise<Outcome> {
+  try {
+    await work();
+    if (!responder.answered) throw new Error('the handler finished without answering');
+    return 'ok';
+  } catch (error) {
+    if (error instanceof UserError) {
+      await responder.fail(error.message);
+      if (error instanceof PermissionError) return 'denied';
+      return error instanceof UnknownError ? 'unknown' : 'user-error';
+    }
+    logger.error({ err: error }, 'command failed');
+    await responder.fail(GENERIC_ERROR);
+    return 'error';
+  } finally {
+    responder.dispose();
+  }
+}
+
+async function autocomplete(
+  interaction: AutocompleteInteraction,
+  command: AnyCommand | undefined,
+  context: Omit<CommandContext, 'respond'>,
+): Promise<Outcome> {
+  try {
+    if (!command?.autocomplete) {
+      await interaction.respond([]);
+      return 'unknown';
+    }
+    guard(command, interaction);
+    await interaction.respond(await command.autocomplete(interaction, context));
+    return 'ok';
+  } catch (error) {
+    if (!(error instanceof UserError)) context.logger.error({ err: error }, 'autocomplete failed');
+    // An empty list still answers, so the user sees "no options" rather than a spinner.
+    if (!interaction.responded) await interaction.respond([]);
+    return error instanceof PermissionError ? 'denied' : error instanceof UserError ? 'user-error' : 'error';
+  }
+}
+
+function kindOf(interaction: Interaction): string {
+  if (interaction.isAutocomplete()) return 'autocomplete';
+  if (interaction.isChatInputCommand()) return 'command';
+  if (interaction.isButton()) return 'button';
+  return 'other';
+}
+
+interface InteractionResponder extends Responder {
+  /** Whether the user has seen an answer (not just a deferral). */
+  readonly answered: boolean;
+  /** Tells the user, privately, that it failed; never throws. */
+  fail(message: string): Promise<void>;
+  dispose(): void;
+}
+
+/**
+ * Answers directly when the work is fast, and defers after `deferAfterMs` when it is not, so
+ * Discord's 3 s deadline is met without a "thinking…" flash on every reply. The deferral is
+ * ephemeral exactly when the reply will be, as a deferral's visibility cannot change later.
+ */
+export function createResponder(
+  interaction: Answerable,
+  { ephemeral, deferAfterMs, logger }: { ephemeral: boolean; deferAfterMs: number; logger: Logger },
+): InteractionResponder {
+  const isButton = interaction.isButton();
+  let state: 'fresh' | 'deferred' | 'answered' = 'fresh';
+  let deferral: Promise<unknown> | undefined;
+  const timer = setTimeout(() => {
+    deferral = isButton
+      ? (interaction as ButtonInteraction).deferUpdate()
+      : interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    deferral.then(
+      () => {
+        if (state === 'fresh') state = 'deferred';
+      },
+      () => {},
+    );
+  }, deferAfterMs);
+
+  /** Stops a deferral that has not started; waits for one that has. */
+  async function settle(): Promise<void> {
+    clearTimeout(timer);
+    if (deferral) await deferral;
+  }
+
+  async function reply(payload: MessagePayload): Promise<void> {
+    await settle();
+    if (state === 'fresh') {
+      await interaction.reply(toReply(payload));
+    } else if (state === 'answered' || isButton) {
+      await interaction.followUp(toReply(payload));
+    } else if (isEphemeral(payload) === ephemeral) {
+      await interaction.editReply(toEdit(payload));
+    } else {
+      // The deferral's visibility is fixed: replace it. Deleting first keeps Discord from
+      // turning the follow-up into an edit of the loading message.
+      await interaction.deleteReply();
+      await interaction.followUp(toReply(payload));
+    }
+    state = 'answered';
+  }
+
+  return {
+    get answered() {
+      return state === 'answered';
+    },
+    reply,
+    async update(payload: UpdatePayload): Promise<void> {
+      if (!isButton) throw new Error('update() answers buttons only');
+      await settle();
+      const button = interaction as ButtonInteraction;
+      if (state === 'fresh') await button.update(toUpdate(payload));
+      else await button.editReply(toEdit(payload));
+      state = 'answered';
+    },
+    async fail(message: string): Promise<void> {
+      try {
+        await settle().catch(() => {});
+        await reply(privateNotice(message));
+      } catch (error) {
+        // Nothing more can reach the user (the token may have expired); the log must say so.
+        logger.error({ err: error }, 'could not tell the user about a failure');
+      }
+    },
+    dispose(): void {
+      clearTimeout(timer);
+    },
+  };
+}
+
+function toReply(payload: MessagePayload): InteractionReplyOptions {
+  return {
+    ...(payload.content !== undefined ? { content: payload.content } : {}),
+    embeds: payload.embeds,
+    components: payload.components,
+    allowedMentions: payload.allowedMentions ?? NO_MENTIONS,
+    ...(payload.flags ? { flags: payload.flags as InteractionReplyOptions['flags'] } : {}),
+  };
+}
+
+function toEdit(payload: UpdatePayload & { content?: string }): InteractionEditReplyOptions {
+  return {
+    ...(payload.content !== undefined ? { content: payload.content } : {}),
+    embeds: payload.embeds,
+    components: payload.components,
+    allowedMentions: payload.allowedMentions ?? NO_MENTIONS,
+  };
+}
+
+function toUpdate(payload: UpdatePayload): InteractionUpdateOptions {
+  return { embeds: payload.embeds, components: payload.components, allowedMentions: payload.allowedMentions ?? NO_MENTIONS };
+}

@@ -1,0 +1,202 @@
+import { ButtonStyle, MessageFlags, type APIEmbed } from 'discord.js';
+import { textFragmentUrl } from '../../core/links.ts';
+import type { AnsweredAnswer, Answer, Citation, NoAnswer, TextRange } from '../../core/types.ts';
+import { customId } from '../custom-id.ts';
+import { DISCORD_LIMITS } from '../limits.ts';
+import {
+  boldMarks,
+  codePointLength,
+  escapeMarkdown,
+  escapeToFit,
+  formatDate,
+  isWebUrl,
+  markdownLink,
+  renderToFit,
+  truncate,
+  unescapeMarkdown,
+} from '../text.ts';
+import { buttonRow, embedLength, NO_MENTIONS, type AllowedMentions, type MessagePayload, type UpdatePayload } from './payload.ts';
+
+/** Three citations keep a reply readable on a phone; the rest are a button away. */
+export const CITATIONS_PER_PAGE = 3;
+/** The most citations `/ask` asks the core for: three pages. */
+export const MAX_CITATIONS = 9;
+/** The `/ask question:` option's `max_length`: long enough for any real question, short enough to quote whole. */
+export const QUESTION_MAX_LENGTH = 300;
+/** The custom id action of the paging buttons (`ask:page:<n>`). */
+export const PAGE_ACTION = 'page';
+
+const QUESTION_PREFIX = '**Q:** ';
+const EMBED_COLOR = 0x3b6ea5;
+/** Excerpts are at most a few hundred characters; this only bites on pathological input. */
+const EXCERPT_BUDGETS = [1500, 1000, 600, 300, 120] as const;
+
+export interface AnswerView {
+  /** 1-based page of citations to show. Out-of-range pages show the nearest one. */
+  page?: number;
+  /** Only the person asking sees the reply. */
+  ephemeral?: boolean;
+  /** The member the answer is addressed to: named at the top and the only one pinged. */
+  addressee?: string;
+}
+
+/**
+ * `/ask`'s reply: each citation as an embed (title linked to the source, site and date, the
+ * excerpt with matched words in bold, a link to the exact passage where the source has a web
+ * address, what matched), a page of `CITATIONS_PER_PAGE` at a time with buttons for the others;
+ * or, when the corpus has no good answer, a plain message that says why and names the
+ * closest documents. Every text is escaped and cut to Discord's limits.
+ *
+ * @example
+ * const payload = renderAnswer(library.ask('Which region introduced Covid-19 passports first?'));
+ * await interaction.reply(payload);
+ */
+export function renderAnswer(answer: Answer, view: AnswerView = {}): MessagePayload {
+  const addressee = view.addressee !== undefined && /^\d+$/u.test(view.addressee) ? view.addressee : undefined;
+  const allowedMentions: AllowedMentions = addressee ? { parse: [], users: [addressee] } : NO_MENTIONS;
+  const ephemeralFlag = view.ephemeral ? MessageFlags.Ephemeral : 0;
+  if (answer.status === 'no-answer') {
+    return {
+      content: renderNoAnswer(answer, addressee),
+      embeds: [],
+      components: [],
+      allowedMentions,
+      // Titles could hold a URL; a link preview would outweigh the answer.
+      flags: ephemeralFlag | MessageFlags.SuppressEmbeds,
+    };
+  }
+  const header = addressee ? `<@${addressee}>, here's what the sources say.\n` : '';
+  return {
+    content: header + questionLine(answer.question, DISCORD_LIMITS.messageContent - codePointLength(header)),
+    ...renderAnswerPage(answer, view.page ?? 1),
+    allowedMentions,
+    ...(ephemeralFlag ? { flags: ephemeralFlag } : {}),
+  };
+}
+
+/**
+ * One page of an answer's citations with its paging buttons: what a paging button puts in
+ * place of the message's embeds. The content (question, addressee) stays as it was.
+ *
+ * @example
+ * await interaction.update(renderAnswerPage(answer, 2));
+ */
+export function renderAnswerPage(answer: AnsweredAnswer, page: number): UpdatePayload {
+  const pages = Math.max(1, Math.ceil(answer.citations.length / CITATIONS_PER_PAGE));
+  const current = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
+  const first = (current - 1) * CITATIONS_PER_PAGE;
+  const shown = answer.citations.slice(first, first + CITATIONS_PER_PAGE);
+  const total = answer.citations.length;
+  return {
+    embeds: fitEmbeds(shown.map((citation, index) => ({ citation, number: first + index + 1 })), total),
+    components: pages > 1 ? [pagerRow(current, pages, total)] : [],
+    allowedMentions: NO_MENTIONS,
+  };
+}
+
+/**
+ * The question an answer message was written for, read back from its content; undefined when
+ * the message is not one `renderAnswer` wrote.
+ *
+ * @example
+ * questionFromContent(renderAnswer(answer).content); // answer.question
+ */
+export function questionFromContent(content: string | undefined): string | undefined {
+  const line = content?.split('\n').find((candidate) => candidate.startsWith(QUESTION_PREFIX));
+  if (line === undefined) return undefined;
+  const question = unescapeMarkdown(line.slice(QUESTION_PREFIX.length)).trim();
+  return question === '' ? undefined : question;
+}
+
+function questionLine(question: string, room: number): string {
+  const oneLine = question.replace(/\s+/gu, ' ').trim();
+  return QUESTION_PREFIX + escapeToFit(oneLine, room - codePointLength(QUESTION_PREFIX));
+}
+
+function renderNoAnswer(answer: NoAnswer, addressee: string | undefined): string {
+  const lines = [
+    addressee ? `<@${addressee}>, the sources have no good answer to this.` : 'The sources have no good answer to this.',
+    escapeToFit(answer.reason, 600),
+  ];
+  if (answer.suggestions.length > 0) {
+    lines.push('The closest documents:');
+    for (const suggestion of answer.suggestions.slice(0, 5)) lines.push(`- ${escapeToFit(suggestion.title, 200)}`);
+    lines.push('Read one with `/source`, or ask with other words.');
+  }
+  const body = lines.join('\n');
+  const room = DISCORD_LIMITS.messageContent - codePointLength(body) - 1;
+  return `${questionLine(answer.question, room)}\n${body}`;
+}
+
+function pagerRow(current: number, pages: number, total: number) {
+  const buttons: Parameters<typeof buttonRow>[0][number][] = [];
+  if (current > 1) {
+    buttons.push({ customId: customId('ask', PAGE_ACTION, String(current - 1)), label: '‹ Previous' });
+  }
+  if (current < pages) {
+    const from = current * CITATIONS_PER_PAGE + 1;
+    const to = Math.min(total, from + CITATIONS_PER_PAGE - 1);
+    const range = from === to ? `${from}` : `${from}–${to}`;
+    buttons.push({
+      customId: customId('ask', PAGE_ACTION, String(current + 1)),
+      label: truncate(`More sources (${range} of ${total})`, DISCORD_LIMITS.buttonLabel),
+      style: ButtonStyle.Primary,
+    });
+  }
+  return buttonRow(buttons);
+}
+
+/** Citation embeds that fit the 6000-character total: excerpts shrink until they do. */
+function fitEmbeds(citations: ReadonlyArray<{ citation: Citation; number: number }>, total: number): APIEmbed[] {
+  const shown = citations.slice(0, DISCORD_LIMITS.embedsPerMessage);
+  for (const budget of EXCERPT_BUDGETS) {
+    const embeds = shown.map(({ citation, number }) => citationEmbed(citation, number, total, budget));
+    if (embeds.reduce((sum, embed) => sum + embedLength(embed), 0) <= DISCORD_LIMITS.embedTotal) return embeds;
+  }
+  // Only reachable with absurd titles: keep the first citation, which always fits on its own.
+  return shown.slice(0, 1).map(({ citation, number }) => citationEmbed(citation, number, total, EXCERPT_BUDGETS.at(-1)!));
+}
+
+function citationEmbed(citation: Citation, number: number, total: number, excerptBudget: number): APIEmbed {
+  const url = isWebUrl(citation.url) ? citation.url : undefined;
+  const passage = `passage ${citation.ordinal} of ${citation.passageCount}`;
+  const where = url
+    ? `${markdownLink('Open at this passage', textFragmentUrl(url, citation.excerpt))} · ${passage}`
+    : `${capitalize(passage)} · the source gives no web address`;
+  const matched =
+    citation.matchedTerms.length > 0
+      ? `Matched: ${escapeToFit(citation.matchedTerms.join(', '), 300)}`
+      : 'Matched: the passage as a whole';
+  const tail = `\n\n${where}\n${matched}`;
+  const room = Math.min(excerptBudget, DISCORD_LIMITS.embedDescription - codePointLength(tail) - 2);
+  const description = `“${excerptMarkdown(citation.excerpt, citation.marks, room)}”${tail}`;
+  const sourceLine = [citation.site, citation.author, formatDate(citation.publishedAt) ?? 'undated']
+    .filter(Boolean)
+    .join(' · ');
+  return {
+    // Author names and footers show text as it is: no markdown to escape there.
+    author: { name: truncate(sourceLine, DISCORD_LIMITS.embedAuthorName) },
+    title: escapeToFit(citation.title, DISCORD_LIMITS.embedTitle) || 'Untitled',
+    ...(url ? { url } : {}),
+    description,
+    footer: { text: truncate(`Source ${number} of ${total} · ${citation.documentId}`, DISCORD_LIMITS.embedFooterText) },
+    color: EMBED_COLOR,
+  };
+}
+
+/** The excerpt escaped, marked in bold and cut so the result fits `maxCodePoints`. */
+function excerptMarkdown(excerpt: string, marks: readonly TextRange[], maxCodePoints: number): string {
+  const rendered = renderToFit(excerpt, maxCodePoints, (cut) => {
+    // `truncate` keeps a prefix and adds one ellipsis, so marks up to the cut stay valid.
+    const kept = cut === excerpt ? cut.length : cut.length - 1;
+    const keptMarks = marks
+      .filter((mark) => mark.start < kept)
+      .map((mark) => ({ start: mark.start, end: Math.min(mark.end, kept) }));
+    return boldMarks(cut, keptMarks);
+  });
+  return rendered === '' ? '…' : rendered;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

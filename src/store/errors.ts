@@ -1,0 +1,44 @@
+/**
+ * The store could not read or write its database: the disk is full, the data directory is not
+ * writable, the file is damaged or was written by a newer Footnote. The message names the
+ * directory and says what to do; it is meant for the operator, not for a Discord user.
+ */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+/** The SQLite and file-system codes an operator can act on, in one sentence each. */
+const EXPLANATIONS: Record<string, string> = {
+  SQLITE_FULL: 'the disk is full',
+  SQLITE_IOERR_WRITE: 'the disk refused a write',
+  SQLITE_IOERR: 'the disk reported an input/output error',
+  SQLITE_READONLY: 'the database is read-only',
+  SQLITE_CANTOPEN: 'the database file cannot be opened',
+  SQLITE_PERM: 'permission was denied',
+  SQLITE_BUSY: 'another process holds the database',
+  SQLITE_CORRUPT: 'the database file is damaged',
+  SQLITE_NOTADB: 'the file is not a SQLite database',
+  EACCES: 'permission was denied',
+  EPERM: 'permission was denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  ENOTDIR: 'a part of the path is not a directory',
+  EEXIST: 'a file is in the way',
+};
+
+/**
+ * Wraps a SQLite or file-system error in a StoreError that says what happened where; anything
+ * already a StoreError (or a UserError raised inside a transaction) passes through unchanged.
+ */
+export function storeFailure(error: unknown, action: string, dataDir: string): Error {
+  if (!(error instanceof Error) || error.name === 'StoreError' || error.name === 'UserError')
+    return error as Error;
+  const code = (error as { code?: unknown }).code;
+  const explanation =
+    typeof code === 'string'
+      ? (EXPLANATIONS[code] ??
+        EXPLANATIONS[code.replace(/_[A-Z]+$/u, '')] ??
+        `${code}: ${error.message}`)
+      : error.message;
+  return new StoreError(`Could not ${action} in ${dataDir}: ${explanation}.`, { cause: error });
+}

@@ -1,0 +1,91 @@
+import type { Database } from 'better-sqlite3';
+import { StoreError } from './errors.ts';
+
+/** One step of the schema. `version` counts from 1; each runs once, in its own transaction. */
+export interface Migration {
+  version: number;
+  description: string;
+  up: (db: Database) => void;
+}
+
+/**
+ * The store's schema, oldest first. Never edit a released step: add the next one.
+ *
+ * Passages are not stored: `segmentDocument` derives them deterministically from the text, and
+ * the index cache's fingerprint covers where they fall, so storing the text is enough and a
+ * change to segmentation cannot leave stored passages disagreeing with the index.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'documents, the addresses they are known by, and the audit log',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE documents (
+          id           TEXT PRIMARY KEY,
+          -- NULL: added by the operator (CLI) and visible in every server.
+          guild_id     TEXT,
+          title        TEXT NOT NULL,
+          site         TEXT,
+          author       TEXT,
+          published_at TEXT,
+          url          TEXT,
+          language     TEXT NOT NULL,
+          text         TEXT NOT NULL,
+          content_hash TEXT NOT NULL,
+          source_kind  TEXT NOT NULL CHECK (source_kind IN ('url', 'attachment', 'file', 'text')),
+          source_ref   TEXT NOT NULL,
+          added_by     TEXT NOT NULL,
+          added_at     TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX documents_by_guild ON documents (guild_id, added_at);
+        CREATE INDEX documents_by_hash ON documents (content_hash);
+
+        -- Every normalized URL a document is known by (asked for, after redirects, canonical).
+        CREATE TABLE document_urls (
+          document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+          url_key     TEXT NOT NULL,
+          PRIMARY KEY (document_id, url_key)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX document_urls_by_key ON document_urls (url_key);
+
+        CREATE TABLE audit (
+          id           INTEGER PRIMARY KEY AUTOINCREMENT,
+          action       TEXT NOT NULL CHECK (action IN ('add', 'remove')),
+          document_id  TEXT NOT NULL,
+          guild_id     TEXT,
+          actor        TEXT NOT NULL,
+          at           TEXT NOT NULL,
+          source       TEXT NOT NULL,
+          content_hash TEXT NOT NULL,
+          title        TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX audit_by_guild ON audit (guild_id, id);
+      `),
+  },
+];
+
+/**
+ * Brings the database to the newest version in `migrations`, one transaction per step, recording
+ * each in `PRAGMA user_version`. A database newer than this code is refused, never downgraded.
+ * Returns the version the database was at before.
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new StoreError(
+      `The database is at schema version ${current}, newer than this Footnote understands (${latest}); upgrade Footnote.`,
+    );
+  }
+  for (const [index, migration] of migrations.entries()) {
+    if (migration.version !== index + 1)
+      throw new Error(`migration ${index + 1} is numbered ${migration.version}`);
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+  return current;
+}

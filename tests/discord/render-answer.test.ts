@@ -1,0 +1,256 @@
+import { MessageFlags } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import type { Answer, Citation, NoAnswer } from '../../src/core/types.ts';
+import { DISCORD_LIMITS } from '../../src/discord/limits.ts';
+import {
+  CITATIONS_PER_PAGE,
+  QUESTION_MAX_LENGTH,
+  questionFromContent,
+  renderAnswer,
+  renderAnswerPage,
+} from '../../src/discord/render/answer.ts';
+import { answered, citation, limitViolations } from './helpers.ts';
+
+const noAnswer: NoAnswer = {
+  status: 'no-answer',
+  question: 'How do I bake sourdough bread?',
+  reason: 'No document mentions “bake”, “sourdough” or “bread”.',
+  missingTerms: ['bake', 'sourdough', 'bread'],
+  suggestions: [
+    { documentId: 'a', title: 'Russian Region Becomes First to Introduce Covid-19 Passports' },
+    { documentId: 'b', title: '**Loud** title @everyone' },
+  ],
+};
+
+describe('renderAnswer: a citation', () => {
+  const [embed] = renderAnswer(answered([citation()])).embeds;
+
+  it('links the title to the source, without a preview (embeds do not unfurl)', () => {
+    expect(embed?.title).toBe("Russian Region Becomes First to Introduce Covid-19 'Passports'");
+    expect(embed?.url).toBe('https://www.themoscowtimes.com/2021/01/21/russian-region-a72678');
+  });
+
+  it('names the site, author and date', () => {
+    expect(embed?.author?.name).toBe('The Moscow Times · Leyla Latypova · 21 January 2021');
+  });
+
+  it('quotes the excerpt with the matched words in bold', () => {
+    expect(embed?.description).toContain('“**Bashkortostan** will introduce Covid-19 passports from Feb. 5.”');
+  });
+
+  it('links to the exact passage with a text fragment', () => {
+    expect(embed?.description).toContain(
+      '[Open at this passage](https://www.themoscowtimes.com/2021/01/21/russian-region-a72678#:~:text=Bashkortostan%20will%20introduce%20Covid%2D19%20passports%20from%20Feb.%205) · passage 1 of 5',
+    );
+  });
+
+  it('percent-encodes the comma, ampersand and dash of the quote, which the fragment syntax reserves', () => {
+    const [quoted] = renderAnswer(answered([citation({ excerpt: 'Tests, masks & Covid-19 rules.', marks: [] })])).embeds;
+    expect(quoted?.description).toContain('#:~:text=Tests%2C%20masks%20%26%20Covid%2D19%20rules)');
+  });
+
+  it('says "passage N of M" for a source without a web address', () => {
+    const [offline] = renderAnswer(answered([citation({ url: undefined, ordinal: 3, passageCount: 12 })])).embeds;
+    expect(offline?.url).toBeUndefined();
+    expect(offline?.description).toContain('Passage 3 of 12 · the source gives no web address');
+    expect(offline?.description).not.toContain('](');
+  });
+
+  it('does not link a source whose address is not http(s)', () => {
+    const [unsafe] = renderAnswer(answered([citation({ url: 'javascript:alert(1)' })])).embeds;
+    expect(unsafe?.url).toBeUndefined();
+    expect(unsafe?.description).not.toContain('javascript');
+  });
+
+  it('shows what matched', () => {
+    const [matched] = renderAnswer(answered([citation({ matchedTerms: ['region', 'Covid-19', 'passports'] })])).embeds;
+    expect(matched?.description).toMatch(/\nMatched: region, Covid-19, passports$/u);
+  });
+
+  it('says "undated" when the source gives no date', () => {
+    const [undated] = renderAnswer(answered([citation({ publishedAt: undefined, author: undefined })])).embeds;
+    expect(undated?.author?.name).toBe('The Moscow Times · undated');
+  });
+});
+
+describe('renderAnswer: the message', () => {
+  it('puts the question on top, escaped, and pings nobody', () => {
+    const payload = renderAnswer(answered([citation()], 'Is **this** <@1> @everyone?'));
+    expect(payload.content).toBe('**Q:** Is \\*\\*this\\*\\* \\<@1> @\u200beveryone?');
+    expect(payload.allowedMentions).toEqual({ parse: [] });
+    expect(payload.flags).toBeUndefined();
+  });
+
+  it('addresses the answer to a member, the only mention allowed to ping', () => {
+    const payload = renderAnswer(answered([citation()]), { addressee: '123456789012345678' });
+    expect(payload.content).toMatch(/^<@123456789012345678>, here's what the sources say\.\n\*\*Q:\*\* /u);
+    expect(payload.allowedMentions).toEqual({ parse: [], users: ['123456789012345678'] });
+  });
+
+  it('ignores an addressee that is not a user id', () => {
+    const payload = renderAnswer(answered([citation()]), { addressee: '@everyone' });
+    expect(payload.allowedMentions).toEqual({ parse: [] });
+    expect(payload.content).not.toContain('everyone');
+  });
+
+  it('is ephemeral when hidden', () => {
+    expect(renderAnswer(answered([citation()]), { ephemeral: true }).flags).toBe(MessageFlags.Ephemeral);
+  });
+
+  it('shows one page of citations with a button for the next', () => {
+    const many = answered(Array.from({ length: 7 }, (_, index) => citation({ ordinal: index + 1 })));
+    const payload = renderAnswer(many);
+    expect(payload.embeds).toHaveLength(CITATIONS_PER_PAGE);
+    expect(payload.components[0]?.components.map((button) => [button.custom_id, button.label])).toEqual([
+      ['ask:page:2', 'More sources (4–6 of 7)'],
+    ]);
+  });
+
+  it('pages through the rest, with a way back', () => {
+    const many = answered(Array.from({ length: 7 }, (_, index) => citation({ ordinal: index + 1 })));
+    const middle = renderAnswerPage(many, 2);
+    expect(middle.embeds.map((embed) => embed.footer?.text)).toEqual([
+      'Source 4 of 7 · bashkortostan-covid-passports',
+      'Source 5 of 7 · bashkortostan-covid-passports',
+      'Source 6 of 7 · bashkortostan-covid-passports',
+    ]);
+    expect(middle.components[0]?.components.map((button) => button.custom_id)).toEqual(['ask:page:1', 'ask:page:3']);
+    const last = renderAnswerPage(many, 3);
+    expect(last.embeds).toHaveLength(1);
+    expect(last.components[0]?.components.map((button) => button.custom_id)).toEqual(['ask:page:2']);
+  });
+
+  it('shows the nearest page for a page that no longer exists', () => {
+    const two = answered([citation(), citation()]);
+    expect(renderAnswerPage(two, 9).embeds).toHaveLength(2);
+    expect(renderAnswerPage(two, Number.NaN).embeds).toHaveLength(2);
+    expect(renderAnswerPage(two, 1).components).toEqual([]);
+  });
+});
+
+describe('renderAnswer: no good answer', () => {
+  const payload = renderAnswer(noAnswer);
+
+  it('is a plain message that says so, with the reason and the closest documents', () => {
+    expect(payload.embeds).toEqual([]);
+    expect(payload.components).toEqual([]);
+    expect(payload.content).toBe(
+      [
+        '**Q:** How do I bake sourdough bread?',
+        'The sources have no good answer to this.',
+        'No document mentions “bake”, “sourdough” or “bread”.',
+        'The closest documents:',
+        '- Russian Region Becomes First to Introduce Covid-19 Passports',
+        '- \\*\\*Loud\\*\\* title @\u200beveryone',
+        'Read one with `/source`, or ask with other words.',
+      ].join('\n'),
+    );
+  });
+
+  it('suppresses link previews and pings nobody', () => {
+    expect(payload.flags).toBe(MessageFlags.SuppressEmbeds);
+    expect(payload.allowedMentions).toEqual({ parse: [] });
+  });
+
+  it('addresses the member when asked for one, and stays private when hidden', () => {
+    const addressed = renderAnswer(noAnswer, { addressee: '42', ephemeral: true });
+    expect(addressed.content).toContain('<@42>, the sources have no good answer to this.');
+    expect(addressed.allowedMentions).toEqual({ parse: [], users: ['42'] });
+    expect(addressed.flags).toBe(MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds);
+  });
+
+  it('omits the list when nothing comes close', () => {
+    expect(renderAnswer({ ...noAnswer, suggestions: [] }).content).not.toContain('closest');
+  });
+});
+
+describe('questionFromContent', () => {
+  it.each([
+    'Which Russian region first introduced Covid-19 passports?',
+    'Is **this** <@1> @everyone ||a|| `b` # c?',
+    '- starts like a list',
+  ])('reads back the question of %j', (question) => {
+    expect(questionFromContent(renderAnswer(answered([citation()], question)).content)).toBe(question);
+    expect(questionFromContent(renderAnswer(answered([citation()], question), { addressee: '7' }).content)).toBe(question);
+  });
+
+  it('returns undefined for a message it did not write', () => {
+    expect(questionFromContent('Pong!')).toBeUndefined();
+    expect(questionFromContent(undefined)).toBeUndefined();
+  });
+});
+
+/** A small deterministic PRNG, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ['word', ' ', ' ', '**', '__', '||', '`', '```', '> ', '\n# ', '\n-# ', '@everyone', '@here', '<@123>', '<#9>', '<:e:1>', '[x](https://e.x)', '💉', 'é', '\\', '-', ',', '&', '(', ')', 'Covid-19', '\n', '“', '…'];
+
+function text(next: () => number, maxPieces: number): string {
+  const count = Math.floor(next() * maxPieces);
+  let result = '';
+  for (let index = 0; index < count; index += 1) result += PIECES[Math.floor(next() * PIECES.length)]!;
+  return result;
+}
+
+function extremeCitation(next: () => number): Citation {
+  const excerpt = text(next, next() < 0.2 ? 3000 : 200);
+  const marks = Array.from({ length: Math.floor(next() * 30) }, () => {
+    const start = Math.floor(next() * (excerpt.length + 10)) - 5;
+    return { start, end: start + Math.floor(next() * 40) };
+  });
+  const urls = [undefined, 'https://example.org/a_(b)', 'http://e.x/' + 'p'.repeat(500), 'ftp://no', 'not a url'];
+  return citation({
+    title: text(next, next() < 0.2 ? 400 : 20),
+    site: next() < 0.5 ? text(next, 200) : undefined,
+    author: next() < 0.5 ? text(next, 200) : undefined,
+    publishedAt: next() < 0.5 ? '2021-11-10' : undefined,
+    url: urls[Math.floor(next() * urls.length)],
+    excerpt,
+    marks,
+    matchedTerms: Array.from({ length: Math.floor(next() * 60) }, () => text(next, 10)),
+    ordinal: Math.floor(next() * 1000),
+    passageCount: Math.floor(next() * 1000),
+    documentId: 'd'.repeat(1 + Math.floor(next() * 150)),
+  });
+}
+
+describe('renderAnswer within every Discord limit', () => {
+  it('holds for 300 answers with extreme lengths, markdown and mentions', () => {
+    const next = random(20210121);
+    for (let round = 0; round < 300; round += 1) {
+      const question = text(next, next() < 0.1 ? 2000 : QUESTION_MAX_LENGTH / 6);
+      const answer: Answer =
+        next() < 0.2
+          ? {
+              ...noAnswer,
+              question,
+              reason: text(next, 600),
+              suggestions: Array.from({ length: Math.floor(next() * 8) }, () => ({ documentId: 'x', title: text(next, 300) })),
+            }
+          : answered(Array.from({ length: 1 + Math.floor(next() * 12) }, () => extremeCitation(next)), question);
+      const view = { page: Math.floor(next() * 5), ephemeral: next() < 0.5, ...(next() < 0.3 ? { addressee: '42' } : {}) };
+      const payload = renderAnswer(answer, view);
+      const context = `round ${round}`;
+      expect(limitViolations(payload), context).toEqual([]);
+      const visible = [payload.content ?? '', ...payload.embeds.flatMap((embed) => [embed.title ?? '', embed.description ?? ''])].join('\n');
+      expect(visible, context).not.toMatch(/@(everyone|here)/u);
+      expect(visible.replace('<@42>', ''), context).not.toMatch(/(^|[^\\])<[@#:]/u);
+      if (answer.status === 'answered') {
+        expect(payload.embeds.length, context).toBeLessThanOrEqual(CITATIONS_PER_PAGE);
+        expect(payload.embeds.length, context).toBeGreaterThan(0);
+        const page = 1 + Math.floor(next() * 5);
+        expect(limitViolations({ ...renderAnswerPage(answer, page), content: 'x' }), context).toEqual([]);
+      }
+      expect(payload.content?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.messageContent * 2);
+    }
+  });
+});
