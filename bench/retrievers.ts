@@ -5,7 +5,8 @@
  * passages and answers a question with the ids of its top 10.
  */
 import { createRequire } from 'node:module';
-import MiniSearch, { type Options, type SearchOptions, type SearchResult } from 'minisearch';
+import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
+import { analyzeQuestion } from '../src/core/analysis.ts';
 import { PASSAGE_INDEX_OPTIONS, PassageIndex, QUESTION_SEARCH_OPTIONS } from '../src/core/passage-index.ts';
 import type { Passage } from '../src/core/types.ts';
 
@@ -54,28 +55,47 @@ function footnoteRetriever(): Retriever {
 }
 
 /**
+ * How a MiniSearch retriever analyses text. `footnote`: Footnote's tokenizer and `processTerm`
+ * for passages, and for questions its distinct terms (`analyzeQuestion`) handed to MiniSearch
+ * already processed, as `PassageIndex.search` does. `minisearch`: MiniSearch's defaults.
+ */
+type Analysis = 'footnote' | 'minisearch';
+
+const FOOTNOTE_INDEX_ANALYSIS = {
+  tokenize: PASSAGE_INDEX_OPTIONS.tokenize,
+  processTerm: PASSAGE_INDEX_OPTIONS.processTerm,
+};
+/** Query leaves that are index terms already must not be tokenized or stemmed again. */
+const ALREADY_ANALYSED = { tokenize: (term: string) => [term], processTerm: (term: string) => term };
+
+/**
  * MiniSearch over `{id, title, text}`. `removeCoordination` divides out the number of distinct
  * query terms MiniSearch multiplies each score by, as `PassageIndex.search` does.
  */
-function miniSearchRetriever(
-  options: Omit<Options<BenchPassage>, 'fields'>,
-  search: SearchOptions,
-  removeCoordination: boolean,
-): Retriever {
+function miniSearchRetriever(analysis: Analysis, search: SearchOptions, removeCoordination: boolean): Retriever {
   let index: MiniSearch<BenchPassage>;
+  const query = (question: string): SearchResult[] => {
+    if (analysis === 'minisearch') return index.search(question, search);
+    const terms = analyzeQuestion(question).map((term) => term.term);
+    if (terms.length === 0) return [];
+    return index.search({ combineWith: 'OR', queries: terms }, { ...search, ...ALREADY_ANALYSED });
+  };
   const rerank = (results: SearchResult[]) =>
     removeCoordination
       ? results
           .map((result) => ({ ...result, score: result.score / Math.max(1, result.queryTerms.length) }))
-          .sort((a, b) => b.score - a.score)
+          .sort((a, b) => b.score - a.score || String(a.id).localeCompare(String(b.id)))
       : results;
   return {
     build(passages) {
-      index = new MiniSearch<BenchPassage>({ ...options, fields: ['title', 'text'] });
+      index = new MiniSearch<BenchPassage>({
+        fields: ['title', 'text'],
+        ...(analysis === 'footnote' ? FOOTNOTE_INDEX_ANALYSIS : {}),
+      });
       index.addAll(passages);
     },
     search(question) {
-      return rerank(index.search(question, search))
+      return rerank(query(question))
         .slice(0, TOP_K)
         .map((result) => result.id as number);
     },
@@ -165,12 +185,6 @@ function lunrRetriever(): Retriever {
 }
 
 // ------------------------------------------------------------------------------ ablation
-/** Footnote's analysis (its tokenizer, stop words, normalisation and Porter stemming). */
-const FOOTNOTE_ANALYSIS = {
-  tokenize: PASSAGE_INDEX_OPTIONS.tokenize,
-  processTerm: PASSAGE_INDEX_OPTIONS.processTerm,
-} satisfies Omit<Options<BenchPassage>, 'fields'>;
-
 /** Footnote's search options without its title boost. */
 const { boost: _titleBoost, ...SEARCH_WITHOUT_BOOST } = QUESTION_SEARCH_OPTIONS;
 const TITLE_BOOST = QUESTION_SEARCH_OPTIONS.boost.title;
@@ -186,7 +200,7 @@ export const RETRIEVERS: readonly RetrieverSpec[] = [
     name: 'minisearch-defaults',
     role: 'peer',
     description: "new MiniSearch({ fields: ['title', 'text'] }), search(q)",
-    create: () => miniSearchRetriever({}, {}, false),
+    create: () => miniSearchRetriever('minisearch', {}, false),
   },
   {
     name: 'wink-bm25',
@@ -204,30 +218,30 @@ export const RETRIEVERS: readonly RetrieverSpec[] = [
     name: 'ms+stop+stem',
     role: 'ablation',
     description: "MiniSearch + Footnote's analysis (src/core/analysis.ts), coordination multiplier kept, no title boost",
-    create: () => miniSearchRetriever(FOOTNOTE_ANALYSIS, SEARCH_WITHOUT_BOOST, false),
+    create: () => miniSearchRetriever('footnote', SEARCH_WITHOUT_BOOST, false),
   },
   {
     name: 'ms+stop+stem+no-coord',
     role: 'ablation',
     description: '… and the coordination multiplier divided out',
-    create: () => miniSearchRetriever(FOOTNOTE_ANALYSIS, SEARCH_WITHOUT_BOOST, true),
+    create: () => miniSearchRetriever('footnote', SEARCH_WITHOUT_BOOST, true),
   },
   {
     name: `ms+stop+stem+no-coord+title${TITLE_BOOST}`,
     role: 'ablation',
     description: `… and title boost ${TITLE_BOOST}: Footnote's configuration rebuilt from outside (should match footnote)`,
-    create: () => miniSearchRetriever(FOOTNOTE_ANALYSIS, QUESTION_SEARCH_OPTIONS, true),
+    create: () => miniSearchRetriever('footnote', QUESTION_SEARCH_OPTIONS, true),
   },
   {
     name: `ms+stop+stem+title${TITLE_BOOST}`,
     role: 'ablation',
     description: 'Footnote without the coordination removal',
-    create: () => miniSearchRetriever(FOOTNOTE_ANALYSIS, QUESTION_SEARCH_OPTIONS, false),
+    create: () => miniSearchRetriever('footnote', QUESTION_SEARCH_OPTIONS, false),
   },
   {
     name: `ms+no-coord+title${TITLE_BOOST}`,
     role: 'ablation',
     description: "Footnote without its analysis (MiniSearch's default tokenizer, lower case only)",
-    create: () => miniSearchRetriever({}, QUESTION_SEARCH_OPTIONS, true),
+    create: () => miniSearchRetriever('minisearch', QUESTION_SEARCH_OPTIONS, true),
   },
 ];

@@ -13,7 +13,9 @@ export default defineCommand({
   async execute(_args, interaction, { commands, respond }) {
     // Moderator-only commands are listed only to those who may use them.
     const usable = commands.filter(
-      (command) => command.requiredPermission === undefined || (interaction.memberPermissions?.has(command.requiredPermission) ?? false),
+      (command) =>
+        command.requiredPermission === undefined ||
+        (interaction.memberPermissions?.has(command.requiredPermission) ?? false),
     );
     await respond.reply(renderHelp(usable.map((command) => command.data)));
   },

@@ -1,4 +1,7 @@
-import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import { UserError } from '../src/core/errors.ts';
 import { defineCommand } from '../src/discord/command.ts';
 import { DISCORD_LIMITS } from '../src/discord/limits.ts';
@@ -25,12 +28,16 @@ export default defineCommand({
     // A chosen suggestion sends the document id; text typed without choosing is resolved here.
     const summary = library.resolveDocument(document, { guildId });
     if (!summary) {
-      throw new UserError(`No document matches “${escapeToFit(document, 100)}”. Start typing and pick one of the suggestions.`);
+      throw new UserError(
+        `No document matches “${escapeToFit(document, 100)}”. Start typing and pick one of the suggestions.`,
+      );
     }
     await respond.reply(renderSource(summary));
   },
   async autocomplete(interaction, { library, guildId }) {
     const typed = interaction.options.getFocused();
-    return documentChoices(library.findDocuments(typed, { guildId, limit: DISCORD_LIMITS.autocompleteChoices }));
+    return documentChoices(
+      library.findDocuments(typed, { guildId, limit: DISCORD_LIMITS.autocompleteChoices }),
+    );
   },
 });

@@ -52,7 +52,8 @@ export function serializeError(error: unknown): unknown {
   const serialized: Record<string, unknown> = { ...stdSerializers.err(error) };
   delete serialized['requestBody'];
   for (const [key, value] of Object.entries(serialized)) {
-    if (typeof value === 'string') serialized[key] = value.replace(INTERACTION_TOKEN_IN_URL, '$1[redacted]');
+    if (typeof value === 'string')
+      serialized[key] = value.replace(INTERACTION_TOKEN_IN_URL, '$1[redacted]');
   }
   return serialized;
 }

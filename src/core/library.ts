@@ -77,7 +77,7 @@ export class Library implements Footnote {
     const text =
       trimmed.length > MAX_QUESTION_CHARS ? cutAtWord(trimmed, MAX_QUESTION_CHARS, '') : trimmed;
     const terms = this.#analyze(text);
-    const candidates = this.#index.search(terms, this.#visibility(options));
+    const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#textOf);
     const limit = options.limit ?? DEFAULT_ASK_LIMIT;
     return composeAnswer(text, terms, candidates, this.#context(candidates), limit);
   }
@@ -88,7 +88,7 @@ export class Library implements Footnote {
    */
   explain(question: string, options: AskOptions = {}): Judged[] {
     const terms = this.#analyze(question);
-    const candidates = this.#index.search(terms, this.#visibility(options));
+    const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#textOf);
     return judgeCandidates(terms, candidates, this.#context(candidates)).slice(
       0,
       options.limit ?? 5,
@@ -107,6 +107,8 @@ export class Library implements Footnote {
         : term,
     );
   }
+
+  readonly #textOf = (passageId: string) => this.#passages.get(passageId)?.text;
 
   #context(candidates: readonly Candidate[]): AnswerContext {
     return {

@@ -1,5 +1,6 @@
 import MiniSearch, { type Options, type Query, type SearchOptions } from 'minisearch';
 import { analyzeQuestion, processTerm, splitWords, tokenize, type QueryTerm } from './analysis.ts';
+import { splitSentences } from './segment.ts';
 import type { CorpusDocument, Passage } from './types.ts';
 
 /** What MiniSearch indexes for each passage. */
@@ -42,6 +43,70 @@ export const PASSAGE_INDEX_OPTIONS = {
   processTerm,
   searchOptions: QUESTION_SEARCH_OPTIONS,
 } as const satisfies Options<IndexedPassage>;
+
+const byScore = (a: Candidate, b: Candidate) =>
+  b.score - a.score || a.passageId.localeCompare(b.passageId);
+
+/** Candidates re-ranked with their text; deeper ones keep their BM25 order. */
+export const RERANK_DEPTH = 20;
+
+/**
+ * Weights of the proximity re-rank, chosen on SQuAD dev-a and checked on dev-b (see
+ * `npm run bench`): question words found together in one sentence, and pairs of them found
+ * next to each other as in the question, make a passage likelier to hold the answer.
+ */
+export const PROXIMITY_WEIGHTS = { sentence: 1, adjacentPair: 1 } as const;
+
+/**
+ * Adds to each candidate's BM25 score the question weight held by its best sentence and by the
+ * question's adjacent word pairs that it repeats in order ("vaccine passport"), then re-sorts.
+ *
+ * @example
+ * rerankByProximity(candidates, analyzeQuestion(question), weights, (id) => passages.get(id)?.text);
+ */
+export function rerankByProximity(
+  candidates: readonly Candidate[],
+  terms: readonly QueryTerm[],
+  weights: ReadonlyMap<string, number>,
+  textOf: (passageId: string) => string | undefined,
+): Candidate[] {
+  const sequence = terms.map((term) => term.term);
+  const pairs = new Set(sequence.slice(1).map((term, index) => `${sequence[index]} ${term}`));
+  return candidates
+    .map((candidate) => {
+      const text = textOf(candidate.passageId);
+      if (text === undefined) return candidate;
+      let bestSentence = 0;
+      for (const range of splitSentences(text)) {
+        let weight = 0;
+        for (const term of termsOf(text.slice(range.start, range.end)))
+          weight += weights.get(term) ?? 0;
+        bestSentence = Math.max(bestSentence, weight);
+      }
+      let pairWeight = 0;
+      const seen = new Set<string>();
+      const passageTerms = [...tokenize(text)].flatMap((token) => (token.term ? [token.term] : []));
+      for (let i = 1; i < passageTerms.length; i++) {
+        const pair = `${passageTerms[i - 1]} ${passageTerms[i]}`;
+        if (!pairs.has(pair) || seen.has(pair)) continue;
+        seen.add(pair);
+        pairWeight += Math.min(
+          weights.get(passageTerms[i - 1]!) ?? 0,
+          weights.get(passageTerms[i]!) ?? 0,
+        );
+      }
+      const score =
+        candidate.score +
+        PROXIMITY_WEIGHTS.sentence * bestSentence +
+        PROXIMITY_WEIGHTS.adjacentPair * pairWeight;
+      return { ...candidate, score };
+    })
+    .sort(byScore);
+}
+
+function termsOf(text: string): Set<string> {
+  return new Set(tokenize(text).flatMap((token) => (token.term ? [token.term] : [])));
+}
 
 /** How much a vocabulary alternative counts next to the word the user typed. */
 export const ALTERNATIVE_WEIGHT = 0.7;
@@ -147,6 +212,7 @@ export class PassageIndex {
     query: string | readonly QueryTerm[],
     visible: (documentId: string) => boolean,
     limit = 50,
+    textOf?: (passageId: string) => string | undefined,
   ): Candidate[] {
     const terms = typeof query === 'string' ? analyzeQuestion(query) : query;
     if (terms.length === 0) return [];
@@ -170,15 +236,18 @@ export class PassageIndex {
         filter: (result) => visible(result['documentId'] as string),
       },
     );
-    return results
+    const candidates = results
       .map((result) => ({
         passageId: result.id as string,
         documentId: result['documentId'] as string,
         score: result.score / Math.max(1, result.queryTerms.length),
         terms: result.queryTerms,
       }))
-      .sort((a, b) => b.score - a.score || a.passageId.localeCompare(b.passageId))
-      .slice(0, limit);
+      .sort(byScore);
+    if (!textOf) return candidates.slice(0, limit);
+    const weights = new Map(terms.map((term) => [term.term, this.idf(term.term)]));
+    const reranked = rerankByProximity(candidates.slice(0, RERANK_DEPTH), terms, weights, textOf);
+    return [...reranked, ...candidates.slice(RERANK_DEPTH)].slice(0, limit);
   }
 
   /** In how many passages a term occurs (0 when the corpus never uses it). */

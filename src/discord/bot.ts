@@ -27,7 +27,8 @@ export interface RunningBot {
  * registered, so anything sent afterwards is answered.
  */
 export async function startBot({ config, library, logger }: StartBotOptions): Promise<RunningBot> {
-  if (!config.DISCORD_TOKEN) throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to start the bot.');
+  if (!config.DISCORD_TOKEN)
+    throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to start the bot.');
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // Defence in depth: every reply also says this itself.
@@ -38,7 +39,9 @@ export async function startBot({ config, library, logger }: StartBotOptions): Pr
   client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn(message));
-  client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'gateway disconnected'));
+  client.on(Events.ShardDisconnect, (event, shard) =>
+    logger.warn({ code: event.code, shard }, 'gateway disconnected'),
+  );
 
   try {
     const ready = once(client, Events.ClientReady) as Promise<[Client<true>]>;
@@ -50,7 +53,10 @@ export async function startBot({ config, library, logger }: StartBotOptions): Pr
       await putCommands(readyClient.rest, applicationId, config.DISCORD_GUILD_ID, logger);
     } catch (error) {
       // The commands registered last time still work; keep serving them and say why loudly.
-      logger.error({ err: error }, 'command registration failed; run `npm run register` to see why');
+      logger.error(
+        { err: error },
+        'command registration failed; run `npm run register` to see why',
+      );
     }
     return {
       client: readyClient,

@@ -42,14 +42,20 @@ type OptionValue<Type> = Type extends ApplicationCommandOptionType.String
         ? User
         : never;
 
-type OptionsOf<Data> = Data extends { readonly options: ReadonlyArray<infer Option> } ? Option : never;
+type OptionsOf<Data> = Data extends { readonly options: ReadonlyArray<infer Option> }
+  ? Option
+  : never;
 
 /**
  * A command's arguments typed from its definition (the yuudachi pattern): a required string
  * option is a `string`, an optional boolean a `boolean | undefined`, a user option a `User`.
  */
 export type ArgsOf<Data> = {
-  [Option in OptionsOf<Data> as Option extends { readonly name: infer Name extends string } ? Name : never]: Option extends {
+  [
+    Option in OptionsOf<Data> as Option extends { readonly name: infer Name extends string }
+      ? Name
+      : never
+  ]: Option extends {
     readonly type: infer Type;
   }
     ? Option extends { readonly required: true }
@@ -58,7 +64,11 @@ export type ArgsOf<Data> = {
     : never;
 };
 
-export type ButtonHandler = (args: readonly string[], interaction: ButtonInteraction, context: CommandContext) => Promise<void>;
+export type ButtonHandler = (
+  args: readonly string[],
+  interaction: ButtonInteraction,
+  context: CommandContext,
+) => Promise<void>;
 
 /**
  * One slash command: its registration data, typed `as const satisfies
@@ -75,7 +85,11 @@ export interface Command<Data extends ChatInputData = ChatInputData> {
   readonly requiredPermission?: bigint;
   /** Whether the reply will be ephemeral, decided before any work so a deferral matches it. */
   isPrivate?(args: ArgsOf<Data>): boolean;
-  execute(args: ArgsOf<Data>, interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+  execute(
+    args: ArgsOf<Data>,
+    interaction: ChatInputCommandInteraction,
+    context: CommandContext,
+  ): Promise<void>;
   autocomplete?(
     interaction: AutocompleteInteraction,
     context: Omit<CommandContext, 'respond'>,
@@ -95,7 +109,9 @@ export type AnyCommand = Command<ChatInputData>;
  *   async execute(_args, _interaction, { respond }) { await respond.reply(privateNotice('pong')); },
  * });
  */
-export function defineCommand<const Data extends ChatInputData>(command: Command<Data>): Command<Data> {
+export function defineCommand<const Data extends ChatInputData>(
+  command: Command<Data>,
+): Command<Data> {
   return command;
 }
 
@@ -103,7 +119,10 @@ export function defineCommand<const Data extends ChatInputData>(command: Command
  * Reads a command's top-level options as declared in its data. Subcommands (the coming
  * `/corpus` group) read their options from the interaction directly.
  */
-export function readArgs<Data extends ChatInputData>(interaction: ChatInputCommandInteraction, data: Data): ArgsOf<Data> {
+export function readArgs<Data extends ChatInputData>(
+  interaction: ChatInputCommandInteraction,
+  data: Data,
+): ArgsOf<Data> {
   const args: Record<string, unknown> = {};
   for (const option of data.options ?? []) {
     const required = 'required' in option && option.required === true;

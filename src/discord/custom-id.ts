@@ -12,7 +12,9 @@ const SEPARATOR = ':';
 export function customId(command: string, action: string, ...args: string[]): string {
   const parts = [command, action, ...args];
   if (parts.some((part) => part === '' || part.includes(SEPARATOR))) {
-    throw new Error(`custom id parts must be non-empty and free of "${SEPARATOR}": ${parts.join(', ')}`);
+    throw new Error(
+      `custom id parts must be non-empty and free of "${SEPARATOR}": ${parts.join(', ')}`,
+    );
   }
   const id = parts.join(SEPARATOR);
   if (id.length > DISCORD_LIMITS.customId) {
@@ -27,7 +29,9 @@ export function customId(command: string, action: string, ...args: string[]): st
  * @example
  * parseCustomId('ask:page:2'); // { command: 'ask', action: 'page', args: ['2'] }
  */
-export function parseCustomId(id: string): { command: string; action: string; args: string[] } | undefined {
+export function parseCustomId(
+  id: string,
+): { command: string; action: string; args: string[] } | undefined {
   const [command, action, ...args] = id.split(SEPARATOR);
   if (!command || !action) return undefined;
   return { command, action, args };

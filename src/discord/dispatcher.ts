@@ -15,7 +15,13 @@ import { UserError } from '../core/errors.ts';
 import { readArgs, type AnyCommand, type CommandContext, type Responder } from './command.ts';
 import { parseCustomId } from './custom-id.ts';
 import { DEFER_AFTER_MS } from './limits.ts';
-import { isEphemeral, NO_MENTIONS, privateNotice, type MessagePayload, type UpdatePayload } from './render/payload.ts';
+import {
+  isEphemeral,
+  NO_MENTIONS,
+  privateNotice,
+  type MessagePayload,
+  type UpdatePayload,
+} from './render/payload.ts';
 
 /** The one line anyone sees when something unexpected fails. Details go to the log only. */
 export const GENERIC_ERROR = 'Something went wrong on my side; the error was logged.';
@@ -36,66 +42,74 @@ type Answerable = ChatInputCommandInteraction | ButtonInteraction;
 /**
  * Routes every interaction to its command and makes sure each gets exactly one answer inside
  * Discord's deadline: a user error becomes a friendly ephemeral message, anything else is
- * logged with its context and answered with `GENERIC_ERROR`. The returned function never
- * rejects, so one failure cannot stop the bot.
+ * logged with its context and answered with `GENERIC_ERROR`. Logs one line per interaction.
+ * The returned function never rejects, so one failure cannot stop the bot.
  */
-export function createDispatcher(options: DispatcherOptions): (interaction: Interaction) => Promise<void> {
+export function createDispatcher(
+  options: DispatcherOptions,
+): (interaction: Interaction) => Promise<void> {
   const byName = new Map(options.commands.map((command) => [command.data.name, command]));
   const deferAfterMs = options.deferAfterMs ?? DEFER_AFTER_MS;
 
   return async (interaction) => {
     const started = performance.now();
-    const logger = options.logger.child({ interactionId: interaction.id });
-    const base = { library: options.library, logger, guildId: interaction.guildId ?? undefined, commands: options.commands };
-    let outcome: Outcome = 'ok';
-    let name = '';
+    const { kind, name } = routeOf(interaction);
+    // Every line about this interaction carries its context; question text stays at debug level.
+    const logger = options.logger.child({
+      interactionId: interaction.id,
+      kind,
+      command: name,
+      guild: interaction.guildId ?? 'dm',
+    });
+    const context = {
+      library: options.library,
+      logger,
+      guildId: interaction.guildId ?? undefined,
+      commands: options.commands,
+    };
+    let outcome: Outcome = 'unknown';
     try {
       if (interaction.isAutocomplete()) {
-        name = interaction.commandName;
-        outcome = await autocomplete(interaction, byName.get(name), base);
+        outcome = await autocomplete(interaction, byName.get(name), context);
       } else if (interaction.isChatInputCommand()) {
-        name = interaction.commandName;
         const command = byName.get(name);
-        const responder = createResponder(interaction, {
-          ephemeral: command ? privateFor(command, interaction) : true,
-          deferAfterMs,
-          logger,
-        });
-        outcome = await answer(responder, logger, async () => {
-          if (!command) throw new UnknownError('I no longer know this command. It may take a moment to disappear.');
+        const ephemeral = command ? privateFor(command, interaction) : true;
+        const respond = createResponder(interaction, { ephemeral, deferAfterMs, logger });
+        outcome = await answer(respond, logger, async () => {
+          if (!command) throw new UnknownError('I no longer know this command. Try /help.');
           guard(command, interaction);
-          await command.execute(readArgs(interaction, command.data), interaction, { ...base, respond: responder });
+          const args = readArgs(interaction, command.data);
+          await command.execute(args, interaction, { ...context, respond });
         });
       } else if (interaction.isButton()) {
         const parsed = parseCustomId(interaction.customId);
-        name = parsed ? `${parsed.command}:${parsed.action}` : interaction.customId;
-        const command = parsed ? byName.get(parsed.command) : undefined;
-        const handler = parsed ? command?.buttons?.[parsed.action] : undefined;
-        const responder = createResponder(interaction, { ephemeral: true, deferAfterMs, logger });
-        outcome = await answer(responder, logger, async () => {
-          if (!command || !handler || !parsed) throw new UnknownError('This button no longer works. Run the command again.');
+        const command = parsed && byName.get(parsed.command);
+        const handler = parsed && command?.buttons?.[parsed.action];
+        const respond = createResponder(interaction, { ephemeral: true, deferAfterMs, logger });
+        outcome = await answer(respond, logger, async () => {
+          if (!parsed || !command || !handler) {
+            throw new UnknownError('This button no longer works. Run the command again.');
+          }
           guard(command, interaction);
-          await handler(parsed.args, interaction, { ...base, respond: responder });
+          await handler(parsed.args, interaction, { ...context, respond });
         });
-      } else {
-        outcome = 'unknown';
       }
     } catch (error) {
       outcome = 'error';
-      logger.error({ err: error, command: name }, 'interaction handling failed');
-    } finally {
-      logger.info(
-        {
-          kind: kindOf(interaction),
-          command: name,
-          guild: interaction.guildId ?? 'dm',
-          latencyMs: Math.round(performance.now() - started),
-          outcome,
-        },
-        'interaction',
-      );
+      logger.error({ err: error }, 'interaction handling failed');
     }
+    logger.info({ latencyMs: Math.round(performance.now() - started), outcome }, 'interaction');
   };
+}
+
+function routeOf(interaction: Interaction): { kind: string; name: string } {
+  if (interaction.isAutocomplete()) return { kind: 'autocomplete', name: interaction.commandName };
+  if (interaction.isChatInputCommand()) return { kind: 'command', name: interaction.commandName };
+  if (interaction.isButton()) {
+    const parsed = parseCustomId(interaction.customId);
+    return { kind: 'button', name: parsed ? `${parsed.command}:${parsed.action}` : 'unknown' };
+  }
+  return { kind: 'other', name: '' };
 }
 
 /** Refused for lack of a permission: shown to the user like a UserError, logged as `denied`. */
@@ -120,7 +134,11 @@ function privateFor(command: AnyCommand, interaction: ChatInputCommandInteractio
   }
 }
 
-async function answer(responder: InteractionResponder, logger: Logger, work: () => Promise<void>): Promise<Outcome> {
+async function answer(
+  responder: InteractionResponder,
+  logger: Logger,
+  work: () => Promise<void>,
+): Promise<Outcome> {
   try {
     await work();
     if (!responder.answered) throw new Error('the handler finished without answering');
@@ -156,15 +174,12 @@ async function autocomplete(
     if (!(error instanceof UserError)) context.logger.error({ err: error }, 'autocomplete failed');
     // An empty list still answers, so the user sees "no options" rather than a spinner.
     if (!interaction.responded) await interaction.respond([]);
-    return error instanceof PermissionError ? 'denied' : error instanceof UserError ? 'user-error' : 'error';
+    return error instanceof PermissionError
+      ? 'denied'
+      : error instanceof UserError
+        ? 'user-error'
+        : 'error';
   }
-}
-
-function kindOf(interaction: Interaction): string {
-  if (interaction.isAutocomplete()) return 'autocomplete';
-  if (interaction.isChatInputCommand()) return 'command';
-  if (interaction.isButton()) return 'button';
-  return 'other';
 }
 
 interface InteractionResponder extends Responder {
@@ -180,7 +195,7 @@ interface InteractionResponder extends Responder {
  * Discord's 3 s deadline is met without a "thinking…" flash on every reply. The deferral is
  * ephemeral exactly when the reply will be, as a deferral's visibility cannot change later.
  */
-export function createResponder(
+function createResponder(
   interaction: Answerable,
   { ephemeral, deferAfterMs, logger }: { ephemeral: boolean; deferAfterMs: number; logger: Logger },
 ): InteractionResponder {
@@ -255,7 +270,7 @@ function toReply(payload: MessagePayload): InteractionReplyOptions {
     ...(payload.content !== undefined ? { content: payload.content } : {}),
     embeds: payload.embeds,
     components: payload.components,
-    allowedMentions: payload.allowedMentions ?? NO_MENTIONS,
+    allowedMentions: payload.allowedMentions,
     ...(payload.flags ? { flags: payload.flags as InteractionReplyOptions['flags'] } : {}),
   };
 }
@@ -265,10 +280,14 @@ function toEdit(payload: UpdatePayload & { content?: string }): InteractionEditR
     ...(payload.content !== undefined ? { content: payload.content } : {}),
     embeds: payload.embeds,
     components: payload.components,
-    allowedMentions: payload.allowedMentions ?? NO_MENTIONS,
+    allowedMentions: payload.allowedMentions,
   };
 }
 
 function toUpdate(payload: UpdatePayload): InteractionUpdateOptions {
-  return { embeds: payload.embeds, components: payload.components, allowedMentions: payload.allowedMentions ?? NO_MENTIONS };
+  return {
+    embeds: payload.embeds,
+    components: payload.components,
+    allowedMentions: payload.allowedMentions,
+  };
 }

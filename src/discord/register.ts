@@ -1,4 +1,9 @@
-import { REST, Routes, type APIApplication, type RESTPutAPIApplicationCommandsResult } from 'discord.js';
+import {
+  REST,
+  Routes,
+  type APIApplication,
+  type RESTPutAPIApplicationCommandsResult,
+} from 'discord.js';
 import { commands } from '../../commands/index.ts';
 import { ConfigError, type Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -19,23 +24,39 @@ export async function putCommands(
   guildId: string | undefined,
   logger: Logger,
 ): Promise<RESTPutAPIApplicationCommandsResult> {
-  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
-  const registered = (await rest.put(route, { body: commandPayloads() })) as RESTPutAPIApplicationCommandsResult;
-  logger.info({ commands: registered.map((command) => command.name), scope: guildId ? `guild ${guildId}` : 'global' }, 'commands registered');
+  const route = guildId
+    ? Routes.applicationGuildCommands(applicationId, guildId)
+    : Routes.applicationCommands(applicationId);
+  const registered = (await rest.put(route, {
+    body: commandPayloads(),
+  })) as RESTPutAPIApplicationCommandsResult;
+  logger.info(
+    {
+      commands: registered.map((command) => command.name),
+      scope: guildId ? `guild ${guildId}` : 'global',
+    },
+    'commands registered',
+  );
   return registered;
 }
 
 /** A REST client for the configured API base (`DISCORD_API_BASE`, e.g. the local stand-in in tests). */
 export function createRest(config: Config): REST {
-  if (!config.DISCORD_TOKEN) throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to talk to Discord.');
-  return new REST(config.DISCORD_API_BASE ? { api: config.DISCORD_API_BASE } : {}).setToken(config.DISCORD_TOKEN);
+  if (!config.DISCORD_TOKEN)
+    throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to talk to Discord.');
+  return new REST(config.DISCORD_API_BASE ? { api: config.DISCORD_API_BASE } : {}).setToken(
+    config.DISCORD_TOKEN,
+  );
 }
 
 /**
  * `npm run register`: registers the commands without starting the bot. The application id is
  * the one the token belongs to (`GET /applications/@me`), so it needs no setting of its own.
  */
-export async function registerCommands(config: Config, logger: Logger): Promise<RESTPutAPIApplicationCommandsResult> {
+export async function registerCommands(
+  config: Config,
+  logger: Logger,
+): Promise<RESTPutAPIApplicationCommandsResult> {
   const rest = createRest(config);
   const application = (await rest.get(Routes.currentApplication())) as APIApplication;
   return putCommands(rest, application.id, config.DISCORD_GUILD_ID, logger);

@@ -25,9 +25,13 @@ export interface RunOptions {
  * invite link. Resolves once the bot answers; `stop()` logs out. A bad setting rejects with a
  * `ConfigError` whose one-line message names the variable.
  */
-export async function runBot(env: Env, options: RunOptions = {}): Promise<{ stop(): Promise<void> }> {
+export async function runBot(
+  env: Env,
+  options: RunOptions = {},
+): Promise<{ stop(): Promise<void> }> {
   const config = parseConfig(env);
-  if (!config.DISCORD_TOKEN) throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to start the bot.');
+  if (!config.DISCORD_TOKEN)
+    throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to start the bot.');
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   const opened = await openLibrary({
     dataDir: config.FOOTNOTE_DATA_DIR,
@@ -37,7 +41,9 @@ export async function runBot(env: Env, options: RunOptions = {}): Promise<{ stop
   const bot: RunningBot = await startBot({ config, library, logger });
   const invite = inviteUrl(bot.applicationId);
   logger.info({ invite }, 'ready');
-  (options.output ?? process.stdout).write(`Footnote is online. Invite it to a server: ${invite}\n`);
+  (options.output ?? process.stdout).write(
+    `Footnote is online. Invite it to a server: ${invite}\n`,
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -70,7 +76,10 @@ export async function runBot(env: Env, options: RunOptions = {}): Promise<{ stop
  * `npm run register`: registers the commands and returns the exit code. Failures are one line
  * on stderr (and in the log), never a stack trace.
  */
-export async function runRegister(env: Env, options: Pick<RunOptions, 'logDestination'> & { errors?: { write(text: string): unknown } } = {}): Promise<number> {
+export async function runRegister(
+  env: Env,
+  options: Pick<RunOptions, 'logDestination'> & { errors?: { write(text: string): unknown } } = {},
+): Promise<number> {
   const errors = options.errors ?? process.stderr;
   let config;
   try {

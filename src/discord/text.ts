@@ -77,13 +77,15 @@ const MASS_MENTION = /@(everyone|here)/gu;
  * // "\\*\\*Note\\*\\* @\u200beveryone: \\|\\|spoiler\\|\\| \\<@123>"
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(INLINE_MARKDOWN, '\\$&')
-    // Only punctuation may follow a backslash (before a digit it would show), so "1." becomes "1\.".
-    .replace(LINE_START_MARKDOWN, (_, indent: string, sign?: string, number?: string) =>
-      sign ? `${indent}\\${sign}` : `${indent}${number}\\.`,
-    )
-    .replace(MASS_MENTION, `@${ZERO_WIDTH_SPACE}$1`);
+  return (
+    text
+      .replace(INLINE_MARKDOWN, '\\$&')
+      // Only punctuation may follow a backslash (before a digit it would show), so "1." becomes "1\.".
+      .replace(LINE_START_MARKDOWN, (_, indent: string, sign?: string, number?: string) =>
+        sign ? `${indent}\\${sign}` : `${indent}${number}\\.`,
+      )
+      .replace(MASS_MENTION, `@${ZERO_WIDTH_SPACE}$1`)
+  );
 }
 
 /**
@@ -114,7 +116,11 @@ export function escapeToFit(text: string, maxCodePoints: number): string {
  * @example
  * renderToFit('a_b_c_d', 6, escapeMarkdown); // "a\\_b…"
  */
-export function renderToFit(text: string, maxCodePoints: number, render: (cut: string) => string): string {
+export function renderToFit(
+  text: string,
+  maxCodePoints: number,
+  render: (cut: string) => string,
+): string {
   // Renderings only add characters, so text longer than the limit cannot fit, nor can a longer cut.
   const length = codePointLength(text);
   if (length <= maxCodePoints) {
@@ -149,7 +155,8 @@ export function renderToFit(text: string, maxCodePoints: number, render: (cut: s
 export function boldMarks(text: string, marks: readonly TextRange[]): string {
   let result = '';
   let position = 0;
-  const escapeSlice = (start: number, end: number) => escapePiece(text.slice(start, end), startsLine(text, start));
+  const escapeSlice = (start: number, end: number) =>
+    escapePiece(text.slice(start, end), startsLine(text, start));
   for (const mark of normalizeMarks(text, marks)) {
     result += `${escapeSlice(position, mark.start)}**${escapeSlice(mark.start, mark.end)}**`;
     position = mark.end;
@@ -183,7 +190,10 @@ function normalizeMarks(text: string, marks: readonly TextRange[]): TextRange[] 
     else merged.push({ ...mark });
   }
   // A range must not split a surrogate pair: the half-characters would render as garbage.
-  return merged.map((mark) => ({ start: alignStart(text, mark.start), end: alignEnd(text, mark.end) }));
+  return merged.map((mark) => ({
+    start: alignStart(text, mark.start),
+    end: alignEnd(text, mark.end),
+  }));
 }
 
 function shrinkToNonSpace(text: string, mark: TextRange): TextRange {
@@ -246,4 +256,9 @@ export function formatDate(isoDate: string | undefined): string | undefined {
   return DATE_FORMAT.format(date);
 }
 
-const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});

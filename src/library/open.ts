@@ -1,4 +1,5 @@
 import { Library } from '../core/library.ts';
+import type { CorpusDocument } from '../core/types.ts';
 import type { Vocabulary } from '../core/vocabulary.ts';
 import { loadShippedCorpus, loadVocabulary, SHIPPED_CORPUS_DIR } from './corpus-loader.ts';
 import { corpusFingerprint, readIndexCache, writeIndexCache } from './index-cache.ts';
@@ -12,12 +13,19 @@ export interface OpenLibraryOptions {
   vocabulary?: Vocabulary;
   /** Told when the saved index could not be used or written; the library works regardless. */
   onWarning?: (message: string) => void;
+  /**
+   * Documents added at run time (the store's), held and indexed with the shipped corpus. The
+   * cache fingerprint covers them too, so a cache saved after adds loads without a rebuild.
+   */
+  addedDocuments?: readonly CorpusDocument[];
 }
 
 /** How the library came to be, for logs and the cold-start benchmark. */
 export interface OpenedLibrary {
   library: Library;
   indexSource: 'cache' | 'built';
+  /** Every document the library was opened with, shipped and added. */
+  documents: CorpusDocument[];
 }
 
 /**
@@ -30,13 +38,21 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<Library>
 
 export async function openLibraryWithSource(options: OpenLibraryOptions): Promise<OpenedLibrary> {
   const corpusDir = options.corpusDir ?? SHIPPED_CORPUS_DIR;
-  const documents = await loadShippedCorpus(corpusDir);
+  const shipped = await loadShippedCorpus(corpusDir);
+  const shippedIds = new Set(shipped.map((document) => document.id));
+  const added = (options.addedDocuments ?? []).filter((document) => {
+    if (!shippedIds.has(document.id)) return true;
+    options.onWarning?.(`Added document ${document.id} is not loaded: a shipped one has its id.`);
+    return false;
+  });
+  const documents = [...shipped, ...added];
   const vocabulary = options.vocabulary ?? (await loadVocabulary(corpusDir));
   const fingerprint = corpusFingerprint(documents);
   const cached = await readIndexCache(options.dataDir, fingerprint);
   if (cached) {
     try {
-      return { library: new Library(documents, cached, vocabulary), indexSource: 'cache' };
+      const library = new Library(documents, cached, vocabulary);
+      return { library, indexSource: 'cache', documents };
     } catch (error) {
       options.onWarning?.(
         `The saved index was unusable and is rebuilt: ${(error as Error).message}`,
@@ -51,5 +67,5 @@ export async function openLibraryWithSource(options: OpenLibraryOptions): Promis
       `Could not save the index in ${options.dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  return { library, indexSource: 'built' };
+  return { library, indexSource: 'built', documents };
 }

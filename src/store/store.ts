@@ -89,12 +89,17 @@ export interface Duplicate {
 
 /** The document is already stored; the message names it. Nothing was written. */
 export class DuplicateDocumentError extends UserError {
-  constructor(readonly duplicate: Pick<Duplicate, 'reason'> & { document: DocumentMeta }) {
+  constructor(
+    readonly duplicate: Pick<Duplicate, 'reason'> & { document: Pick<DocumentMeta, 'id' | 'title'> },
+  ) {
     super(duplicateMessage(duplicate.reason, duplicate.document));
   }
 }
 
-export function duplicateMessage(reason: Duplicate['reason'], document: DocumentMeta): string {
+export function duplicateMessage(
+  reason: Duplicate['reason'],
+  document: Pick<DocumentMeta, 'id' | 'title'>,
+): string {
   return reason === 'url'
     ? `That address was already added as “${document.title}” (${document.id}).`
     : `The same text was already added as “${document.title}” (${document.id}).`;
@@ -251,6 +256,22 @@ export class Store {
       this.#db.prepare('DELETE FROM documents WHERE id = ?').run(id);
       this.#audit('remove', id, guildId, actor, at, document);
       return document;
+    });
+  }
+
+  /**
+   * Takes back an add whose indexing failed, as if it never happened: the document and its add
+   * entry go in one transaction.
+   */
+  undoAdd(id: string): void {
+    this.#write('undo the add', () => {
+      this.#db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+      this.#db
+        .prepare(
+          `DELETE FROM audit WHERE id =
+             (SELECT max(id) FROM audit WHERE document_id = ? AND action = 'add')`,
+        )
+        .run(id);
     });
   }
 

@@ -1,14 +1,22 @@
 import type { APIEmbed } from 'discord.js';
 import type { Footnote } from '../../src/core/api.ts';
 import { UserError } from '../../src/core/errors.ts';
-import type { Answer, Citation, DocumentMatch, DocumentMeta, DocumentSummary } from '../../src/core/types.ts';
+import type {
+  Answer,
+  AnsweredAnswer,
+  Citation,
+  DocumentMatch,
+  DocumentMeta,
+  DocumentSummary,
+} from '../../src/core/types.ts';
 import { DISCORD_LIMITS } from '../../src/discord/limits.ts';
 import { embedLength, type MessagePayload } from '../../src/discord/render/payload.ts';
 import { codePointLength } from '../../src/discord/text.ts';
 
 /** A citation with sensible defaults; override what a test is about. */
 export function citation(overrides: Partial<Citation> = {}): Citation {
-  const excerpt = overrides.excerpt ?? 'Bashkortostan will introduce Covid-19 passports from Feb. 5.';
+  const excerpt =
+    overrides.excerpt ?? 'Bashkortostan will introduce Covid-19 passports from Feb. 5.';
   return {
     documentId: 'bashkortostan-covid-passports',
     title: "Russian Region Becomes First to Introduce Covid-19 'Passports'",
@@ -29,7 +37,10 @@ export function citation(overrides: Partial<Citation> = {}): Citation {
   };
 }
 
-export function answered(citations: Citation[], question = 'Which region introduced passports first?'): Answer {
+export function answered(
+  citations: Citation[],
+  question = 'Which region introduced passports first?',
+): AnsweredAnswer {
   return { status: 'answered', question, citations };
 }
 
@@ -52,12 +63,14 @@ export function limitViolations(payload: Partial<MessagePayload>): string[] {
     over(`embeds[${index}].description`, embed.description, DISCORD_LIMITS.embedDescription, 1);
     over(`embeds[${index}].footer`, embed.footer?.text, DISCORD_LIMITS.embedFooterText, 1);
     over(`embeds[${index}].author`, embed.author?.name, DISCORD_LIMITS.embedAuthorName, 1);
-    if ((embed.fields?.length ?? 0) > DISCORD_LIMITS.embedFields) problems.push(`embeds[${index}]: too many fields`);
+    if ((embed.fields?.length ?? 0) > DISCORD_LIMITS.embedFields)
+      problems.push(`embeds[${index}]: too many fields`);
     embed.fields?.forEach((field, f) => {
       over(`embeds[${index}].fields[${f}].name`, field.name, DISCORD_LIMITS.embedFieldName, 1);
       over(`embeds[${index}].fields[${f}].value`, field.value, DISCORD_LIMITS.embedFieldValue, 1);
     });
-    for (const url of [embed.url]) if (url !== undefined && !/^https?:\/\/\S+$/u.test(url)) problems.push(`bad url ${url}`);
+    for (const url of [embed.url])
+      if (url !== undefined && !/^https?:\/\/\S+$/u.test(url)) problems.push(`bad url ${url}`);
   });
   const total = embeds.reduce((sum, embed) => sum + embedLength(embed), 0);
   if (total > DISCORD_LIMITS.embedTotal) problems.push(`embed total ${total}`);
@@ -65,7 +78,8 @@ export function limitViolations(payload: Partial<MessagePayload>): string[] {
   if (rows.length > DISCORD_LIMITS.actionRowsPerMessage) problems.push(`${rows.length} rows`);
   const ids = new Set<string>();
   for (const row of rows) {
-    if (row.components.length > DISCORD_LIMITS.buttonsPerRow) problems.push('too many buttons in a row');
+    if (row.components.length > DISCORD_LIMITS.buttonsPerRow)
+      problems.push('too many buttons in a row');
     for (const button of row.components) {
       over('custom_id', button.custom_id, DISCORD_LIMITS.customId, 1);
       over('label', button.label, DISCORD_LIMITS.buttonLabel, 1);
@@ -73,7 +87,8 @@ export function limitViolations(payload: Partial<MessagePayload>): string[] {
       ids.add(button.custom_id);
     }
   }
-  const hasSomething = (payload.content ?? '').trim() !== '' || embeds.length > 0 || rows.length > 0;
+  const hasSomething =
+    (payload.content ?? '').trim() !== '' || embeds.length > 0 || rows.length > 0;
   if (payload.content !== undefined && !hasSomething) problems.push('empty message');
   const mentions = payload.allowedMentions;
   if (!mentions || mentions.parse.length !== 0) problems.push('allowedMentions must parse nothing');
@@ -102,13 +117,25 @@ export class MemoryFootnote implements Footnote {
     const needle = query.trim().toLowerCase();
     return this.documents
       .filter((document) => document.title.toLowerCase().includes(needle))
-      .map((document) => ({ documentId: document.id, title: document.title, publishedAt: document.publishedAt, score: 1 }));
+      .map((document) => ({
+        documentId: document.id,
+        title: document.title,
+        publishedAt: document.publishedAt,
+        score: 1,
+      }));
   }
 
   summarize(documentId: string): DocumentSummary | undefined {
     const document = this.documents.find((candidate) => candidate.id === documentId);
     if (!document) return undefined;
-    return { ...document, scope: { kind: 'shipped' }, summary: `${document.title}.`, passageCount: 1, length: 10, wordCount: 2 };
+    return {
+      ...document,
+      scope: { kind: 'shipped' },
+      summary: `${document.title}.`,
+      passageCount: 1,
+      length: 10,
+      wordCount: 2,
+    };
   }
 
   resolveDocument(query: string): DocumentSummary | undefined {

@@ -35,7 +35,9 @@ describe('renderAnswer: a citation', () => {
   });
 
   it('quotes the excerpt with the matched words in bold', () => {
-    expect(embed?.description).toContain('“**Bashkortostan** will introduce Covid-19 passports from Feb. 5.”');
+    expect(embed?.description).toContain(
+      '“**Bashkortostan** will introduce Covid-19 passports from Feb. 5.”',
+    );
   });
 
   it('links to the exact passage with a text fragment', () => {
@@ -45,12 +47,16 @@ describe('renderAnswer: a citation', () => {
   });
 
   it('percent-encodes the comma, ampersand and dash of the quote, which the fragment syntax reserves', () => {
-    const [quoted] = renderAnswer(answered([citation({ excerpt: 'Tests, masks & Covid-19 rules.', marks: [] })])).embeds;
+    const [quoted] = renderAnswer(
+      answered([citation({ excerpt: 'Tests, masks & Covid-19 rules.', marks: [] })]),
+    ).embeds;
     expect(quoted?.description).toContain('#:~:text=Tests%2C%20masks%20%26%20Covid%2D19%20rules)');
   });
 
   it('says "passage N of M" for a source without a web address', () => {
-    const [offline] = renderAnswer(answered([citation({ url: undefined, ordinal: 3, passageCount: 12 })])).embeds;
+    const [offline] = renderAnswer(
+      answered([citation({ url: undefined, ordinal: 3, passageCount: 12 })]),
+    ).embeds;
     expect(offline?.url).toBeUndefined();
     expect(offline?.description).toContain('Passage 3 of 12 · the source gives no web address');
     expect(offline?.description).not.toContain('](');
@@ -63,12 +69,16 @@ describe('renderAnswer: a citation', () => {
   });
 
   it('shows what matched', () => {
-    const [matched] = renderAnswer(answered([citation({ matchedTerms: ['region', 'Covid-19', 'passports'] })])).embeds;
+    const [matched] = renderAnswer(
+      answered([citation({ matchedTerms: ['region', 'Covid-19', 'passports'] })]),
+    ).embeds;
     expect(matched?.description).toMatch(/\nMatched: region, Covid-19, passports$/u);
   });
 
   it('says "undated" when the source gives no date', () => {
-    const [undated] = renderAnswer(answered([citation({ publishedAt: undefined, author: undefined })])).embeds;
+    const [undated] = renderAnswer(
+      answered([citation({ publishedAt: undefined, author: undefined })]),
+    ).embeds;
     expect(undated?.author?.name).toBe('The Moscow Times · undated');
   });
 });
@@ -83,7 +93,9 @@ describe('renderAnswer: the message', () => {
 
   it('addresses the answer to a member, the only mention allowed to ping', () => {
     const payload = renderAnswer(answered([citation()]), { addressee: '123456789012345678' });
-    expect(payload.content).toMatch(/^<@123456789012345678>, here's what the sources say\.\n\*\*Q:\*\* /u);
+    expect(payload.content).toMatch(
+      /^<@123456789012345678>, here's what the sources say\.\n\*\*Q:\*\* /u,
+    );
     expect(payload.allowedMentions).toEqual({ parse: [], users: ['123456789012345678'] });
   });
 
@@ -94,30 +106,41 @@ describe('renderAnswer: the message', () => {
   });
 
   it('is ephemeral when hidden', () => {
-    expect(renderAnswer(answered([citation()]), { ephemeral: true }).flags).toBe(MessageFlags.Ephemeral);
+    expect(renderAnswer(answered([citation()]), { ephemeral: true }).flags).toBe(
+      MessageFlags.Ephemeral,
+    );
   });
 
   it('shows one page of citations with a button for the next', () => {
-    const many = answered(Array.from({ length: 7 }, (_, index) => citation({ ordinal: index + 1 })));
+    const many = answered(
+      Array.from({ length: 7 }, (_, index) => citation({ ordinal: index + 1 })),
+    );
     const payload = renderAnswer(many);
     expect(payload.embeds).toHaveLength(CITATIONS_PER_PAGE);
-    expect(payload.components[0]?.components.map((button) => [button.custom_id, button.label])).toEqual([
-      ['ask:page:2', 'More sources (4–6 of 7)'],
-    ]);
+    expect(
+      payload.components[0]?.components.map((button) => [button.custom_id, button.label]),
+    ).toEqual([['ask:page:2', 'More sources (4–6 of 7)']]);
   });
 
   it('pages through the rest, with a way back', () => {
-    const many = answered(Array.from({ length: 7 }, (_, index) => citation({ ordinal: index + 1 })));
+    const many = answered(
+      Array.from({ length: 7 }, (_, index) => citation({ ordinal: index + 1 })),
+    );
     const middle = renderAnswerPage(many, 2);
     expect(middle.embeds.map((embed) => embed.footer?.text)).toEqual([
       'Source 4 of 7 · bashkortostan-covid-passports',
       'Source 5 of 7 · bashkortostan-covid-passports',
       'Source 6 of 7 · bashkortostan-covid-passports',
     ]);
-    expect(middle.components[0]?.components.map((button) => button.custom_id)).toEqual(['ask:page:1', 'ask:page:3']);
+    expect(middle.components[0]?.components.map((button) => button.custom_id)).toEqual([
+      'ask:page:1',
+      'ask:page:3',
+    ]);
     const last = renderAnswerPage(many, 3);
     expect(last.embeds).toHaveLength(1);
-    expect(last.components[0]?.components.map((button) => button.custom_id)).toEqual(['ask:page:2']);
+    expect(last.components[0]?.components.map((button) => button.custom_id)).toEqual([
+      'ask:page:2',
+    ]);
   });
 
   it('shows the nearest page for a page that no longer exists', () => {
@@ -170,8 +193,14 @@ describe('questionFromContent', () => {
     'Is **this** <@1> @everyone ||a|| `b` # c?',
     '- starts like a list',
   ])('reads back the question of %j', (question) => {
-    expect(questionFromContent(renderAnswer(answered([citation()], question)).content)).toBe(question);
-    expect(questionFromContent(renderAnswer(answered([citation()], question), { addressee: '7' }).content)).toBe(question);
+    expect(questionFromContent(renderAnswer(answered([citation()], question)).content)).toBe(
+      question,
+    );
+    expect(
+      questionFromContent(
+        renderAnswer(answered([citation()], question), { addressee: '7' }).content,
+      ),
+    ).toBe(question);
   });
 
   it('returns undefined for a message it did not write', () => {
@@ -192,12 +221,43 @@ function random(seed: number): () => number {
   };
 }
 
-const PIECES = ['word', ' ', ' ', '**', '__', '||', '`', '```', '> ', '\n# ', '\n-# ', '@everyone', '@here', '<@123>', '<#9>', '<:e:1>', '[x](https://e.x)', '💉', 'é', '\\', '-', ',', '&', '(', ')', 'Covid-19', '\n', '“', '…'];
+const PIECES = [
+  'word',
+  ' ',
+  ' ',
+  '**',
+  '__',
+  '||',
+  '`',
+  '```',
+  '> ',
+  '\n# ',
+  '\n-# ',
+  '@everyone',
+  '@here',
+  '<@123>',
+  '<#9>',
+  '<:e:1>',
+  '[x](https://e.x)',
+  '💉',
+  'é',
+  '\\',
+  '-',
+  ',',
+  '&',
+  '(',
+  ')',
+  'Covid-19',
+  '\n',
+  '“',
+  '…',
+];
 
 function text(next: () => number, maxPieces: number): string {
   const count = Math.floor(next() * maxPieces);
   let result = '';
-  for (let index = 0; index < count; index += 1) result += PIECES[Math.floor(next() * PIECES.length)]!;
+  for (let index = 0; index < count; index += 1)
+    result += PIECES[Math.floor(next() * PIECES.length)]!;
   return result;
 }
 
@@ -207,7 +267,13 @@ function extremeCitation(next: () => number): Citation {
     const start = Math.floor(next() * (excerpt.length + 10)) - 5;
     return { start, end: start + Math.floor(next() * 40) };
   });
-  const urls = [undefined, 'https://example.org/a_(b)', 'http://e.x/' + 'p'.repeat(500), 'ftp://no', 'not a url'];
+  const urls = [
+    undefined,
+    'https://example.org/a_(b)',
+    'http://e.x/' + 'p'.repeat(500),
+    'ftp://no',
+    'not a url',
+  ];
   return citation({
     title: text(next, next() < 0.2 ? 400 : 20),
     site: next() < 0.5 ? text(next, 200) : undefined,
@@ -234,21 +300,37 @@ describe('renderAnswer within every Discord limit', () => {
               ...noAnswer,
               question,
               reason: text(next, 600),
-              suggestions: Array.from({ length: Math.floor(next() * 8) }, () => ({ documentId: 'x', title: text(next, 300) })),
+              suggestions: Array.from({ length: Math.floor(next() * 8) }, () => ({
+                documentId: 'x',
+                title: text(next, 300),
+              })),
             }
-          : answered(Array.from({ length: 1 + Math.floor(next() * 12) }, () => extremeCitation(next)), question);
-      const view = { page: Math.floor(next() * 5), ephemeral: next() < 0.5, ...(next() < 0.3 ? { addressee: '42' } : {}) };
+          : answered(
+              Array.from({ length: 1 + Math.floor(next() * 12) }, () => extremeCitation(next)),
+              question,
+            );
+      const view = {
+        page: Math.floor(next() * 5),
+        ephemeral: next() < 0.5,
+        ...(next() < 0.3 ? { addressee: '42' } : {}),
+      };
       const payload = renderAnswer(answer, view);
       const context = `round ${round}`;
       expect(limitViolations(payload), context).toEqual([]);
-      const visible = [payload.content ?? '', ...payload.embeds.flatMap((embed) => [embed.title ?? '', embed.description ?? ''])].join('\n');
+      const visible = [
+        payload.content ?? '',
+        ...payload.embeds.flatMap((embed) => [embed.title ?? '', embed.description ?? '']),
+      ].join('\n');
       expect(visible, context).not.toMatch(/@(everyone|here)/u);
       expect(visible.replace('<@42>', ''), context).not.toMatch(/(^|[^\\])<[@#:]/u);
       if (answer.status === 'answered') {
         expect(payload.embeds.length, context).toBeLessThanOrEqual(CITATIONS_PER_PAGE);
         expect(payload.embeds.length, context).toBeGreaterThan(0);
         const page = 1 + Math.floor(next() * 5);
-        expect(limitViolations({ ...renderAnswerPage(answer, page), content: 'x' }), context).toEqual([]);
+        expect(
+          limitViolations({ ...renderAnswerPage(answer, page), content: 'x' }),
+          context,
+        ).toEqual([]);
       }
       expect(payload.content?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.messageContent * 2);
     }

@@ -31,15 +31,22 @@ const summary: DocumentSummary = {
 describe('documentChoices', () => {
   it('shows the title and year and sends the stable id', () => {
     expect(documentChoices([match()])).toEqual([
-      { name: "Russian Region Becomes First to Introduce Covid-19 'Passports' (2021)", value: 'bashkortostan-covid-passports' },
+      {
+        name: "Russian Region Becomes First to Introduce Covid-19 'Passports' (2021)",
+        value: 'bashkortostan-covid-passports',
+      },
     ]);
   });
 
   it('cuts long titles at a word boundary, keeping the year', () => {
-    const long = match({ title: `Foreign Minister Sergey Lavrov's remarks ${'and answers to media questions '.repeat(8)}` });
+    const long = match({
+      title: `Foreign Minister Sergey Lavrov's remarks ${'and answers to media questions '.repeat(8)}`,
+    });
     const [choice] = documentChoices([long]);
+    expect(choice?.name).toBe(
+      "Foreign Minister Sergey Lavrov's remarks and answers to media questions and answers to media… (2021)",
+    );
     expect(codePointLength(choice!.name)).toBeLessThanOrEqual(DISCORD_LIMITS.choiceName);
-    expect(choice!.name).toMatch(/ questions… \(2021\)$|[a-z]… \(2021\)$/u);
   });
 
   it('offers at most 25 choices', () => {
@@ -48,13 +55,17 @@ describe('documentChoices', () => {
   });
 
   it('leaves out a document whose id would not fit a choice value, rather than cutting the id', () => {
-    expect(documentChoices([match({ documentId: 'x'.repeat(101) }), match()]).map((choice) => choice.value)).toEqual([
-      'bashkortostan-covid-passports',
-    ]);
+    expect(
+      documentChoices([match({ documentId: 'x'.repeat(101) }), match()]).map(
+        (choice) => choice.value,
+      ),
+    ).toEqual(['bashkortostan-covid-passports']);
   });
 
   it('never sends an empty name', () => {
-    expect(documentChoices([match({ title: '   ', publishedAt: undefined })])[0]?.name).toBe('bashkortostan-covid-passports');
+    expect(documentChoices([match({ title: '   ', publishedAt: undefined })])[0]?.name).toBe(
+      'bashkortostan-covid-passports',
+    );
   });
 });
 
@@ -63,7 +74,7 @@ describe('renderSource', () => {
   const [embed] = payload.embeds;
 
   it('shows the metadata, a link and the opening', () => {
-    expect(embed?.title).toBe("Russian Region Becomes First to Introduce Covid\\-19 'Passports'".replace('\\-', '-'));
+    expect(embed?.title).toBe(summary.title);
     expect(embed?.url).toBe(summary.url);
     expect(embed?.author?.name).toBe('The Moscow Times');
     expect(embed?.description).toBe(summary.summary);
@@ -71,7 +82,11 @@ describe('renderSource', () => {
       { name: 'Published', value: '21 January 2021', inline: true },
       { name: 'Author', value: 'Leyla Latypova', inline: true },
       { name: 'Length', value: '1,234 words in 5 passages', inline: true },
-      { name: 'Source', value: '[Open the original](https://www.themoscowtimes.com/2021/01/21/a72678)', inline: true },
+      {
+        name: 'Source',
+        value: '[Open the original](https://www.themoscowtimes.com/2021/01/21/a72678)',
+        inline: true,
+      },
     ]);
     expect(embed?.footer?.text).toBe('id: bashkortostan-covid-passports · ask about it with /ask');
   });
@@ -94,7 +109,11 @@ describe('renderSource', () => {
     expect(offline?.url).toBeUndefined();
     expect(offline?.title).toBe('\\# @\u200beveryone');
     expect(offline?.description).toBe('\\|\\|spoiler\\|\\| \\<@1>');
-    expect(offline?.fields?.map((field) => field.value)).toEqual(['Undated', '1,234 words in 5 passages', 'The source gives no web address.']);
+    expect(offline?.fields?.map((field) => field.value)).toEqual([
+      'Undated',
+      '1,234 words in 5 passages',
+      'The source gives no web address.',
+    ]);
   });
 
   it('fits every limit with extreme metadata', () => {

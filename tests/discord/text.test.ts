@@ -15,7 +15,9 @@ describe('truncate', () => {
   });
 
   it('cuts at the last word boundary and adds an ellipsis', () => {
-    expect(truncate('Russian Region Becomes First to Introduce Covid-19 Passports', 30)).toBe('Russian Region Becomes First…');
+    expect(truncate('Russian Region Becomes First to Introduce Covid-19 Passports', 30)).toBe(
+      'Russian Region Becomes First…',
+    );
   });
 
   it('counts code points, not UTF-16 units', () => {
@@ -45,7 +47,8 @@ describe('truncate', () => {
   });
 
   it('keeps a prefix of the text, whatever the limit', () => {
-    const text = 'Bashkortostan will introduce 💉 Covid-19 passports from Feb. 5, the governor said.';
+    const text =
+      'Bashkortostan will introduce 💉 Covid-19 passports from Feb. 5, the governor said.';
     for (let max = 1; max <= codePointLength(text); max += 1) {
       const cut = truncate(text, max);
       expect(codePointLength(cut)).toBeLessThanOrEqual(max);
@@ -104,14 +107,27 @@ describe('boldMarks', () => {
   });
 
   it('joins marks split by a hyphen into one bold word', () => {
-    expect(boldMarks(text, [{ start: 29, end: 34 }, { start: 35, end: 37 }])).toBe(
-      'Bashkortostan will introduce **Covid-19** passports',
-    );
+    expect(
+      boldMarks(text, [
+        { start: 29, end: 34 },
+        { start: 35, end: 37 },
+      ]),
+    ).toBe('Bashkortostan will introduce **Covid-19** passports');
   });
 
   it('merges overlapping and adjacent marks, which would not render apart', () => {
-    expect(boldMarks('abcdef', [{ start: 0, end: 3 }, { start: 3, end: 6 }])).toBe('**abcdef**');
-    expect(boldMarks('abcdef', [{ start: 0, end: 4 }, { start: 2, end: 5 }])).toBe('**abcde**f');
+    expect(
+      boldMarks('abcdef', [
+        { start: 0, end: 3 },
+        { start: 3, end: 6 },
+      ]),
+    ).toBe('**abcdef**');
+    expect(
+      boldMarks('abcdef', [
+        { start: 0, end: 4 },
+        { start: 2, end: 5 },
+      ]),
+    ).toBe('**abcde**f');
   });
 
   it('keeps whitespace outside the asterisks', () => {
@@ -119,7 +135,12 @@ describe('boldMarks', () => {
   });
 
   it('ignores empty and out-of-range marks', () => {
-    expect(boldMarks('abc', [{ start: 2, end: 2 }, { start: 5, end: 9 }])).toBe('abc');
+    expect(
+      boldMarks('abc', [
+        { start: 2, end: 2 },
+        { start: 5, end: 9 },
+      ]),
+    ).toBe('abc');
   });
 
   it('widens a mark that would split a surrogate pair', () => {

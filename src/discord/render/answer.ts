@@ -15,7 +15,14 @@ import {
   truncate,
   unescapeMarkdown,
 } from '../text.ts';
-import { buttonRow, embedLength, NO_MENTIONS, type AllowedMentions, type MessagePayload, type UpdatePayload } from './payload.ts';
+import {
+  buttonRow,
+  embedLength,
+  NO_MENTIONS,
+  type AllowedMentions,
+  type MessagePayload,
+  type UpdatePayload,
+} from './payload.ts';
 
 /** Three citations keep a reply readable on a phone; the rest are a button away. */
 export const CITATIONS_PER_PAGE = 3;
@@ -52,8 +59,11 @@ export interface AnswerView {
  * await interaction.reply(payload);
  */
 export function renderAnswer(answer: Answer, view: AnswerView = {}): MessagePayload {
-  const addressee = view.addressee !== undefined && /^\d+$/u.test(view.addressee) ? view.addressee : undefined;
-  const allowedMentions: AllowedMentions = addressee ? { parse: [], users: [addressee] } : NO_MENTIONS;
+  const addressee =
+    view.addressee !== undefined && /^\d+$/u.test(view.addressee) ? view.addressee : undefined;
+  const allowedMentions: AllowedMentions = addressee
+    ? { parse: [], users: [addressee] }
+    : NO_MENTIONS;
   const ephemeralFlag = view.ephemeral ? MessageFlags.Ephemeral : 0;
   if (answer.status === 'no-answer') {
     return {
@@ -67,7 +77,9 @@ export function renderAnswer(answer: Answer, view: AnswerView = {}): MessagePayl
   }
   const header = addressee ? `<@${addressee}>, here's what the sources say.\n` : '';
   return {
-    content: header + questionLine(answer.question, DISCORD_LIMITS.messageContent - codePointLength(header)),
+    content:
+      header +
+      questionLine(answer.question, DISCORD_LIMITS.messageContent - codePointLength(header)),
     ...renderAnswerPage(answer, view.page ?? 1),
     allowedMentions,
     ...(ephemeralFlag ? { flags: ephemeralFlag } : {}),
@@ -88,7 +100,10 @@ export function renderAnswerPage(answer: AnsweredAnswer, page: number): UpdatePa
   const shown = answer.citations.slice(first, first + CITATIONS_PER_PAGE);
   const total = answer.citations.length;
   return {
-    embeds: fitEmbeds(shown.map((citation, index) => ({ citation, number: first + index + 1 })), total),
+    embeds: fitEmbeds(
+      shown.map((citation, index) => ({ citation, number: first + index + 1 })),
+      total,
+    ),
     components: pages > 1 ? [pagerRow(current, pages, total)] : [],
     allowedMentions: NO_MENTIONS,
   };
@@ -115,12 +130,15 @@ function questionLine(question: string, room: number): string {
 
 function renderNoAnswer(answer: NoAnswer, addressee: string | undefined): string {
   const lines = [
-    addressee ? `<@${addressee}>, the sources have no good answer to this.` : 'The sources have no good answer to this.',
+    addressee
+      ? `<@${addressee}>, the sources have no good answer to this.`
+      : 'The sources have no good answer to this.',
     escapeToFit(answer.reason, 600),
   ];
   if (answer.suggestions.length > 0) {
     lines.push('The closest documents:');
-    for (const suggestion of answer.suggestions.slice(0, 5)) lines.push(`- ${escapeToFit(suggestion.title, 200)}`);
+    for (const suggestion of answer.suggestions.slice(0, 5))
+      lines.push(`- ${escapeToFit(suggestion.title, 200)}`);
     lines.push('Read one with `/source`, or ask with other words.');
   }
   const body = lines.join('\n');
@@ -131,7 +149,10 @@ function renderNoAnswer(answer: NoAnswer, addressee: string | undefined): string
 function pagerRow(current: number, pages: number, total: number) {
   const buttons: Parameters<typeof buttonRow>[0][number][] = [];
   if (current > 1) {
-    buttons.push({ customId: customId('ask', PAGE_ACTION, String(current - 1)), label: '‹ Previous' });
+    buttons.push({
+      customId: customId('ask', PAGE_ACTION, String(current - 1)),
+      label: '‹ Previous',
+    });
   }
   if (current < pages) {
     const from = current * CITATIONS_PER_PAGE + 1;
@@ -147,17 +168,30 @@ function pagerRow(current: number, pages: number, total: number) {
 }
 
 /** Citation embeds that fit the 6000-character total: excerpts shrink until they do. */
-function fitEmbeds(citations: ReadonlyArray<{ citation: Citation; number: number }>, total: number): APIEmbed[] {
+function fitEmbeds(
+  citations: ReadonlyArray<{ citation: Citation; number: number }>,
+  total: number,
+): APIEmbed[] {
   const shown = citations.slice(0, DISCORD_LIMITS.embedsPerMessage);
   for (const budget of EXCERPT_BUDGETS) {
-    const embeds = shown.map(({ citation, number }) => citationEmbed(citation, number, total, budget));
-    if (embeds.reduce((sum, embed) => sum + embedLength(embed), 0) <= DISCORD_LIMITS.embedTotal) return embeds;
+    const embeds = shown.map(({ citation, number }) =>
+      citationEmbed(citation, number, total, budget),
+    );
+    if (embeds.reduce((sum, embed) => sum + embedLength(embed), 0) <= DISCORD_LIMITS.embedTotal)
+      return embeds;
   }
   // Only reachable with absurd titles: keep the first citation, which always fits on its own.
-  return shown.slice(0, 1).map(({ citation, number }) => citationEmbed(citation, number, total, EXCERPT_BUDGETS.at(-1)!));
+  return shown
+    .slice(0, 1)
+    .map(({ citation, number }) => citationEmbed(citation, number, total, EXCERPT_BUDGETS.at(-1)!));
 }
 
-function citationEmbed(citation: Citation, number: number, total: number, excerptBudget: number): APIEmbed {
+function citationEmbed(
+  citation: Citation,
+  number: number,
+  total: number,
+  excerptBudget: number,
+): APIEmbed {
   const url = isWebUrl(citation.url) ? citation.url : undefined;
   const passage = `passage ${citation.ordinal} of ${citation.passageCount}`;
   const where = url
@@ -179,13 +213,22 @@ function citationEmbed(citation: Citation, number: number, total: number, excerp
     title: escapeToFit(citation.title, DISCORD_LIMITS.embedTitle) || 'Untitled',
     ...(url ? { url } : {}),
     description,
-    footer: { text: truncate(`Source ${number} of ${total} · ${citation.documentId}`, DISCORD_LIMITS.embedFooterText) },
+    footer: {
+      text: truncate(
+        `Source ${number} of ${total} · ${citation.documentId}`,
+        DISCORD_LIMITS.embedFooterText,
+      ),
+    },
     color: EMBED_COLOR,
   };
 }
 
 /** The excerpt escaped, marked in bold and cut so the result fits `maxCodePoints`. */
-function excerptMarkdown(excerpt: string, marks: readonly TextRange[], maxCodePoints: number): string {
+function excerptMarkdown(
+  excerpt: string,
+  marks: readonly TextRange[],
+  maxCodePoints: number,
+): string {
   const rendered = renderToFit(excerpt, maxCodePoints, (cut) => {
     // `truncate` keeps a prefix and adds one ellipsis, so marks up to the cut stay valid.
     const kept = cut === excerpt ? cut.length : cut.length - 1;

@@ -14,7 +14,9 @@ const INTRO =
  * @example
  * renderHelp(commands.map((command) => command.data));
  */
-export function renderHelp(commands: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[]): MessagePayload {
+export function renderHelp(
+  commands: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[],
+): MessagePayload {
   const lines = [INTRO, ''];
   for (const command of commands) {
     lines.push(`**/${command.name}**: ${escapeMarkdown(command.description)}`);

@@ -58,7 +58,11 @@ export function privateNotice(content: string): MessagePayload {
 
 /** A row of buttons; callers keep custom ids unique and within `DISCORD_LIMITS.customId`. */
 export function buttonRow(
-  buttons: ReadonlyArray<{ customId: string; label: string; style?: APIButtonComponentWithCustomId['style'] }>,
+  buttons: ReadonlyArray<{
+    customId: string;
+    label: string;
+    style?: APIButtonComponentWithCustomId['style'];
+  }>,
 ): APIActionRowComponent<APIButtonComponentWithCustomId> {
   return {
     type: ComponentType.ActionRow,

@@ -1,7 +1,14 @@
 import type { APIApplicationCommandOptionChoice, APIEmbed } from 'discord.js';
 import type { DocumentMatch, DocumentSummary } from '../../core/types.ts';
 import { DISCORD_LIMITS } from '../limits.ts';
-import { codePointLength, escapeToFit, formatDate, isWebUrl, markdownLink, truncate } from '../text.ts';
+import {
+  codePointLength,
+  escapeToFit,
+  formatDate,
+  isWebUrl,
+  markdownLink,
+  truncate,
+} from '../text.ts';
 import { NO_MENTIONS, type MessagePayload } from './payload.ts';
 
 const EMBED_COLOR = 0x3b6ea5;
@@ -17,9 +24,14 @@ const SUMMARY_MAX = 1000;
  * documentChoices(library.findDocuments('bashkortostn'));
  * // [{ name: "Russian Region Becomes First to Introduce Covid-19 'Passports' (2021)", value: 'bashkortostan-covid-passports' }]
  */
-export function documentChoices(matches: readonly DocumentMatch[]): APIApplicationCommandOptionChoice<string>[] {
+export function documentChoices(
+  matches: readonly DocumentMatch[],
+): APIApplicationCommandOptionChoice<string>[] {
   return matches
-    .filter((match) => match.documentId !== '' && codePointLength(match.documentId) <= DISCORD_LIMITS.choiceValue)
+    .filter(
+      (match) =>
+        match.documentId !== '' && codePointLength(match.documentId) <= DISCORD_LIMITS.choiceValue,
+    )
     .slice(0, DISCORD_LIMITS.autocompleteChoices)
     .map((match) => ({ name: choiceName(match), value: match.documentId }));
 }
@@ -42,7 +54,15 @@ export function renderSource(summary: DocumentSummary): MessagePayload {
   const url = isWebUrl(summary.url) ? summary.url : undefined;
   const fields = [
     { name: 'Published', value: formatDate(summary.publishedAt) ?? 'Undated', inline: true },
-    ...(summary.author ? [{ name: 'Author', value: escapeToFit(summary.author, DISCORD_LIMITS.embedFieldValue), inline: true }] : []),
+    ...(summary.author
+      ? [
+          {
+            name: 'Author',
+            value: escapeToFit(summary.author, DISCORD_LIMITS.embedFieldValue),
+            inline: true,
+          },
+        ]
+      : []),
     {
       name: 'Length',
       value: `${summary.wordCount.toLocaleString('en-GB')} words in ${summary.passageCount} passages`,
@@ -56,12 +76,16 @@ export function renderSource(summary: DocumentSummary): MessagePayload {
   ];
   const description = escapeToFit(summary.summary.replace(/\s+/gu, ' ').trim(), SUMMARY_MAX);
   const embed: APIEmbed = {
-    ...(summary.site ? { author: { name: truncate(summary.site, DISCORD_LIMITS.embedAuthorName) } } : {}),
+    ...(summary.site
+      ? { author: { name: truncate(summary.site, DISCORD_LIMITS.embedAuthorName) } }
+      : {}),
     title: escapeToFit(summary.title, DISCORD_LIMITS.embedTitle) || 'Untitled',
     ...(url ? { url } : {}),
     ...(description ? { description } : {}),
     fields: fields.slice(0, DISCORD_LIMITS.embedFields),
-    footer: { text: truncate(`id: ${summary.id} · ask about it with /ask`, DISCORD_LIMITS.embedFooterText) },
+    footer: {
+      text: truncate(`id: ${summary.id} · ask about it with /ask`, DISCORD_LIMITS.embedFooterText),
+    },
     color: EMBED_COLOR,
   };
   return { embeds: [embed], components: [], allowedMentions: NO_MENTIONS };
@@ -70,5 +94,7 @@ export function renderSource(summary: DocumentSummary): MessagePayload {
 function sourceLink(url: string | undefined): string {
   if (!url) return 'The source gives no web address.';
   const link = markdownLink('Open the original', url);
-  return codePointLength(link) <= DISCORD_LIMITS.embedFieldValue ? link : 'Its web address is too long to show here.';
+  return codePointLength(link) <= DISCORD_LIMITS.embedFieldValue
+    ? link
+    : 'Its web address is too long to show here.';
 }

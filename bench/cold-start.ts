@@ -1,0 +1,89 @@
+/**
+ * Cold start from the index cache versus a rebuild, and moderator adds on the loaded library.
+ * Each runs in its own Node process (`cold-start-child.ts`): the rebuild writes the cache into
+ * a temporary folder, then a fresh process loads from it as the bot does at start-up.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface RebuildResult {
+  documents: number;
+  passages: number;
+  /** `new Library(documents)`: segmenting and indexing everything. */
+  buildMs: number;
+  heapMB: number | null;
+  serializeMs: number;
+  writeMs: number;
+  cacheBytes: number;
+}
+
+export interface AddResult {
+  question: string;
+  addMs: number;
+  askMs: number;
+  totalMs: number;
+  /** Whether the answer cites the document just added. */
+  cited: boolean;
+}
+
+export interface LoadResult {
+  documents: number;
+  passages: number;
+  /** Hashing the corpus to check the cache belongs to it (`corpusFingerprint`). */
+  fingerprintMs: number;
+  readMs: number;
+  /** `new Library(documents, savedIndex)`. */
+  constructMs: number;
+  /** The cache-hit path of `openLibrary` without reading the documents: the three above. */
+  totalMs: number;
+  heapMB: number | null;
+  /** The first question after start-up, with nothing compiled or cached yet. */
+  firstAskMs: number;
+  adds: AddResult[];
+}
+
+export interface ColdStartReport {
+  rebuild: RebuildResult;
+  load: LoadResult;
+}
+
+const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('cold-start-child.ts', import.meta.url));
+
+function runChild<T>(args: string[]): T {
+  const child = spawnSync(process.execPath, ['--expose-gc', RUN_TS, CHILD, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 2 ** 20,
+  });
+  if (child.status !== 0) throw new Error(`cold-start-child.ts ${args.join(' ')} exited with ${child.status}`);
+  const lastLine = child.stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(lastLine) as T;
+}
+
+export interface ColdStartOptions {
+  squadFile: string | undefined;
+  documents: number;
+  adds: number;
+}
+
+export async function measureColdStart(options: ColdStartOptions): Promise<ColdStartReport> {
+  const dir = await mkdtemp(join(tmpdir(), 'footnote-bench-cache-'));
+  try {
+    const common = [
+      '--dir',
+      dir,
+      '--documents',
+      String(options.documents),
+      ...(options.squadFile ? ['--squad', options.squadFile] : []),
+    ];
+    const rebuild = runChild<RebuildResult>(['--mode', 'rebuild', ...common]);
+    const load = runChild<LoadResult>(['--mode', 'load', '--adds', String(options.adds), ...common]);
+    return { rebuild, load };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

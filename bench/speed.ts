@@ -1,0 +1,371 @@
+/**
+ * Speed: per-question latency of `Library.ask()` (search and answer composition, as `/ask`
+ * runs it) against MiniSearch's defaults over the same passages, build time and heap at
+ * growing corpus sizes; cold start from the index cache; moderator adds. Each figure is checked
+ * against Footnote's targets.
+ */
+import { performance } from 'node:perf_hooks';
+import MiniSearch from 'minisearch';
+import { Library } from '../src/core/library.ts';
+import type { Vocabulary } from '../src/core/vocabulary.ts';
+import { loadVocabulary } from '../src/library/corpus-loader.ts';
+import { measureColdStart, type ColdStartReport } from './cold-start.ts';
+import { canMeasureHeap, latencySummary, roundMs, settledHeapMB, timed, type Latency } from './metrics.ts';
+import { openCorpusSource, takeCorpus, type CorpusSource, type SizedCorpus } from './synthetic-corpus.ts';
+
+interface QuestionPlan {
+  /** Untimed questions first, so the JIT and lazy caches settle. */
+  warmup: number;
+  timed: number;
+}
+
+interface SizePlan {
+  passages: number;
+  footnote: QuestionPlan;
+  /**
+   * Fewer questions at large sizes: MiniSearch's defaults take up to ~0.5 s per question at
+   * 100k passages, and the whole bench has to stay near ten minutes on two cores.
+   */
+  minisearch: QuestionPlan;
+}
+
+interface SpeedPlan {
+  sizes: SizePlan[];
+  /** Documents for the cold-start and moderator-add measurements. */
+  startupDocuments: number;
+  adds: number;
+}
+
+const FULL_PLAN: SpeedPlan = {
+  sizes: [
+    { passages: 2_000, footnote: { warmup: 200, timed: 1_000 }, minisearch: { warmup: 200, timed: 1_000 } },
+    { passages: 20_000, footnote: { warmup: 200, timed: 1_000 }, minisearch: { warmup: 50, timed: 300 } },
+    { passages: 100_000, footnote: { warmup: 200, timed: 1_000 }, minisearch: { warmup: 20, timed: 100 } },
+  ],
+  startupDocuments: 10_000,
+  adds: 5,
+};
+
+const QUICK_PLAN: SpeedPlan = {
+  sizes: [
+    { passages: 2_000, footnote: { warmup: 50, timed: 200 }, minisearch: { warmup: 50, timed: 200 } },
+    { passages: 10_000, footnote: { warmup: 50, timed: 200 }, minisearch: { warmup: 20, timed: 100 } },
+  ],
+  startupDocuments: 1_000,
+  adds: 3,
+};
+
+export interface SystemSpeed {
+  buildMs: number;
+  /** Heap growth over building, MiB; null without `--expose-gc`. */
+  heapMB: number | null;
+  latency: Latency;
+  warmup: number;
+}
+
+export interface SizeRow {
+  targetPassages: number;
+  passages: number;
+  documents: number;
+  footnote: SystemSpeed & {
+    /** Share of timed questions `ask` answered rather than refused, in percent. */
+    answered: number;
+  };
+  minisearchDefaults: SystemSpeed;
+  /** Footnote ÷ MiniSearch defaults, same run, same passages. */
+  ratios: { buildMs: number | null; heapMB: number | null; p50: number | null; p99: number | null };
+}
+
+export interface TargetResult {
+  target: string;
+  limitMs: number;
+  /** The measured figure the target is judged on; null when this run did not measure it. */
+  valueMs: number | null;
+  met: boolean | null;
+  detail: string;
+}
+
+export interface SpeedReport {
+  corpus: string;
+  quick: boolean;
+  heapMeasured: boolean;
+  sizes: SizeRow[];
+  coldStart: ColdStartReport;
+  targets: TargetResult[];
+}
+
+export interface SpeedOptions {
+  squadFile: string | undefined;
+  quick: boolean;
+  progress?: (message: string) => void;
+}
+
+/** Runs the untimed warm-up, then times each question alone. */
+function timeQuestions<T>(
+  questions: readonly string[],
+  plan: QuestionPlan,
+  run: (question: string) => T,
+): { latency: Latency; results: T[] } {
+  for (const question of questions.slice(0, plan.warmup)) run(question);
+  const timedQuestions = questions.slice(plan.warmup, plan.warmup + plan.timed);
+  const milliseconds = new Float64Array(timedQuestions.length);
+  const results = timedQuestions.map((question, index) => {
+    const start = performance.now();
+    const result = run(question);
+    milliseconds[index] = performance.now() - start;
+    return result;
+  });
+  return { latency: latencySummary(milliseconds), results };
+}
+
+function heapGrowth(before: number | undefined): number | null {
+  const after = settledHeapMB();
+  return before === undefined || after === undefined ? null : Math.round(after - before);
+}
+
+interface PassageRecord {
+  id: string;
+  title: string;
+  text: string;
+}
+
+/** Builds the library, times `ask`, and hands back its passages for the MiniSearch row. */
+function measureFootnote(
+  corpus: SizedCorpus,
+  questions: readonly string[],
+  plan: QuestionPlan,
+  vocabulary: Vocabulary,
+): { speed: SizeRow['footnote']; passages: PassageRecord[] } {
+  const heapBefore = settledHeapMB();
+  const build = timed(() => new Library(corpus.documents, undefined, vocabulary));
+  const library = build.result;
+  const heapMB = heapGrowth(heapBefore);
+  const { latency, results } = timeQuestions(questions, plan, (question) => library.ask(question).status);
+  const answered = results.filter((status) => status === 'answered').length;
+  const passages = corpus.documents.flatMap((document) =>
+    library.passagesOf(document.id).map((passage) => ({ id: passage.id, title: document.title, text: passage.text })),
+  );
+  return {
+    speed: {
+      buildMs: roundMs(build.ms),
+      heapMB,
+      latency,
+      warmup: plan.warmup,
+      answered: Math.round((1000 * answered) / Math.max(1, results.length)) / 10,
+    },
+    passages,
+  };
+}
+
+/** MiniSearch as a developer would start: default options, title and text, `search(q)`. */
+function measureMiniSearchDefaults(
+  passages: readonly PassageRecord[],
+  questions: readonly string[],
+  plan: QuestionPlan,
+): SystemSpeed {
+  const heapBefore = settledHeapMB();
+  const build = timed(() => {
+    const index = new MiniSearch<PassageRecord>({ fields: ['title', 'text'] });
+    index.addAll(passages);
+    return index;
+  });
+  const index = build.result;
+  const heapMB = heapGrowth(heapBefore);
+  const { latency } = timeQuestions(questions, plan, (question) => index.search(question).slice(0, 10));
+  return { buildMs: roundMs(build.ms), heapMB, latency, warmup: plan.warmup };
+}
+
+const ratio = (a: number | null, b: number | null) =>
+  a === null || b === null || b === 0 ? null : Number((a / b).toPrecision(2));
+
+function measureSize(source: CorpusSource, plan: SizePlan, vocabulary: Vocabulary): SizeRow {
+  const corpus = takeCorpus(source, { passages: plan.passages });
+  const longest = Math.max(plan.footnote.warmup + plan.footnote.timed, plan.minisearch.warmup + plan.minisearch.timed);
+  const questions = source.questions(longest);
+  // Separate functions, so the library is unreachable (and collected) before MiniSearch is built.
+  const { speed: footnote, passages } = measureFootnote(corpus, questions, plan.footnote, vocabulary);
+  const minisearchDefaults = measureMiniSearchDefaults(passages, questions, plan.minisearch);
+  return {
+    targetPassages: plan.passages,
+    passages: passages.length,
+    documents: corpus.documents.length,
+    footnote,
+    minisearchDefaults,
+    ratios: {
+      buildMs: ratio(footnote.buildMs, minisearchDefaults.buildMs),
+      heapMB: ratio(footnote.heapMB, minisearchDefaults.heapMB),
+      p50: ratio(footnote.latency.p50, minisearchDefaults.latency.p50),
+      p99: ratio(footnote.latency.p99, minisearchDefaults.latency.p99),
+    },
+  };
+}
+
+function judge(target: string, limitMs: number, valueMs: number | null, detail: string, extraCondition = true): TargetResult {
+  return {
+    target,
+    limitMs,
+    valueMs: valueMs === null ? null : roundMs(valueMs),
+    met: valueMs === null ? null : valueMs <= limitMs && extraCondition,
+    detail: valueMs === null ? 'not measured in this run (--quick measures smaller sizes)' : detail,
+  };
+}
+
+function judgeTargets(sizes: readonly SizeRow[], coldStart: ColdStartReport): TargetResult[] {
+  const askP99At = (passages: number) => sizes.find((row) => row.targetPassages === passages);
+  const askTarget = (passages: number, limitMs: number) => {
+    const row = askP99At(passages);
+    return judge(
+      `ask p99 ≤ ${limitMs} ms at ${passages.toLocaleString('en-US')} passages`,
+      limitMs,
+      row?.footnote.latency.p99 ?? null,
+      row ? `p99 over ${row.footnote.latency.samples} questions, ${row.passages.toLocaleString('en-US')} passages` : '',
+    );
+  };
+  const { load } = coldStart;
+  const atTenThousand = load.documents === 10_000;
+  const slowestAdd = Math.max(...load.adds.map((add) => add.totalMs));
+  const cited = load.adds.filter((add) => add.cited).length;
+  return [
+    askTarget(2_000, 2),
+    askTarget(100_000, 25),
+    judge(
+      'cold start ≤ 1 s at 10,000 documents',
+      1_000,
+      atTenThousand ? load.totalMs : null,
+      `fingerprint ${roundMs(load.fingerprintMs)} + read ${roundMs(load.readMs)} + new Library ${roundMs(load.constructMs)} ms, ` +
+        `${load.passages.toLocaleString('en-US')} passages`,
+    ),
+    judge(
+      'moderator add answerable ≤ 200 ms at 10,000 documents',
+      200,
+      atTenThousand ? slowestAdd : null,
+      `slowest of ${load.adds.length} adds (add + ask); ${cited} of ${load.adds.length} answers cited the new document`,
+      cited === load.adds.length,
+    ),
+  ];
+}
+
+export async function runSpeed(options: SpeedOptions): Promise<SpeedReport> {
+  const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
+  const source = await openCorpusSource(options.squadFile);
+  // The bot searches with the shipped corpus's vocabulary alternatives: ask pays for them too.
+  const vocabulary = await loadVocabulary();
+  const sizes = plan.sizes.map((size) => {
+    options.progress?.(`speed: ${size.passages} passages`);
+    return measureSize(source, size, vocabulary);
+  });
+  options.progress?.(`speed: cold start and moderator adds at ${plan.startupDocuments} documents`);
+  const coldStart = await measureColdStart({
+    squadFile: options.squadFile,
+    documents: plan.startupDocuments,
+    adds: plan.adds,
+  });
+  return {
+    corpus: source.description,
+    quick: options.quick,
+    heapMeasured: canMeasureHeap,
+    sizes,
+    coldStart,
+    targets: judgeTargets(sizes, coldStart),
+  };
+}
+
+// ------------------------------------------------------------------------------ Markdown
+const count = (value: number) => value.toLocaleString('en-US');
+const times = (value: number | null) => (value === null ? '—' : `×${value}`);
+const orDash = (value: number | null) => (value === null ? '—' : String(value));
+
+function sizeTable(sizes: readonly SizeRow[]): string[] {
+  const system = (label: string, speed: SystemSpeed) =>
+    `| ${label} | ${(speed.buildMs / 1000).toFixed(2)} | ${orDash(speed.heapMB)} | ${speed.latency.p50} | ` +
+    `${speed.latency.p95} | ${speed.latency.p99} | ${speed.latency.samples} after ${speed.warmup} |`;
+  return [
+    '| corpus | system | build s | heap MB | p50 ms | p95 ms | p99 ms | questions timed |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+    ...sizes.flatMap((row) => {
+      const corpus = `${count(row.passages)} passages (${count(row.documents)} docs)`;
+      return [
+        system(`${corpus} | footnote \`ask()\` (${row.footnote.answered} % answered)`, row.footnote),
+        system(`${corpus} | minisearch-defaults \`search()\``, row.minisearchDefaults),
+        `| ${corpus} | footnote ÷ minisearch | ${times(row.ratios.buildMs)} | ${times(row.ratios.heapMB)} | ` +
+          `${times(row.ratios.p50)} | | ${times(row.ratios.p99)} | |`,
+      ];
+    }),
+  ];
+}
+
+function coldStartTable({ rebuild, load }: ColdStartReport): string[] {
+  const ms = (value: number) => count(Math.round(value));
+  return [
+    '| step | ms | heap MB |',
+    '|---|---:|---:|',
+    `| rebuild: \`new Library(documents)\` | ${ms(rebuild.buildMs)} | ${orDash(rebuild.heapMB)} |`,
+    `| cache: \`corpusFingerprint(documents)\` | ${ms(load.fingerprintMs)} | |`,
+    `| cache: \`readIndexCache\` (${(rebuild.cacheBytes / 2 ** 20).toFixed(1)} MiB file) | ${ms(load.readMs)} | |`,
+    `| cache: \`new Library(documents, savedIndex)\` | ${ms(load.constructMs)} | |`,
+    `| **cache: total (cold start)** | **${ms(load.totalMs)}** | ${orDash(load.heapMB)} |`,
+    `| first \`ask()\` after loading | ${ms(load.firstAskMs)} | |`,
+  ];
+}
+
+function addTable({ load }: ColdStartReport): string[] {
+  return [
+    '| # | `add()` ms | `ask()` ms | total ms | answer cites it |',
+    '|---:|---:|---:|---:|---|',
+    ...load.adds.map(
+      (add, index) =>
+        `| ${index + 1} | ${roundMs(add.addMs)} | ${roundMs(add.askMs)} | ${roundMs(add.totalMs)} | ${add.cited ? 'yes' : '**no**'} |`,
+    ),
+  ];
+}
+
+function targetTable(targets: readonly TargetResult[]): string[] {
+  const status = (target: TargetResult) =>
+    target.met === null ? 'not measured' : target.met ? 'met' : '**missed**';
+  return [
+    '| target | measured | status | how |',
+    '|---|---:|---|---|',
+    ...targets.map(
+      (target) =>
+        `| ${target.target} | ${target.valueMs === null ? '—' : `${count(target.valueMs)} ms`} | ${status(target)} | ${target.detail} |`,
+    ),
+  ];
+}
+
+export function speedMarkdown(report: SpeedReport): string {
+  const { load, rebuild } = report.coldStart;
+  return [
+    `## Speed${report.quick ? ' (--quick: smaller sizes)' : ''}`,
+    '',
+    `Corpus: ${report.corpus}. Latency is per question, each timed alone after untimed warm-up questions; ` +
+      '`ask()` includes the answer rules and excerpt, MiniSearch returns its top 10. ' +
+      (report.heapMeasured
+        ? 'Heap: growth of `heapUsed` over building, after two forced collections. '
+        : 'Heap not measured: run node with `--expose-gc` (`npm run bench` does). ') +
+      'Latencies move by up to ~30 % between runs: read the ratios.',
+    '',
+    '### Targets',
+    '',
+    ...targetTable(report.targets),
+    '',
+    '### Latency, build time and heap by corpus size',
+    '',
+    ...sizeTable(report.sizes),
+    '',
+    `### Cold start at ${count(load.documents)} documents (${count(load.passages)} passages)`,
+    '',
+    'Each path in a fresh Node process. The cache path is what `openLibrary` does on a hit, ' +
+      'after the documents are read from disk (not timed). ' +
+      `Saving the cache after the rebuild: serialize ${count(Math.round(rebuild.serializeMs))} ms, ` +
+      `write ${count(Math.round(rebuild.writeMs))} ms.`,
+    '',
+    ...coldStartTable(report.coldStart),
+    '',
+    `### Moderator adds at ${count(load.documents)} documents`,
+    '',
+    'On the library just loaded from the cache: add a server document about an invented subject, then ask the question it answers.',
+    '',
+    ...addTable(report.coldStart),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,97 @@
+import { ApplicationCommandOptionType, type APIApplicationCommandOption } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.ts';
+import { DISCORD_LIMITS } from '../../src/discord/limits.ts';
+import { commandPayloads } from '../../src/discord/register.ts';
+import { codePointLength } from '../../src/discord/text.ts';
+
+// Discord's rule for command and option names (application-commands.mdx), lower case for slash commands.
+const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+function options(command: (typeof commands)[number]): readonly APIApplicationCommandOption[] {
+  return 'options' in command.data ? command.data.options : [];
+}
+
+describe('the command registry', () => {
+  it('holds /ask, /source and /help, in that order', () => {
+    expect(commands.map((command) => command.data.name)).toEqual(['ask', 'source', 'help']);
+    expect(commandPayloads()).toEqual(commands.map((command) => command.data));
+  });
+
+  it('has unique, valid, lower-case names', () => {
+    const names = commands.map((command) => command.data.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name).toMatch(NAME);
+      expect(name).toBe(name.toLowerCase());
+    }
+  });
+
+  it.each(commands.map((command) => [command.data.name, command] as const))(
+    "/%s fits Discord's rules",
+    (_, command) => {
+      const { data } = command;
+      expect(codePointLength(data.description)).toBeGreaterThan(0);
+      expect(codePointLength(data.description)).toBeLessThanOrEqual(
+        DISCORD_LIMITS.commandDescription,
+      );
+      expect(options(command).length).toBeLessThanOrEqual(DISCORD_LIMITS.optionsPerCommand);
+      const optionNames = options(command).map((option) => option.name);
+      expect(new Set(optionNames).size).toBe(optionNames.length);
+      let optionalSeen = false;
+      for (const option of options(command)) {
+        expect(option.name).toMatch(NAME);
+        expect(option.name).toBe(option.name.toLowerCase());
+        expect(codePointLength(option.description)).toBeGreaterThan(0);
+        expect(codePointLength(option.description)).toBeLessThanOrEqual(
+          DISCORD_LIMITS.optionDescription,
+        );
+        const required = 'required' in option && option.required === true;
+        expect(required && optionalSeen, `${option.name}: required options come first`).toBe(false);
+        optionalSeen ||= !required;
+        if (
+          option.type === ApplicationCommandOptionType.String &&
+          option.max_length !== undefined
+        ) {
+          expect(option.max_length).toBeLessThanOrEqual(DISCORD_LIMITS.stringOptionLength);
+        }
+      }
+      // Discord counts names, descriptions and choices; the JSON is longer, so this is stricter.
+      expect(JSON.stringify(data).length).toBeLessThanOrEqual(8000);
+    },
+  );
+
+  it('gives autocomplete options an autocomplete handler, and only those', () => {
+    for (const command of commands) {
+      const wantsAutocomplete = options(command).some(
+        (option) => 'autocomplete' in option && option.autocomplete === true,
+      );
+      expect(wantsAutocomplete, command.data.name).toBe(command.autocomplete !== undefined);
+    }
+  });
+
+  it("keeps button custom ids within Discord's limit", () => {
+    for (const command of commands) {
+      for (const action of Object.keys(command.buttons ?? {})) {
+        // Leaves room for the arguments a handler puts after the prefix.
+        expect(`${command.data.name}:${action}:`.length, action).toBeLessThanOrEqual(
+          DISCORD_LIMITS.customId - 20,
+        );
+        expect(action).not.toContain(':');
+      }
+    }
+  });
+
+  it('sets default_member_permissions to match each permission guard', () => {
+    for (const command of commands) {
+      const shown =
+        'default_member_permissions' in command.data
+          ? command.data.default_member_permissions
+          : undefined;
+      const guarded = 'requiredPermission' in command ? command.requiredPermission : undefined;
+      expect(shown ?? undefined, command.data.name).toBe(
+        guarded === undefined ? undefined : String(guarded),
+      );
+    }
+  });
+});

@@ -1,0 +1,152 @@
+import { MessageFlags } from 'discord.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectClean,
+  expectPings,
+  expectQuietFake,
+  startHarness,
+  type Harness,
+} from './harness.ts';
+
+const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
+/** Answered from many passages of one document: enough citations for three pages. */
+const MANY_SOURCES = 'QR codes';
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterEach(() => expectQuietFake(harness.fake));
+afterAll(async () => {
+  await harness?.close();
+});
+
+describe('starting the bot', () => {
+  it('logs in with the Guilds intent only and registers /ask, /source and /help in the server', () => {
+    expect(harness.fake.identifies.map((identify) => identify.intents)).toEqual([1]);
+    const registered = [
+      ...(harness.fake.commands.guild.get(harness.fake.guild.id)?.values() ?? []),
+    ].map((command) => command.name);
+    expect(registered.sort()).toEqual(['ask', 'help', 'source']);
+    expect(harness.fake.commands.global.size).toBe(0);
+  });
+
+  it('prints the invite link with exactly the permissions it needs', () => {
+    const id = harness.fake.application.id as string;
+    expect(harness.output.join('')).toContain(
+      `https://discord.com/oauth2/authorize?client_id=${id}&scope=bot%20applications.commands&permissions=16384`,
+    );
+  });
+});
+
+describe('/ask', () => {
+  it('cites the Moscow Times article on Bashkortostan, with its link, date and the matched words in bold', async () => {
+    const rec = await harness.fake.sendChatInput({ name: 'ask', options: { question: PASSPORTS } });
+    expectClean(rec);
+    expectPings(rec);
+    expect(rec.callback?.type).toBe(4);
+    expect(rec.ephemeral).toBe(false);
+    expect(rec.reply?.content).toBe(`**Q:** ${PASSPORTS}`);
+    const [first] = rec.reply?.embeds ?? [];
+    expect(first.title).toBe("Russian Region Becomes First to Introduce Covid-19 'Passports'");
+    expect(first.url).toMatch(/^https:\/\/www\.themoscowtimes\.com\/2021\/01\/21\//u);
+    expect(first.author.name).toBe('The Moscow Times · Leyla Latypova · 21 January 2021');
+    expect(first.description).toContain('Bashkortostan');
+    expect(first.description).toContain('**Covid-19** **passports**');
+    expect(first.description).toMatch(
+      /\[Open at this passage\]\(https:\/\/www\.themoscowtimes\.com\/[^)\s]+#:~:text=[^)\s]+\) · passage \d+ of \d+/u,
+    );
+    expect(first.description).toMatch(/\nMatched: .*region/u);
+    expect(rec.reply?.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('answers an unanswerable question plainly, with the reason', async () => {
+    const rec = await harness.fake.sendChatInput({
+      name: 'ask',
+      options: { question: 'How do I bake sourdough bread?' },
+    });
+    expectClean(rec);
+    expectPings(rec);
+    expect(rec.reply?.embeds).toEqual([]);
+    expect(rec.reply?.components).toEqual([]);
+    expect(rec.reply?.content).toContain('The sources have no good answer to this.');
+    expect(rec.reply?.content).toMatch(/sourdough/u);
+  });
+
+  it('replies privately with hide', async () => {
+    const rec = await harness.fake.sendChatInput({
+      name: 'ask',
+      options: { question: PASSPORTS, hide: true },
+    });
+    expectClean(rec);
+    expect(rec.ephemeral).toBe(true);
+  });
+
+  it('addresses the answer to a member, the only one pinged', async () => {
+    const member = harness.fake.member('moderator');
+    const rec = await harness.fake.sendChatInput({
+      name: 'ask',
+      options: { question: PASSPORTS, for: 'moderator' },
+    });
+    expectClean(rec);
+    expect(rec.reply?.content).toMatch(
+      new RegExp(`^<@${member.user.id}>, here's what the sources say\\.`, 'u'),
+    );
+    expectPings(rec, [member.user.id]);
+  });
+
+  it('shows the next sources with the More sources button', async () => {
+    const rec = await harness.fake.sendChatInput({
+      name: 'ask',
+      options: { question: MANY_SOURCES },
+    });
+    expectClean(rec);
+    expect(rec.reply?.embeds).toHaveLength(3);
+    const page = await harness.fake.sendButton('ask:page:2', { message: rec.reply! });
+    expectClean(page);
+    expectPings(page);
+    expect(page.callback?.type).toBe(7);
+    expect(
+      page.reply?.embeds.map(
+        (embed: { footer: { text: string } }) => embed.footer.text.split(' · ')[0],
+      ),
+    ).toEqual([
+      expect.stringMatching(/^Source 4 of \d+$/u),
+      expect.stringMatching(/^Source 5 of \d+$/u),
+      expect.stringMatching(/^Source 6 of \d+$/u),
+    ]);
+    expect(page.reply?.content).toBe(`**Q:** ${MANY_SOURCES}`);
+    const back = await harness.fake.sendButton('ask:page:1', { message: page.reply! });
+    expectClean(back);
+    expect(back.reply?.embeds[0].footer.text).toMatch(/^Source 1 of/u);
+  });
+
+  it('pages a hidden answer too', async () => {
+    const rec = await harness.fake.sendChatInput({
+      name: 'ask',
+      options: { question: MANY_SOURCES, hide: true },
+    });
+    const page = await harness.fake.sendButton('ask:page:2', { message: rec.reply! });
+    expectClean(page);
+    expect((page.reply?.flags ?? 0) & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+    expect(page.reply?.embeds[0].footer.text).toMatch(/^Source 4 of/u);
+  });
+
+  it('keeps the button working after the bot restarts: nothing lives in memory', async () => {
+    const member = harness.fake.member('member');
+    const rec = await harness.fake.sendChatInput({
+      name: 'ask',
+      options: { question: MANY_SOURCES, for: 'member' },
+    });
+    expectClean(rec);
+    await harness.restart();
+    const page = await harness.fake.sendButton('ask:page:2', { message: rec.reply! });
+    expectClean(page);
+    expect(page.reply?.embeds[0].footer.text).toMatch(/^Source 4 of/u);
+    // The member was pinged once, by the answer; paging edits the message and pings nobody.
+    expect(rec.reply?.pings.users).toEqual([member.user.id]);
+    expectPings(page);
+    expect(harness.fake.identifies).toHaveLength(2);
+  });
+});

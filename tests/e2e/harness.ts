@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { runBot, type RunOptions } from '../../src/discord/run.ts';
+import { FakeDiscord, type InteractionRecord } from '../fake-discord/fake-discord.mjs';
+
+export interface Harness {
+  fake: FakeDiscord;
+  /** The environment `npm start` would see. */
+  env: Record<string, string>;
+  /** What the bot printed (the invite link). */
+  output: string[];
+  /** Stops the running bot and starts a fresh one on the same fake (a restart). */
+  restart(): Promise<void>;
+  /** Stops the bot only. */
+  stopBot(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The local Discord stand-in plus the real entry point, `runBot(env)`: what `npm start` runs
+ * with a token, through an unmodified discord.js client.
+ */
+export async function startHarness(
+  options: Pick<RunOptions, 'wrapLibrary'> = {},
+): Promise<Harness> {
+  const fake = await new FakeDiscord().start();
+  const dataDir = await mkdtemp(join(tmpdir(), 'footnote-e2e-'));
+  const env = {
+    DISCORD_TOKEN: 'test-token',
+    DISCORD_API_BASE: fake.apiBase,
+    DISCORD_GUILD_ID: fake.guild.id,
+    FOOTNOTE_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+  };
+  const output: string[] = [];
+  const start = () =>
+    runBot(env, {
+      ...options,
+      output: { write: (text: string) => output.push(text) },
+      // The test runner owns the process's signals.
+      handleSignals: false,
+    });
+  let bot: { stop(): Promise<void> } | undefined = await start();
+  const stopBot = async () => {
+    await bot?.stop();
+    bot = undefined;
+  };
+  return {
+    fake,
+    env,
+    output,
+    stopBot,
+    async restart() {
+      await stopBot();
+      bot = await start();
+    },
+    async close() {
+      await stopBot();
+      await fake.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What every interaction must satisfy: nothing Discord would reject, answered inside 3 s. */
+export function expectClean(rec: InteractionRecord): void {
+  expect(rec.violations).toEqual([]);
+  expect(rec.timedOut).toBe(false);
+  expect(rec.callback).not.toBeNull();
+  expect(rec.callback!.latencyMs).toBeLessThan(3000);
+}
+
+/** Asserts the only mentions that notify anyone are `users` (by id). */
+export function expectPings(rec: InteractionRecord, users: string[] = []): void {
+  for (const message of rec.messages) {
+    expect(message.pings).toEqual({ users, roles: [], everyone: false });
+  }
+}
+
+/** Everything a whole file's run must leave behind: no violations, no unknown routes. */
+export function expectQuietFake(fake: FakeDiscord): void {
+  expect(fake.violations).toEqual([]);
+  expect(fake.unhandledRequests).toEqual([]);
+}
