@@ -30,7 +30,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.dir || !values.documents || (values.mode !== 'rebuild' && values.mode !== 'load')) {
-  throw new Error('usage: cold-start-child.ts --mode rebuild|load --documents N --dir DIR [--squad FILE] [--adds N]');
+  throw new Error(
+    'usage: cold-start-child.ts --mode rebuild|load --documents N --dir DIR [--squad FILE] [--adds N]',
+  );
 }
 const dir = values.dir;
 
@@ -39,15 +41,15 @@ const source = await openCorpusSource(values.squad);
 const corpus = takeCorpus(source, { documents: Number(values.documents) });
 const vocabulary = await loadVocabulary();
 
-const heapDelta = (before: number | undefined) => {
-  const after = settledHeapMB();
+const heapDelta = async (before: number | undefined) => {
+  const after = await settledHeapMB();
   return before === undefined || after === undefined ? null : Math.round(after - before);
 };
 
 async function rebuild(): Promise<RebuildResult> {
-  const heapBefore = settledHeapMB();
+  const heapBefore = await settledHeapMB();
   const build = timed(() => new Library(corpus.documents, undefined, vocabulary));
-  const heapMB = heapDelta(heapBefore);
+  const heapMB = await heapDelta(heapBefore);
   const fingerprint = corpusFingerprint(corpus.documents);
   const serialized = timed(() => build.result.serializeIndex());
   const write = await timedAsync(() => writeIndexCache(dir, fingerprint, serialized.result));
@@ -64,7 +66,9 @@ async function rebuild(): Promise<RebuildResult> {
 
 async function directoryBytes(directory: string): Promise<number> {
   const names = await readdir(directory);
-  const sizes = await Promise.all(names.map(async (name) => (await stat(join(directory, name))).size));
+  const sizes = await Promise.all(
+    names.map(async (name) => (await stat(join(directory, name))).size),
+  );
   return sizes.reduce((sum, size) => sum + size, 0);
 }
 
@@ -84,13 +88,15 @@ async function loadFromCache() {
 }
 
 async function load(): Promise<LoadResult> {
-  const heapBefore = settledHeapMB();
+  const heapBefore = await settledHeapMB();
   // The saved index's JSON is unreachable once this returns, so the heap figure is the library's.
   const { library, fingerprintMs, readMs, constructMs } = await loadFromCache();
-  const heapMB = heapDelta(heapBefore);
+  const heapMB = await heapDelta(heapBefore);
   const passages = library.passageCount;
   const firstAsk = timed(() => library.ask(source.questions(1)[0]!));
-  const adds = Array.from({ length: Number(values.adds) }, (_, index) => moderatorAdd(library, index));
+  const adds = Array.from({ length: Number(values.adds) }, (_, index) =>
+    moderatorAdd(library, index),
+  );
   return {
     documents: corpus.documents.length,
     passages,
@@ -112,11 +118,34 @@ function moderatorAdd(library: Library, index: number): AddResult {
   const add = timed(() => library.add(document));
   const ask = timed(() => library.ask(question, { guildId: GUILD_ID }));
   const cited =
-    ask.result.status === 'answered' && ask.result.citations.some((citation) => citation.documentId === document.id);
-  return { question, addMs: roundMs(add.ms), askMs: roundMs(ask.ms), totalMs: roundMs(add.ms + ask.ms), cited };
+    ask.result.status === 'answered' &&
+    ask.result.citations.some((citation) => citation.documentId === document.id);
+  return {
+    question,
+    addMs: roundMs(add.ms),
+    askMs: roundMs(ask.ms),
+    totalMs: roundMs(add.ms + ask.ms),
+    cited,
+  };
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tav', 'ur', 'vel', 'zor', 'bri', 'sun', 'dal', 'ock', 'ith', 'mar', 'nes'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ren',
+  'tav',
+  'ur',
+  'vel',
+  'zor',
+  'bri',
+  'sun',
+  'dal',
+  'ock',
+  'ith',
+  'mar',
+  'nes',
+];
 const MONTHS = ['March', 'April', 'May', 'June', 'September', 'October'];
 
 /**

@@ -59,7 +59,8 @@ function runChild<T>(args: string[]): T {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 16 * 2 ** 20,
   });
-  if (child.status !== 0) throw new Error(`cold-start-child.ts ${args.join(' ')} exited with ${child.status}`);
+  if (child.status !== 0)
+    throw new Error(`cold-start-child.ts ${args.join(' ')} exited with ${child.status}`);
   const lastLine = child.stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(lastLine) as T;
 }
@@ -81,7 +82,13 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       ...(options.squadFile ? ['--squad', options.squadFile] : []),
     ];
     const rebuild = runChild<RebuildResult>(['--mode', 'rebuild', ...common]);
-    const load = runChild<LoadResult>(['--mode', 'load', '--adds', String(options.adds), ...common]);
+    const load = runChild<LoadResult>([
+      '--mode',
+      'load',
+      '--adds',
+      String(options.adds),
+      ...common,
+    ]);
     return { rebuild, load };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,11 +1,19 @@
 /**
- * `npm run bench`: retrieval quality on the shipped corpus (and, in later sections, SQuAD and
- * speed), printed as Markdown tables; `npm run bench -- --json` prints one JSON object.
+ * `npm run bench`: retrieval quality on the shipped corpus, passage retrieval on SQuAD v1.1 dev
+ * against peer libraries, and speed against Footnote's targets, printed as Markdown tables;
+ * `npm run bench -- --json` prints one JSON object instead.
  * Benchmarks are kept apart from the tests: figures are reported, never asserted.
+ *
+ *   --squad <file>    SQuAD v1.1 dev file (default: ../shared/data/squad/dev-v1.1.json)
+ *   --quick           smaller speed sizes, for a smoke run
+ *   --only <list>     sections to run, comma-separated: corpus, squad, speed
+ *   --verbose         list the shipped-corpus misses
  */
-import { cpus, totalmem } from 'node:os';
-import { parseArgs } from 'node:util';
+import { mkdtemp } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { EMPTY_VOCABULARY } from '../src/core/vocabulary.ts';
 import { openLibrary } from '../src/library/open.ts';
 import {
@@ -15,75 +23,126 @@ import {
   miniSearchDefaultsRetriever,
   type QualityRow,
 } from './quality.ts';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { resolveSquadFile, SQUAD_SOURCE_NOTE } from './squad-data.ts';
+import { runSquad, squadJson, squadMarkdown } from './squad.ts';
+import { runSpeed, speedMarkdown } from './speed.ts';
+
+const SECTIONS = ['corpus', 'squad', 'speed'] as const;
+type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    squad: { type: 'string' },
+    only: { type: 'string' },
   },
   allowPositionals: true,
 });
 
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const benchDataDir = await mkdtemp(join(tmpdir(), 'footnote-bench-'));
-const library = await openLibrary({ dataDir: benchDataDir });
-// The same library without the synonym map, to show what `corpus/vocabulary.json` adds.
-const withoutVocabulary = await openLibrary({ dataDir: benchDataDir, vocabulary: EMPTY_VOCABULARY });
-
-const quality: Record<string, QualityRow[]> = {};
-for (const [name, file] of [
-  ['tuning', 'questions.json'],
-  ['heldout', 'questions-heldout.json'],
-] as const) {
-  const set = await loadQuestionSet(here(file));
-  quality[name] = [
-    evaluate('footnote', footnoteRetriever(library), set),
-    evaluate('footnote-without-vocabulary', footnoteRetriever(withoutVocabulary), set),
-    evaluate('minisearch-defaults', miniSearchDefaultsRetriever(library), set),
-  ];
+function selectedSections(only: string | undefined): Set<Section> {
+  if (only === undefined) return new Set(SECTIONS);
+  const names = only.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`--only ${unknown.join(',')}: sections are ${SECTIONS.join(', ')}`);
+  return new Set(names as Section[]);
 }
 
+const sections = selectedSections(values.only);
+const print = values.json ? () => {} : (text: string) => console.log(text);
+// Progress goes to stderr, so stdout stays the report alone.
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 
-if (values.json) {
-  const strip = (rows: QualityRow[]) => rows.map(({ misses: _m, falseAnswers: _f, ...row }) => row);
-  console.log(
-    JSON.stringify(
-      {
-        machine,
-        corpus: { tuning: strip(quality['tuning']!), heldout: strip(quality['heldout']!) },
-      },
-      null,
-      2,
-    ),
-  );
-} else {
-  console.log(`# Footnote bench\n\nMachine: ${machine}\n`);
+async function corpusQuality(): Promise<Record<string, QualityRow[]>> {
+  const benchDataDir = await mkdtemp(join(tmpdir(), 'footnote-bench-'));
+  const library = await openLibrary({ dataDir: benchDataDir });
+  // The same library without the synonym map, to show what `corpus/vocabulary.json` adds.
+  const withoutVocabulary = await openLibrary({
+    dataDir: benchDataDir,
+    vocabulary: EMPTY_VOCABULARY,
+  });
+  const quality: Record<string, QualityRow[]> = {};
+  for (const [name, file] of [
+    ['tuning', 'questions.json'],
+    ['heldout', 'questions-heldout.json'],
+  ] as const) {
+    const set = await loadQuestionSet(here(file));
+    quality[name] = [
+      evaluate('footnote', footnoteRetriever(library), set),
+      evaluate('footnote-without-vocabulary', footnoteRetriever(withoutVocabulary), set),
+      evaluate('minisearch-defaults', miniSearchDefaultsRetriever(library), set),
+    ];
+  }
+  return quality;
+}
+
+function corpusMarkdown(quality: Record<string, QualityRow[]>): string {
+  const lines: string[] = [];
   for (const [name, rows] of Object.entries(quality)) {
     const first = rows[0]!;
-    console.log(
+    lines.push(
       `## Shipped corpus, ${name} questions (${first.answerable} answerable, ${first.unanswerable} unanswerable)\n`,
+      '| system | hit@1 | hit@3 | MRR | unanswerable refused | answerable refused |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows.map(
+        (row) =>
+          `| ${row.system} | ${row.hitAt1} % | ${row.hitAt3} % | ${row.mrr.toFixed(3)} | ${row.refusedUnanswerable} % | ${row.wronglyRefused} |`,
+      ),
+      '',
     );
-    console.log('| system | hit@1 | hit@3 | MRR | unanswerable refused | answerable refused |');
-    console.log('|---|---:|---:|---:|---:|---:|');
-    for (const row of rows) {
-      console.log(
-        `| ${row.system} | ${row.hitAt1} % | ${row.hitAt3} % | ${row.mrr.toFixed(3)} | ${row.refusedUnanswerable} % | ${row.wronglyRefused} |`,
-      );
-    }
-    console.log('');
     if (values.verbose) {
       for (const miss of first.misses) {
-        console.log(
+        lines.push(
           `- miss (${miss.refused ? 'refused' : `rank ${miss.rank ?? '—'}`}): ${miss.question}`,
         );
       }
       for (const question of first.falseAnswers)
-        console.log(`- answered, should refuse: ${question}`);
-      console.log('');
+        lines.push(`- answered, should refuse: ${question}`);
+      lines.push('');
     }
   }
+  return lines.join('\n');
 }
+
+const strip = (rows: QualityRow[]) => rows.map(({ misses: _m, falseAnswers: _f, ...row }) => row);
+
+const report: Record<string, unknown> = { machine };
+const notes: string[] = [];
+print(`# Footnote bench\n\nMachine: ${machine}\n`);
+
+if (sections.has('corpus')) {
+  progress('shipped corpus');
+  const quality = await corpusQuality();
+  report['corpus'] = { tuning: strip(quality['tuning']!), heldout: strip(quality['heldout']!) };
+  print(corpusMarkdown(quality));
+}
+
+// Resolved once for both sections that read SQuAD; a missing --squad file stops the bench.
+const squadFile =
+  sections.has('squad') || sections.has('speed') ? resolveSquadFile(values.squad) : undefined;
+
+if (sections.has('squad')) {
+  if (squadFile) {
+    const squad = await runSquad({ file: squadFile, progress });
+    report['squad'] = squadJson(squad);
+    print(squadMarkdown(squad));
+  } else {
+    report['squad'] = null;
+    notes.push(`SQuAD section skipped: no SQuAD file. ${SQUAD_SOURCE_NOTE}`);
+    print(`## SQuAD v1.1 dev passage retrieval\n\nSkipped: no SQuAD file. ${SQUAD_SOURCE_NOTE}\n`);
+  }
+}
+
+if (sections.has('speed')) {
+  const speed = await runSpeed({ squadFile, quick: values.quick, progress });
+  report['speed'] = speed;
+  print(speedMarkdown(speed));
+}
+
+if (values.json)
+  console.log(JSON.stringify(notes.length > 0 ? { ...report, notes } : report, null, 2));

@@ -7,7 +7,11 @@
 import { createRequire } from 'node:module';
 import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
 import { analyzeQuestion } from '../src/core/analysis.ts';
-import { PASSAGE_INDEX_OPTIONS, PassageIndex, QUESTION_SEARCH_OPTIONS } from '../src/core/passage-index.ts';
+import {
+  PASSAGE_INDEX_OPTIONS,
+  PassageIndex,
+  QUESTION_SEARCH_OPTIONS,
+} from '../src/core/passage-index.ts';
 import type { Passage } from '../src/core/types.ts';
 
 export const TOP_K = 10;
@@ -43,13 +47,22 @@ function footnoteRetriever(): Retriever {
     build(passages) {
       for (const { id, title, text } of passages) {
         const documentId = `squad-${id}`;
-        const passage: Passage = { id: `${documentId}#1`, documentId, ordinal: 1, start: 0, end: text.length, text };
+        const passage: Passage = {
+          id: `${documentId}#1`,
+          documentId,
+          ordinal: 1,
+          start: 0,
+          end: text.length,
+          text,
+        };
         index.add({ id: documentId, title }, [passage]);
         benchIdOf.set(passage.id, id);
       }
     },
     search(question) {
-      return index.search(question, () => true, TOP_K).map((candidate) => benchIdOf.get(candidate.passageId)!);
+      return index
+        .search(question, () => true, TOP_K)
+        .map((candidate) => benchIdOf.get(candidate.passageId)!);
     },
   };
 }
@@ -66,13 +79,20 @@ const FOOTNOTE_INDEX_ANALYSIS = {
   processTerm: PASSAGE_INDEX_OPTIONS.processTerm,
 };
 /** Query leaves that are index terms already must not be tokenized or stemmed again. */
-const ALREADY_ANALYSED = { tokenize: (term: string) => [term], processTerm: (term: string) => term };
+const ALREADY_ANALYSED = {
+  tokenize: (term: string) => [term],
+  processTerm: (term: string) => term,
+};
 
 /**
  * MiniSearch over `{id, title, text}`. `removeCoordination` divides out the number of distinct
  * query terms MiniSearch multiplies each score by, as `PassageIndex.search` does.
  */
-function miniSearchRetriever(analysis: Analysis, search: SearchOptions, removeCoordination: boolean): Retriever {
+function miniSearchRetriever(
+  analysis: Analysis,
+  search: SearchOptions,
+  removeCoordination: boolean,
+): Retriever {
   let index: MiniSearch<BenchPassage>;
   const query = (question: string): SearchResult[] => {
     if (analysis === 'minisearch') return index.search(question, search);
@@ -83,7 +103,10 @@ function miniSearchRetriever(analysis: Analysis, search: SearchOptions, removeCo
   const rerank = (results: SearchResult[]) =>
     removeCoordination
       ? results
-          .map((result) => ({ ...result, score: result.score / Math.max(1, result.queryTerms.length) }))
+          .map((result) => ({
+            ...result,
+            score: result.score / Math.max(1, result.queryTerms.length),
+          }))
           .sort((a, b) => b.score - a.score || String(a.id).localeCompare(String(b.id)))
       : results;
   return {
@@ -217,7 +240,8 @@ export const RETRIEVERS: readonly RetrieverSpec[] = [
   {
     name: 'ms+stop+stem',
     role: 'ablation',
-    description: "MiniSearch + Footnote's analysis (src/core/analysis.ts), coordination multiplier kept, no title boost",
+    description:
+      "MiniSearch + Footnote's analysis (src/core/analysis.ts), coordination multiplier kept, no title boost",
     create: () => miniSearchRetriever('footnote', SEARCH_WITHOUT_BOOST, false),
   },
   {

@@ -10,8 +10,20 @@ import { Library } from '../src/core/library.ts';
 import type { Vocabulary } from '../src/core/vocabulary.ts';
 import { loadVocabulary } from '../src/library/corpus-loader.ts';
 import { measureColdStart, type ColdStartReport } from './cold-start.ts';
-import { canMeasureHeap, latencySummary, roundMs, settledHeapMB, timed, type Latency } from './metrics.ts';
-import { openCorpusSource, takeCorpus, type CorpusSource, type SizedCorpus } from './synthetic-corpus.ts';
+import {
+  canMeasureHeap,
+  latencySummary,
+  roundMs,
+  settledHeapMB,
+  timed,
+  type Latency,
+} from './metrics.ts';
+import {
+  openCorpusSource,
+  takeCorpus,
+  type CorpusSource,
+  type SizedCorpus,
+} from './synthetic-corpus.ts';
 
 interface QuestionPlan {
   /** Untimed questions first, so the JIT and lazy caches settle. */
@@ -38,9 +50,21 @@ interface SpeedPlan {
 
 const FULL_PLAN: SpeedPlan = {
   sizes: [
-    { passages: 2_000, footnote: { warmup: 200, timed: 1_000 }, minisearch: { warmup: 200, timed: 1_000 } },
-    { passages: 20_000, footnote: { warmup: 200, timed: 1_000 }, minisearch: { warmup: 50, timed: 300 } },
-    { passages: 100_000, footnote: { warmup: 200, timed: 1_000 }, minisearch: { warmup: 20, timed: 100 } },
+    {
+      passages: 2_000,
+      footnote: { warmup: 200, timed: 1_000 },
+      minisearch: { warmup: 200, timed: 1_000 },
+    },
+    {
+      passages: 20_000,
+      footnote: { warmup: 200, timed: 1_000 },
+      minisearch: { warmup: 50, timed: 300 },
+    },
+    {
+      passages: 100_000,
+      footnote: { warmup: 200, timed: 1_000 },
+      minisearch: { warmup: 20, timed: 100 },
+    },
   ],
   startupDocuments: 10_000,
   adds: 5,
@@ -48,8 +72,16 @@ const FULL_PLAN: SpeedPlan = {
 
 const QUICK_PLAN: SpeedPlan = {
   sizes: [
-    { passages: 2_000, footnote: { warmup: 50, timed: 200 }, minisearch: { warmup: 50, timed: 200 } },
-    { passages: 10_000, footnote: { warmup: 50, timed: 200 }, minisearch: { warmup: 20, timed: 100 } },
+    {
+      passages: 2_000,
+      footnote: { warmup: 50, timed: 200 },
+      minisearch: { warmup: 50, timed: 200 },
+    },
+    {
+      passages: 10_000,
+      footnote: { warmup: 50, timed: 200 },
+      minisearch: { warmup: 20, timed: 100 },
+    },
   ],
   startupDocuments: 1_000,
   adds: 3,
@@ -118,8 +150,8 @@ function timeQuestions<T>(
   return { latency: latencySummary(milliseconds), results };
 }
 
-function heapGrowth(before: number | undefined): number | null {
-  const after = settledHeapMB();
+async function heapGrowth(before: number | undefined): Promise<number | null> {
+  const after = await settledHeapMB();
   return before === undefined || after === undefined ? null : Math.round(after - before);
 }
 
@@ -130,20 +162,26 @@ interface PassageRecord {
 }
 
 /** Builds the library, times `ask`, and hands back its passages for the MiniSearch row. */
-function measureFootnote(
+async function measureFootnote(
   corpus: SizedCorpus,
   questions: readonly string[],
   plan: QuestionPlan,
   vocabulary: Vocabulary,
-): { speed: SizeRow['footnote']; passages: PassageRecord[] } {
-  const heapBefore = settledHeapMB();
+): Promise<{ speed: SizeRow['footnote']; passages: PassageRecord[] }> {
+  const heapBefore = await settledHeapMB();
   const build = timed(() => new Library(corpus.documents, undefined, vocabulary));
   const library = build.result;
-  const heapMB = heapGrowth(heapBefore);
-  const { latency, results } = timeQuestions(questions, plan, (question) => library.ask(question).status);
+  const heapMB = await heapGrowth(heapBefore);
+  const { latency, results } = timeQuestions(
+    questions,
+    plan,
+    (question) => library.ask(question).status,
+  );
   const answered = results.filter((status) => status === 'answered').length;
   const passages = corpus.documents.flatMap((document) =>
-    library.passagesOf(document.id).map((passage) => ({ id: passage.id, title: document.title, text: passage.text })),
+    library
+      .passagesOf(document.id)
+      .map((passage) => ({ id: passage.id, title: document.title, text: passage.text })),
   );
   return {
     speed: {
@@ -158,33 +196,47 @@ function measureFootnote(
 }
 
 /** MiniSearch as a developer would start: default options, title and text, `search(q)`. */
-function measureMiniSearchDefaults(
+async function measureMiniSearchDefaults(
   passages: readonly PassageRecord[],
   questions: readonly string[],
   plan: QuestionPlan,
-): SystemSpeed {
-  const heapBefore = settledHeapMB();
+): Promise<SystemSpeed> {
+  const heapBefore = await settledHeapMB();
   const build = timed(() => {
     const index = new MiniSearch<PassageRecord>({ fields: ['title', 'text'] });
     index.addAll(passages);
     return index;
   });
   const index = build.result;
-  const heapMB = heapGrowth(heapBefore);
-  const { latency } = timeQuestions(questions, plan, (question) => index.search(question).slice(0, 10));
+  const heapMB = await heapGrowth(heapBefore);
+  const { latency } = timeQuestions(questions, plan, (question) =>
+    index.search(question).slice(0, 10),
+  );
   return { buildMs: roundMs(build.ms), heapMB, latency, warmup: plan.warmup };
 }
 
 const ratio = (a: number | null, b: number | null) =>
   a === null || b === null || b === 0 ? null : Number((a / b).toPrecision(2));
 
-function measureSize(source: CorpusSource, plan: SizePlan, vocabulary: Vocabulary): SizeRow {
+async function measureSize(
+  source: CorpusSource,
+  plan: SizePlan,
+  vocabulary: Vocabulary,
+): Promise<SizeRow> {
   const corpus = takeCorpus(source, { passages: plan.passages });
-  const longest = Math.max(plan.footnote.warmup + plan.footnote.timed, plan.minisearch.warmup + plan.minisearch.timed);
+  const longest = Math.max(
+    plan.footnote.warmup + plan.footnote.timed,
+    plan.minisearch.warmup + plan.minisearch.timed,
+  );
   const questions = source.questions(longest);
   // Separate functions, so the library is unreachable (and collected) before MiniSearch is built.
-  const { speed: footnote, passages } = measureFootnote(corpus, questions, plan.footnote, vocabulary);
-  const minisearchDefaults = measureMiniSearchDefaults(passages, questions, plan.minisearch);
+  const { speed: footnote, passages } = await measureFootnote(
+    corpus,
+    questions,
+    plan.footnote,
+    vocabulary,
+  );
+  const minisearchDefaults = await measureMiniSearchDefaults(passages, questions, plan.minisearch);
   return {
     targetPassages: plan.passages,
     passages: passages.length,
@@ -200,7 +252,13 @@ function measureSize(source: CorpusSource, plan: SizePlan, vocabulary: Vocabular
   };
 }
 
-function judge(target: string, limitMs: number, valueMs: number | null, detail: string, extraCondition = true): TargetResult {
+function judge(
+  target: string,
+  limitMs: number,
+  valueMs: number | null,
+  detail: string,
+  extraCondition = true,
+): TargetResult {
   return {
     target,
     limitMs,
@@ -218,7 +276,9 @@ function judgeTargets(sizes: readonly SizeRow[], coldStart: ColdStartReport): Ta
       `ask p99 ≤ ${limitMs} ms at ${passages.toLocaleString('en-US')} passages`,
       limitMs,
       row?.footnote.latency.p99 ?? null,
-      row ? `p99 over ${row.footnote.latency.samples} questions, ${row.passages.toLocaleString('en-US')} passages` : '',
+      row
+        ? `p99 over ${row.footnote.latency.samples} questions, ${row.passages.toLocaleString('en-US')} passages`
+        : '',
     );
   };
   const { load } = coldStart;
@@ -250,10 +310,11 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedReport> {
   const source = await openCorpusSource(options.squadFile);
   // The bot searches with the shipped corpus's vocabulary alternatives: ask pays for them too.
   const vocabulary = await loadVocabulary();
-  const sizes = plan.sizes.map((size) => {
+  const sizes: SizeRow[] = [];
+  for (const size of plan.sizes) {
     options.progress?.(`speed: ${size.passages} passages`);
-    return measureSize(source, size, vocabulary);
-  });
+    sizes.push(await measureSize(source, size, vocabulary));
+  }
   options.progress?.(`speed: cold start and moderator adds at ${plan.startupDocuments} documents`);
   const coldStart = await measureColdStart({
     squadFile: options.squadFile,
@@ -285,7 +346,10 @@ function sizeTable(sizes: readonly SizeRow[]): string[] {
     ...sizes.flatMap((row) => {
       const corpus = `${count(row.passages)} passages (${count(row.documents)} docs)`;
       return [
-        system(`${corpus} | footnote \`ask()\` (${row.footnote.answered} % answered)`, row.footnote),
+        system(
+          `${corpus} | footnote \`ask()\` (${row.footnote.answered} % answered)`,
+          row.footnote,
+        ),
         system(`${corpus} | minisearch-defaults \`search()\``, row.minisearchDefaults),
         `| ${corpus} | footnote ÷ minisearch | ${times(row.ratios.buildMs)} | ${times(row.ratios.heapMB)} | ` +
           `${times(row.ratios.p50)} | | ${times(row.ratios.p99)} | |`,
@@ -340,7 +404,7 @@ export function speedMarkdown(report: SpeedReport): string {
     `Corpus: ${report.corpus}. Latency is per question, each timed alone after untimed warm-up questions; ` +
       '`ask()` includes the answer rules and excerpt, MiniSearch returns its top 10. ' +
       (report.heapMeasured
-        ? 'Heap: growth of `heapUsed` over building, after two forced collections. '
+        ? 'Heap: growth of `heapUsed` over building, once forced collections settle. '
         : 'Heap not measured: run node with `--expose-gc` (`npm run bench` does). ') +
       'Latencies move by up to ~30 % between runs: read the ratios.',
     '',

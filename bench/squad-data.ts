@@ -66,7 +66,8 @@ export interface SquadSplit {
 export function resolveSquadFile(requested: string | undefined): string | undefined {
   if (requested !== undefined) {
     const path = resolve(requested);
-    if (!existsSync(path)) throw new Error(`--squad ${requested}: no such file. ${SQUAD_SOURCE_NOTE}`);
+    if (!existsSync(path))
+      throw new Error(`--squad ${requested}: no such file. ${SQUAD_SOURCE_NOTE}`);
     return path;
   }
   return existsSync(DEFAULT_SQUAD_FILE) ? DEFAULT_SQUAD_FILE : undefined;
@@ -90,7 +91,8 @@ export function squadSplit(squad: SquadFile, name: SquadSplitName): SquadSplit {
     for (const paragraph of article.paragraphs) {
       const id = passages.length;
       passages.push({ id, title: humanTitle(article.title), text: paragraph.context });
-      for (const qa of paragraph.qas) questions.push({ id: qa.id, question: qa.question, goldId: id });
+      for (const qa of paragraph.qas)
+        questions.push({ id: qa.id, question: qa.question, goldId: id });
     }
   }
   return { name, articles: articles.length, passages, questions };

@@ -39,7 +39,9 @@ export interface SquadOptions {
 function measure(spec: RetrieverSpec, split: SquadSplit): SquadQuality {
   const retriever = spec.create();
   retriever.build(split.passages);
-  const ranks = split.questions.map(({ question, goldId }) => rankOf(goldId, retriever.search(question)));
+  const ranks = split.questions.map(({ question, goldId }) =>
+    rankOf(goldId, retriever.search(question)),
+  );
   return { ...rankingQuality(ranks), passages: split.passages.length };
 }
 

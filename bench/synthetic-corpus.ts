@@ -108,7 +108,9 @@ async function shippedWords(): Promise<string[]> {
 async function shippedQuestions(): Promise<string[]> {
   const questions: string[] = [];
   for (const file of ['questions.json', 'questions-heldout.json']) {
-    const set = JSON.parse(await readFile(fileURLToPath(new URL(file, import.meta.url)), 'utf8')) as {
+    const set = JSON.parse(
+      await readFile(fileURLToPath(new URL(file, import.meta.url)), 'utf8'),
+    ) as {
       answerable: Array<{ question: string }>;
       unanswerable: Array<{ question: string }>;
     };
@@ -121,7 +123,8 @@ export async function shippedVocabularySource(): Promise<CorpusSource> {
   const words = await shippedWords();
   const questions = await shippedQuestions();
   return {
-    description: "seeded random text from the shipped corpus's words (SQuAD absent); shipped bench questions",
+    description:
+      "seeded random text from the shipped corpus's words (SQuAD absent); shipped bench questions",
     *documents() {
       const random = mulberry32(SEED);
       const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));

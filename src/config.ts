@@ -23,6 +23,20 @@ const httpUrl = z.preprocess(
     .optional(),
 );
 
+/** "true"/"false" (also 1/0, yes/no, on/off); empty means the default. */
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    (value) => {
+      if (typeof value !== 'string') return value;
+      const word = value.trim().toLowerCase();
+      if (word === '') return undefined;
+      if (['true', '1', 'yes', 'on'].includes(word)) return true;
+      if (['false', '0', 'no', 'off'].includes(word)) return false;
+      return value;
+    },
+    z.boolean({ error: 'must be true or false' }).default(fallback),
+  );
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting Footnote reads from the environment. `.env.example` documents each one. */
@@ -34,6 +48,11 @@ export const configSchema = z.object({
     (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
     z.string().trim().default('./data'),
   ),
+  /**
+   * Lets `footnote add` and /add fetch URLs on this machine (127.0.0.0/8, ::1). For tests against
+   * a local server only: private, link-local and metadata addresses stay refused regardless.
+   */
+  FOOTNOTE_ALLOW_LOOPBACK_URLS: booleanFlag(false),
   LOG_LEVEL: z.preprocess(
     (value) =>
       typeof value === 'string' && value.trim() === ''

@@ -1,11 +1,15 @@
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, parseConfig } from '../config.ts';
 import { UserError } from '../core/errors.ts';
 import type { Library } from '../core/library.ts';
+import type { IngestInput } from '../library/corpus-service.ts';
 import { CorpusError } from '../library/corpus-loader.ts';
-import { openLibrary } from '../library/open.ts';
+import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
+import { INGEST_LIMITS } from '../ingest/limits.ts';
+import { StoreError } from '../store/errors.ts';
 import {
   ANSI_STYLE,
   PLAIN_STYLE,
@@ -14,6 +18,7 @@ import {
   renderSummary,
   type TextStyle,
 } from './render.ts';
+import { renderAddedList, renderHistory, renderPreview, scopeLabel } from './render-corpus.ts';
 
 export interface Io {
   env: Record<string, string | undefined>;
@@ -27,7 +32,10 @@ export const USAGE = `Footnote: answers questions about a document corpus with c
 Usage:
   footnote ask "<question>" [--json]       answer a question from the corpus
   footnote source "<title or id>" [--json] show a document's metadata and opening
-  footnote list [--json]                   list the documents
+  footnote list [--json]                   list the documents (with --guild: that server's added ones)
+  footnote add <url | file | -> [--yes]    preview a document, then add it (- reads standard input)
+  footnote remove <id>                     remove an added document
+  footnote history [--json]                who added and removed what, newest first
   footnote start                           run the Discord bot (offline prompt without DISCORD_TOKEN)
   footnote register                        register the slash commands with Discord and exit
   footnote help                            this text
@@ -35,7 +43,12 @@ Usage:
 Options:
   --data <dir>   where Footnote keeps what it writes (default: FOOTNOTE_DATA_DIR or ./data)
   --json         print plain data instead of text
-  --limit <n>    at most n citations (ask; default 6)`;
+  --limit <n>    at most n citations (ask; default 6) or entries (history; default 50)
+  --guild <id>   act on one Discord server's documents (add, remove, list, history, ask, source);
+                 without it, add and remove act on the documents every server sees
+  --yes, -y      add without asking (add); otherwise a terminal asks, and a pipe only previews
+  --title, --author, --date <YYYY-MM-DD>
+                 replace what the source says (add)`;
 
 const SAMPLE_QUESTION = 'Which Russian region first introduced Covid-19 passports?';
 
@@ -59,7 +72,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (
       error instanceof UserError ||
       error instanceof ConfigError ||
-      error instanceof CorpusError
+      error instanceof CorpusError ||
+      error instanceof StoreError
     ) {
       io.stderr.write(`footnote: ${error.message}\n`);
       return 1;
@@ -79,6 +93,11 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         json: { type: 'boolean', default: false },
         data: { type: 'string' },
         limit: { type: 'string' },
+        guild: { type: 'string' },
+        yes: { type: 'boolean', short: 'y', default: false },
+        title: { type: 'string' },
+        author: { type: 'string' },
+        date: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -96,11 +115,22 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   loadDotenv({ processEnv: env, quiet: true });
   const config = parseConfig(values.data ? { ...env, FOOTNOTE_DATA_DIR: values.data } : env);
   const style: TextStyle = io.stdout.isTTY && !env['NO_COLOR'] ? ANSI_STYLE : PLAIN_STYLE;
-  const open = () =>
-    openLibrary({
+  const guildId = parseGuild(values.guild);
+  const visibility = { guildId: guildId ?? undefined };
+  /** Opens the store and library, runs `body`, then saves the index cache and closes the store. */
+  const withCorpus = async <T>(body: (opened: OpenedCorpus) => Promise<T> | T): Promise<T> => {
+    const opened = await openCorpus({
       dataDir: config.FOOTNOTE_DATA_DIR,
       onWarning: (message) => io.stderr.write(`footnote: ${message}\n`),
+      fetch: { allowLoopback: config.FOOTNOTE_ALLOW_LOOPBACK_URLS },
     });
+    try {
+      return await body(opened);
+    } finally {
+      await opened.close();
+    }
+  };
+  const actor = cliActor();
   const print = (value: unknown) =>
     io.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
 
@@ -114,7 +144,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       const limit = values.limit === undefined ? undefined : Number.parseInt(values.limit, 10);
       if (limit !== undefined && !(limit >= 1 && limit <= 50))
         throw new UsageError('--limit must be a whole number from 1 to 50.');
-      const answer = (await open()).ask(question, { limit });
+      const answer = await withCorpus(({ library }) =>
+        library.ask(question, { ...visibility, limit }),
+      );
       print(values.json ? answer : renderAnswer(answer, style));
       return 0;
     }
@@ -124,16 +156,70 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         throw new UserError(
           'Please give a document title or id, e.g. footnote source "Moscow Times".',
         );
-      const library = await open();
-      const summary = library.resolveDocument(query);
+      const summary = await withCorpus(({ library }) => library.resolveDocument(query, visibility));
       if (!summary)
         throw new UserError(`No document matches “${query}”. Run "footnote list" to see them all.`);
       print(values.json ? summary : renderSummary(summary, style));
       return 0;
     }
     case 'list': {
-      const documents = (await open()).listDocuments();
+      if (guildId !== null) {
+        const added = await withCorpus(({ corpus }) => corpus.list({ guildId }));
+        print(values.json ? added : renderAddedList(added));
+        return 0;
+      }
+      const documents = await withCorpus(({ library }) => library.listDocuments());
       print(values.json ? documents : renderList(documents));
+      return 0;
+    }
+    case 'add': {
+      if (rest.length !== 1)
+        throw new UsageError('add takes one URL, file path, or "-" for standard input.');
+      const target = rest[0] as string;
+      return withCorpus(async ({ corpus }) => {
+        const input = await addInput(target, io);
+        const preview = corpus.edit(await corpus.preview(input, { guildId }), {
+          title: values.title,
+          author: values.author,
+          publishedAt: values.date,
+        });
+        const { text: _text, ...shown } = preview;
+        if (!values.json) print(renderPreview(preview, guildId, style));
+        if (preview.duplicate) {
+          if (values.json) print({ preview: shown, added: null });
+          throw new UserError(preview.duplicate.message);
+        }
+        const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && target !== '-';
+        if (!values.yes && !(interactive && (await confirm(io, style)))) {
+          if (values.json) print({ preview: shown, added: null });
+          io.stderr.write(
+            interactive ? 'Nothing was added.\n' : 'Nothing was added: pass --yes to add it.\n',
+          );
+          return 0;
+        }
+        const added = await corpus.commit(preview, { guildId, actor });
+        print(
+          values.json
+            ? { preview: shown, added }
+            : `\nAdded “${added.title}” as ${added.id}, visible in ${scopeLabel(guildId)}.`,
+        );
+        return 0;
+      });
+    }
+    case 'remove': {
+      if (rest.length !== 1) throw new UsageError('remove takes one document id.');
+      const removed = await withCorpus(({ corpus }) =>
+        corpus.remove(rest[0] as string, { guildId, actor }),
+      );
+      print(values.json ? removed : `Removed “${removed.title}” (${removed.id}).`);
+      return 0;
+    }
+    case 'history': {
+      const limit = values.limit === undefined ? 50 : Number.parseInt(values.limit, 10);
+      if (!(limit >= 1 && limit <= 10_000))
+        throw new UsageError('--limit must be a whole number from 1 to 10000.');
+      const entries = await withCorpus(({ corpus }) => corpus.history({ guildId }, limit));
+      print(values.json ? entries : renderHistory(entries));
       return 0;
     }
     case 'start': {
@@ -142,7 +228,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         await runBot(env);
         return await new Promise<number>(() => {}); // the bot runs until a signal stops it
       }
-      return offline(await open(), io, style);
+      return withCorpus(({ library }) => offline(library, io, style));
     }
     case 'register': {
       if (!config.DISCORD_TOKEN)
@@ -152,6 +238,56 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     default:
       throw new UsageError(`unknown command "${command}".`);
+  }
+}
+
+/** `--guild` is a Discord server id; absent means the operator's scope (null). */
+function parseGuild(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^\d{17,20}$/u.test(value.trim()))
+    throw new UsageError('--guild must be a Discord server id (17 to 20 digits).');
+  return value.trim();
+}
+
+/** Who the audit log says acted: the operator's login name. */
+function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
+/** What `footnote add <target>` means: a link, standard input, or a file. */
+async function addInput(target: string, io: Io): Promise<IngestInput> {
+  if (target === '-') {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      total += buffer.length;
+      // One byte over the cap is enough for the ingester to refuse it with the usual sentence.
+      if (total > INGEST_LIMITS.maxBytes) {
+        chunks.push(buffer);
+        break;
+      }
+      chunks.push(buffer);
+    }
+    return { kind: 'bytes', bytes: new Uint8Array(Buffer.concat(chunks)), name: 'standard input' };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//iu.test(target)) return { kind: 'url', url: target };
+  return { kind: 'file', path: target };
+}
+
+async function confirm(io: Io, style: TextStyle): Promise<boolean> {
+  const prompt = createInterface({ input: io.stdin, output: io.stdout });
+  try {
+    const answer = await prompt.question(`\n${style.strong('Add this document?')} [y/N] `);
+    return /^\s*y(?:es)?\s*$/iu.test(answer);
+  } catch {
+    return false;
+  } finally {
+    prompt.close();
   }
 }
 

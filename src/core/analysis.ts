@@ -109,6 +109,8 @@ export interface QueryTerm {
   term: string;
   /** The word as the user typed it (first occurrence). */
   word: string;
+  /** The typed word with what a hyphen or slash joins to it ("Covid-19" for "Covid"), for display. */
+  phrase: string;
   /**
    * Written with a capital inside the sentence or in capitals ("Germany", "EU"): likely a
    * name, which an answer has to mention.
@@ -146,10 +148,24 @@ export function analyzeQuestion(
     if (known) known.capitalized ||= capitalized;
     else {
       const alternatives = vocabulary.get(token.term) ?? [];
-      seen.set(token.term, { term: token.term, word: token.word, capitalized, alternatives });
+      const phrase = phraseAround(question, token.start, token.end);
+      seen.set(token.term, {
+        term: token.term,
+        word: token.word,
+        phrase,
+        capitalized,
+        alternatives,
+      });
     }
   });
   return [...seen.values()];
+}
+
+/** The hyphen- or slash-joined compound around a word: "Covid-19", "QR-код", "his/her". */
+function phraseAround(text: string, start: number, end: number): string {
+  const before = text.slice(0, start).match(/[\p{L}\p{N}]+(?:[-/][\p{L}\p{N}]+)*[-/]$/u)?.[0] ?? '';
+  const after = text.slice(end).match(/^(?:[-/][\p{L}\p{N}]+)+/u)?.[0] ?? '';
+  return before + text.slice(start, end) + after;
 }
 
 /**

@@ -255,7 +255,7 @@ function cite(
     excerpt: excerpt.text,
     excerptRange: excerpt.range,
     marks: excerpt.marks,
-    matchedTerms: entry.matched.map((term) => term.word),
+    matchedTerms: [...new Set(entry.matched.map((term) => term.phrase))],
     score: round(entry.score),
   };
 }

@@ -17,7 +17,6 @@ import { parseCustomId } from './custom-id.ts';
 import { DEFER_AFTER_MS } from './limits.ts';
 import {
   isEphemeral,
-  NO_MENTIONS,
   privateNotice,
   type MessagePayload,
   type UpdatePayload,

@@ -232,7 +232,13 @@ export function markdownLink(label: string, url: string): string {
   return `[${escapeMarkdown(label)}](${safeUrl})`;
 }
 
-/** Only http(s) URLs become links: Discord rejects other schemes in embeds. */
+/**
+ * Only http(s) URLs become links: Discord rejects other schemes in embeds.
+ *
+ * @example
+ * isWebUrl('https://www.themoscowtimes.com/'); // true
+ * isWebUrl('javascript:alert(1)'); // false
+ */
 export function isWebUrl(url: string | undefined): url is string {
   if (!url) return false;
   try {

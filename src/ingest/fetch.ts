@@ -166,7 +166,7 @@ async function vetHost(
   if (refused) {
     const risk = addressRisk(refused.address) ?? 'reserved';
     throw new UserError(
-      `${literal ? 'The address' : `“${host}” points to`} ${refused.address}, a ${risk} address, which Footnote does not fetch.`,
+      `${literal ? 'The address' : `“${host}” points to`} ${refused.address}, ${/^[aeiou]/u.test(risk) ? 'an' : 'a'} ${risk} address, which Footnote does not fetch.`,
     );
   }
   return addresses[0] as ResolvedAddress;

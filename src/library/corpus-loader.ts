@@ -81,7 +81,9 @@ export async function loadVocabulary(directory = SHIPPED_CORPUS_DIR): Promise<Vo
   const parsed = vocabularySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CorpusError(`${path} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}.`);
+    throw new CorpusError(
+      `${path} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}.`,
+    );
   }
   return buildVocabulary(parsed.data.groups);
 }

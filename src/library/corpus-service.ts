@@ -260,7 +260,11 @@ export class CorpusService {
       case 'file':
         return ingestFile(input.path, this.#fetch);
       case 'bytes':
-        return ingestBytes(input.bytes, { ...input, maxBytes: this.#fetch.maxBytes });
+        return ingestBytes(input.bytes, {
+          name: input.name,
+          contentType: input.contentType,
+          maxBytes: this.#fetch.maxBytes,
+        });
       case 'text':
         return Promise.resolve().then(() => ingestText(input));
     }

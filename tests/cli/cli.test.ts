@@ -12,7 +12,16 @@ let dataDir: string;
 
 /** Runs `footnote …` as a user would, in a child process, and never throws on a non-zero exit. */
 async function footnote(...args: string[]) {
-  const env = { PATH: process.env['PATH'] ?? '', FOOTNOTE_DATA_DIR: dataDir, NO_COLOR: '1' };
+  return footnoteWith({}, ...args);
+}
+
+async function footnoteWith(extraEnv: Record<string, string>, ...args: string[]) {
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    FOOTNOTE_DATA_DIR: dataDir,
+    NO_COLOR: '1',
+    ...extraEnv,
+  };
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, cwd: dataDir });
     return { code: 0, stdout, stderr };
@@ -109,10 +118,7 @@ describe('usage and configuration errors', () => {
   });
 
   it('names the variable when the configuration is invalid', async () => {
-    const { code, stderr } = await run(process.execPath, [bin, 'list'], {
-      env: { PATH: process.env['PATH'] ?? '', FOOTNOTE_DATA_DIR: dataDir, LOG_LEVEL: 'loud' },
-      cwd: dataDir,
-    }).catch((error: { code: number; stderr: string }) => error);
+    const { code, stderr } = await footnoteWith({ LOG_LEVEL: 'loud' }, 'list');
     expect(code).toBe(1);
     expect(stderr).toMatch(/^footnote: Invalid LOG_LEVEL/);
   });

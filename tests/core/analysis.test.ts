@@ -92,3 +92,15 @@ describe('termsRelated', () => {
     expect(termsRelated('code', 'coder')).toBe(false);
   });
 });
+
+describe('phrases for display', () => {
+  it('keeps a hyphenated compound whole, so "Covid-19" is shown once, as typed', () => {
+    const terms = analyzeQuestion('Who introduced Covid-19 passports?');
+    expect(terms.map((term) => term.phrase)).toEqual([
+      'introduced',
+      'Covid-19',
+      'Covid-19',
+      'passports',
+    ]);
+  });
+});

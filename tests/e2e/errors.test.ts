@@ -1,13 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Footnote } from '../../src/core/api.ts';
 import { GENERIC_ERROR } from '../../src/discord/dispatcher.ts';
-import {
-  expectClean,
-  expectPings,
-  expectQuietFake,
-  startHarness,
-  type Harness,
-} from './harness.ts';
+import { expectClean, expectQuietFake, startHarness, type Harness } from './harness.ts';
 
 /** A question the test seam turns into an unexpected failure inside the library. */
 const EXPLOSIVE = 'explode with an internal error';
@@ -51,7 +45,6 @@ describe('user errors', () => {
       skipClientValidation: true,
     });
     expectClean(rec);
-    expectPings(rec);
     expect(rec.ephemeral).toBe(true);
     expect(rec.reply?.content).toBe('Please type a question.');
   });

@@ -64,18 +64,17 @@ export async function startHarness(
   };
 }
 
-/** What every interaction must satisfy: nothing Discord would reject, answered inside 3 s. */
-export function expectClean(rec: InteractionRecord): void {
+/**
+ * What every interaction must satisfy: nothing Discord would reject, answered inside 3 s, and
+ * nobody notified but `pinged` (user ids).
+ */
+export function expectClean(rec: InteractionRecord, pinged: string[] = []): void {
   expect(rec.violations).toEqual([]);
   expect(rec.timedOut).toBe(false);
   expect(rec.callback).not.toBeNull();
   expect(rec.callback!.latencyMs).toBeLessThan(3000);
-}
-
-/** Asserts the only mentions that notify anyone are `users` (by id). */
-export function expectPings(rec: InteractionRecord, users: string[] = []): void {
   for (const message of rec.messages) {
-    expect(message.pings).toEqual({ users, roles: [], everyone: false });
+    expect(message.pings).toEqual({ users: pinged, roles: [], everyone: false });
   }
 }
 

@@ -1,11 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectClean,
-  expectPings,
-  expectQuietFake,
-  startHarness,
-  type Harness,
-} from './harness.ts';
+import { expectClean, expectQuietFake, startHarness, type Harness } from './harness.ts';
 
 const MOSCOW_TIMES = 'bashkortostan-covid-passports';
 
@@ -67,7 +61,6 @@ describe('/source', () => {
       options: { document: MOSCOW_TIMES },
     });
     expectClean(rec);
-    expectPings(rec);
     const [embed] = rec.reply?.embeds ?? [];
     expect(embed.title).toBe("Russian Region Becomes First to Introduce Covid-19 'Passports'");
     expect(embed.url).toMatch(/^https:\/\/www\.themoscowtimes\.com\//u);

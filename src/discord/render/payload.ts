@@ -36,6 +36,12 @@ export type UpdatePayload = Omit<MessagePayload, 'content' | 'flags'>;
 
 export const EPHEMERAL = MessageFlags.Ephemeral;
 
+/**
+ * Whether a payload is only for the person who asked.
+ *
+ * @example
+ * isEphemeral({ flags: MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds }); // true
+ */
 export function isEphemeral(payload: Pick<MessagePayload, 'flags'>): boolean {
   return ((payload.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
 }
@@ -56,7 +62,13 @@ export function privateNotice(content: string): MessagePayload {
   };
 }
 
-/** A row of buttons; callers keep custom ids unique and within `DISCORD_LIMITS.customId`. */
+/**
+ * A row of buttons (at most `DISCORD_LIMITS.buttonsPerRow`); callers keep custom ids unique and
+ * labels within `DISCORD_LIMITS.buttonLabel`.
+ *
+ * @example
+ * buttonRow([{ customId: customId('ask', 'page', '2'), label: 'More sources' }]);
+ */
 export function buttonRow(
   buttons: ReadonlyArray<{
     customId: string;

@@ -1,0 +1,159 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { segmentDocument } from '../../src/core/segment.ts';
+import { openCorpus } from '../../src/library/open-corpus.ts';
+import { contentHash } from '../../src/store/content-hash.ts';
+import { openStore } from '../../src/store/store.ts';
+import { CRASH_GUILDS, crashMarker, crashText, crashTitle } from './fixtures/crash-docs.ts';
+
+const writer = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
+let root: string;
+let dataDir: string;
+let corpusDir: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'footnote-crash-'));
+  dataDir = join(root, 'data');
+  corpusDir = join(root, 'corpus');
+  await mkdir(corpusDir);
+  await writeFile(
+    join(corpusDir, 'manifest.json'),
+    JSON.stringify({
+      documents: [
+        {
+          id: 'estuary-guide',
+          title: 'A guide to the estuary',
+          site: 'Harbour Office',
+          language: 'en',
+          seed: 'guide.txt',
+          provenance: 'written for the test',
+        },
+      ],
+    }),
+  );
+  await writeFile(
+    join(corpusDir, 'estuary-guide.txt'),
+    'The estuary silts up every winter, and the channel is dredged in spring.',
+  );
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+interface Acknowledged {
+  added: Map<number, string>;
+  removed: Set<string>;
+}
+
+/** Runs the writer (node + tsx, as bin/footnote.js does) and SIGKILLs it after `adds` acknowledged adds. */
+function runAndKill(first: number, adds: number): Promise<Acknowledged> {
+  const acknowledged: Acknowledged = { added: new Map(), removed: new Set() };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', writer, dataDir, corpusDir, String(first)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buffer = '';
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        const [verb, n, id] = line.split(' ');
+        if (verb === 'added' && id) acknowledged.added.set(Number(n), id);
+        if (verb === 'removed' && id) acknowledged.removed.add(id);
+      }
+      if (acknowledged.added.size >= adds && child.exitCode === null) child.kill('SIGKILL');
+    });
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve(acknowledged);
+      else reject(new Error(`writer exited ${code}: ${errors}`));
+    });
+  });
+}
+
+/** Every stored document is whole, its audit agrees, and what the writer was told survived. */
+function checkStore(acknowledged: Acknowledged): string[] {
+  const store = openStore(dataDir);
+  try {
+    expect(store.integrityCheck()).toBe('ok');
+    const documents = store.allDocuments();
+    const history = store.history(undefined, 100_000);
+    for (const document of documents) {
+      const n = Number(/^Crash document (\d+)$/.exec(document.title)?.[1]);
+      // Whole: exactly the text the writer added, and the hash stored with it.
+      expect(contentHash(document.text)).toBe(contentHash(crashText(n)));
+      expect(contentHash(document.text)).toBe(document.contentHash);
+      const passages = segmentDocument(document.id, document.text);
+      expect(passages.length).toBeGreaterThan(10);
+      for (const passage of passages) {
+        expect(document.text.slice(passage.start, passage.end)).toBe(passage.text);
+      }
+      // The audit entry was committed with the document: the newest entry for it is its add.
+      const latest = history.find((entry) => entry.documentId === document.id);
+      expect(latest).toMatchObject({ action: 'add', contentHash: document.contentHash });
+    }
+    // An add in the audit log without its document must have been removed afterwards.
+    const present = new Set(documents.map((document) => document.id));
+    for (const entry of history) {
+      const latest = history.find((other) => other.documentId === entry.documentId);
+      expect(present.has(entry.documentId)).toBe(latest?.action === 'add');
+    }
+    // Durability: what the writer was told is committed, is.
+    for (const [n, id] of acknowledged.added) {
+      expect(present.has(id), `acknowledged add ${n} ${id}`).toBe(!acknowledged.removed.has(id));
+    }
+    return [...present];
+  } finally {
+    store.close();
+  }
+}
+
+/** The library opened from the store holds exactly the stored documents, indexed. */
+async function checkLibrary(storedIds: readonly string[]): Promise<void> {
+  const { library, store, close } = await openCorpus({ dataDir, corpusDir });
+  try {
+    for (const guildId of CRASH_GUILDS) {
+      const inStore = store.listDocuments({ guildId }).map((document) => document.id).sort();
+      const inLibrary = library
+        .listDocuments({ guildId })
+        .map((document) => document.id)
+        .filter((id) => id !== 'estuary-guide')
+        .sort();
+      expect(inLibrary).toEqual(inStore);
+    }
+    expect(library.size).toBe(storedIds.length + 1);
+    for (const id of storedIds) {
+      const document = library.getDocument(id);
+      const stored = store.getDocument(id);
+      expect(document?.text).toBe(stored?.text);
+      expect(library.passagesOf(id)).toEqual(segmentDocument(id, stored?.text ?? ''));
+      const n = Number(/(\d+)$/.exec(stored?.title ?? '')?.[1]);
+      const answer = library.ask(`Which document records the ${crashMarker(n)} survey?`, {
+        guildId: stored?.guildId ?? undefined,
+      });
+      expect(answer.status === 'answered' && answer.citations[0]?.documentId).toBe(id);
+    }
+  } finally {
+    await close();
+  }
+}
+
+describe('a writer killed with SIGKILL while adding documents', () => {
+  it('leaves every document whole or absent, and the index agreeing with the store', async () => {
+    let next = 0;
+    for (const adds of [6, 9, 4]) {
+      const acknowledged = await runAndKill(next, adds);
+      next = Math.max(...acknowledged.added.keys()) + 2;
+      const stored = checkStore(acknowledged);
+      expect(stored.length).toBeGreaterThan(0);
+      await checkLibrary(stored);
+    }
+    expect(crashTitle(0)).toBe('Crash document 0');
+  }, 60_000);
+});
