@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_STALE_AFTER_DAYS } from './core/recency.ts';
 
 /** Empty strings in the environment mean "not set" (a blank `DISCORD_GUILD_ID=` line in `.env`). */
 const optionalString = z.preprocess(
@@ -37,6 +38,27 @@ const booleanFlag = (fallback: boolean) =>
     z.boolean({ error: 'must be true or false' }).default(fallback),
   );
 
+const SHARDS_MESSAGE = 'must be auto or a number of shards from 1 to 10000';
+
+/** Digits become a number; empty means unset; anything else is left for the schema to refuse. */
+const digitsToNumber = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim().toLowerCase();
+  if (text === '') return undefined;
+  return /^\d+$/u.test(text) ? Number(text) : text;
+};
+
+/** A whole number in `[min, max]`, given as digits; empty means `fallback` (or unset). */
+const wholeNumber = (min: number, max: number, message: string, fallback?: number) => {
+  const number = z.number({ error: message }).int(message).min(min, message).max(max, message);
+  return z.preprocess(
+    digitsToNumber,
+    fallback === undefined ? number.optional() : number.default(fallback),
+  );
+};
+
+const STALE_MESSAGE = 'must be a whole number of days from 1 to 36500';
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting Footnote reads from the environment. `.env.example` documents each one. */
@@ -53,6 +75,44 @@ export const configSchema = z.object({
    * a local server only: private, link-local and metadata addresses stay refused regardless.
    */
   FOOTNOTE_ALLOW_LOOPBACK_URLS: booleanFlag(false),
+  FOOTNOTE_STALE_AFTER_DAYS: z.preprocess(
+    digitsToNumber,
+    z
+      .number({ error: STALE_MESSAGE })
+      .int(STALE_MESSAGE)
+      .min(1, STALE_MESSAGE)
+      .max(36_500, STALE_MESSAGE)
+      .default(DEFAULT_STALE_AFTER_DAYS),
+  ),
+  /** Serves /healthz and /metrics on this port when set; 0 picks a free port (tests). */
+  FOOTNOTE_HTTP_PORT: wholeNumber(0, 65_535, 'must be a port number from 0 to 65535'),
+  /** 0.0.0.0 so a container's port can be published; 127.0.0.1 keeps it to this machine. */
+  FOOTNOTE_HTTP_HOST: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.string().trim().default('0.0.0.0'),
+  ),
+  /** How many /ask each member may send per cooldown window. */
+  FOOTNOTE_ASK_LIMIT: wholeNumber(1, 1_000, 'must be a whole number from 1 to 1000', 3),
+  /** The /ask cooldown window in seconds; 0 turns the cooldown off. */
+  FOOTNOTE_ASK_COOLDOWN_SECONDS: wholeNumber(
+    0,
+    86_400,
+    'must be a whole number of seconds from 0 to 86400',
+    30,
+  ),
+  /** Unset: one process. `auto` or a count: discord.js's ShardingManager, one process per shard. */
+  FOOTNOTE_SHARDS: z.preprocess(
+    digitsToNumber,
+    z
+      .union(
+        [
+          z.literal('auto'),
+          z.number().int(SHARDS_MESSAGE).min(1, SHARDS_MESSAGE).max(10_000, SHARDS_MESSAGE),
+        ],
+        { error: SHARDS_MESSAGE },
+      )
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     (value) =>
       typeof value === 'string' && value.trim() === ''

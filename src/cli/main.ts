@@ -5,7 +5,7 @@ import { config as loadDotenv } from 'dotenv';
 import { ConfigError, parseConfig } from '../config.ts';
 import { UserError } from '../core/errors.ts';
 import type { Library } from '../core/library.ts';
-import type { IngestInput } from '../library/corpus-service.ts';
+import { OPERATOR_SCOPE, type IngestInput, type ScopeContext } from '../library/corpus-service.ts';
 import { CorpusError } from '../library/corpus-loader.ts';
 import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
 import { INGEST_LIMITS } from '../ingest/limits.ts';
@@ -117,6 +117,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const style: TextStyle = io.stdout.isTTY && !env['NO_COLOR'] ? ANSI_STYLE : PLAIN_STYLE;
   const guildId = parseGuild(values.guild);
   const visibility = { guildId: guildId ?? undefined };
+  const scope: ScopeContext = guildId === null ? OPERATOR_SCOPE : { guildId };
   /** Opens the store and library, runs `body`, then saves the index cache and closes the store. */
   const withCorpus = async <T>(body: (opened: OpenedCorpus) => Promise<T> | T): Promise<T> => {
     const opened = await openCorpus({
@@ -145,7 +146,11 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       if (limit !== undefined && !(limit >= 1 && limit <= 50))
         throw new UsageError('--limit must be a whole number from 1 to 50.');
       const answer = await withCorpus(({ library }) =>
-        library.ask(question, { ...visibility, limit }),
+        library.ask(question, {
+          ...visibility,
+          limit,
+          staleAfterDays: config.FOOTNOTE_STALE_AFTER_DAYS,
+        }),
       );
       print(values.json ? answer : renderAnswer(answer, style));
       return 0;
@@ -164,7 +169,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     case 'list': {
       if (guildId !== null) {
-        const added = await withCorpus(({ corpus }) => corpus.list({ guildId }));
+        const added = await withCorpus(({ corpus }) => corpus.list(scope));
         print(values.json ? added : renderAddedList(added));
         return 0;
       }
@@ -178,7 +183,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       const target = rest[0] as string;
       return withCorpus(async ({ corpus }) => {
         const input = await addInput(target, io);
-        const preview = corpus.edit(await corpus.preview(input, { guildId }), {
+        const preview = corpus.edit(await corpus.preview(input, scope), {
           title: values.title,
           author: values.author,
           publishedAt: values.date,
@@ -197,7 +202,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
           );
           return 0;
         }
-        const added = await corpus.commit(preview, { guildId, actor });
+        const added = await corpus.commit(preview, { ...scope, actor });
         print(
           values.json
             ? { preview: shown, added }
@@ -209,7 +214,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     case 'remove': {
       if (rest.length !== 1) throw new UsageError('remove takes one document id.');
       const removed = await withCorpus(({ corpus }) =>
-        corpus.remove(rest[0] as string, { guildId, actor }),
+        corpus.remove(rest[0] as string, { ...scope, actor }),
       );
       print(values.json ? removed : `Removed “${removed.title}” (${removed.id}).`);
       return 0;
@@ -218,7 +223,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       const limit = values.limit === undefined ? 50 : Number.parseInt(values.limit, 10);
       if (!(limit >= 1 && limit <= 10_000))
         throw new UsageError('--limit must be a whole number from 1 to 10000.');
-      const entries = await withCorpus(({ corpus }) => corpus.history({ guildId }, limit));
+      const entries = await withCorpus(({ corpus }) => corpus.history(scope, limit));
       print(values.json ? entries : renderHistory(entries));
       return 0;
     }
@@ -228,7 +233,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         await runBot(env);
         return await new Promise<number>(() => {}); // the bot runs until a signal stops it
       }
-      return withCorpus(({ library }) => offline(library, io, style));
+      return withCorpus(({ library }) =>
+        offline(library, io, style, config.FOOTNOTE_STALE_AFTER_DAYS),
+      );
     }
     case 'register': {
       if (!config.DISCORD_TOKEN)
@@ -292,14 +299,19 @@ async function confirm(io: Io, style: TextStyle): Promise<boolean> {
 }
 
 /** Without a token: a prompt on a terminal, otherwise one sample answer and how to go further. */
-async function offline(library: Library, io: Io, style: TextStyle): Promise<number> {
+async function offline(
+  library: Library,
+  io: Io,
+  style: TextStyle,
+  staleAfterDays: number,
+): Promise<number> {
   const write = (text: string) => io.stdout.write(`${text}\n`);
   write(
     `Footnote is running offline: no DISCORD_TOKEN is set. ${library.size} documents are loaded.`,
   );
   if (!io.stdin.isTTY) {
     write(`\nSample question: ${SAMPLE_QUESTION}\n`);
-    write(renderAnswer(library.ask(SAMPLE_QUESTION), style));
+    write(renderAnswer(library.ask(SAMPLE_QUESTION, { staleAfterDays }), style));
     write(
       `\nAsk your own: npx footnote ask "<question>"   (list the documents: npx footnote list)` +
         `\nRun it in Discord: put DISCORD_TOKEN in .env (see .env.example and the README), then npm start.`,
@@ -312,7 +324,7 @@ async function offline(library: Library, io: Io, style: TextStyle): Promise<numb
     for (;;) {
       const question = await prompt.question('question> ').catch(() => '');
       if (question.trim() === '') return 0;
-      write(`\n${renderAnswer(library.ask(question), style)}\n`);
+      write(`\n${renderAnswer(library.ask(question, { staleAfterDays }), style)}\n`);
     }
   } finally {
     prompt.close();

@@ -43,8 +43,13 @@ export function markRanges(
 }
 
 /** The citation's source line: "The Moscow Times · Leyla Latypova · 21 January 2021". */
-function sourceLine(citation: Pick<Citation, 'site' | 'author' | 'publishedAt'>): string {
-  return [citation.site, citation.author, formatDate(citation.publishedAt) ?? 'undated']
+function sourceLine(citation: Pick<Citation, 'site' | 'author' | 'publishedAt' | 'stale'>): string {
+  return [
+    citation.site,
+    citation.author,
+    formatDate(citation.publishedAt) ?? 'undated',
+    citation.stale ? 'possibly outdated' : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
 }

@@ -1,5 +1,6 @@
 import { termsRelated, tokenize, type QueryTerm } from './analysis.ts';
 import { bestExcerpt } from './excerpt.ts';
+import { ageInDays, asksForLatest } from './recency.ts';
 import type { Candidate, PassageIndex } from './passage-index.ts';
 import type { Answer, Citation, CorpusDocument, Passage, Suggestion } from './types.ts';
 
@@ -31,6 +32,8 @@ export const ANSWER_RULES = {
   nameMentions: 3,
   /** Weight of a question word found in the passage's document but not in the passage itself. */
   documentContextWeight: 0.5,
+  /** For "latest" questions, passages within this share of the best score count as tied. */
+  recencyTie: 0.15,
   /** Passages judged per question; deeper ones never carry an answer worth quoting. */
   candidates: 30,
 } as const;
@@ -186,16 +189,26 @@ function isName(term: QueryTerm, context: AnswerContext): boolean {
  * second is nearly as good; otherwise a no-answer that says which words found nothing.
  *
  * @example
- * composeAnswer(question, analyzeQuestion(question), candidates, context, 6);
+ * composeAnswer(question, analyzeQuestion(question), candidates, context, {
+ *   limit: 6, now: new Date(), staleAfterDays: 365,
+ * });
  * // { status: 'answered', citations: [{ title: 'Russian Region Becomes First…', … }] }
  */
+/** How an answer is put together, beyond the question itself. */
+export interface CompositionOptions {
+  limit: number;
+  now: Date;
+  staleAfterDays: number;
+}
+
 export function composeAnswer(
   question: string,
   terms: readonly QueryTerm[],
   candidates: readonly Candidate[],
   context: AnswerContext,
-  limit: number,
+  options: CompositionOptions,
 ): Answer {
+  const { limit } = options;
   if (terms.length === 0) {
     return noAnswer(
       question,
@@ -206,7 +219,7 @@ export function composeAnswer(
   }
   const weights = termWeights(terms, context);
   const judged = judgeCandidates(terms, candidates, context).sort((a, b) => b.score - a.score);
-  const accepted = judged.filter(isAnswer);
+  const accepted = preferNewer(judged.filter(isAnswer), question, options.now);
   if (accepted.length === 0) return explainNoAnswer(question, terms, judged, context);
 
   const best = accepted[0]!.score;
@@ -219,7 +232,7 @@ export function composeAnswer(
     if (relative < ANSWER_RULES.minRelativeScore) break;
     if (already > 0 && relative < ANSWER_RULES.sameDocumentRelativeScore) continue;
     perDocument.set(entry.document.id, already + 1);
-    citations.push(cite(entry, weights, context));
+    citations.push(cite(entry, weights, context, options));
   }
   return { status: 'answered', question, citations };
 }
@@ -234,13 +247,29 @@ export function isAnswer(entry: Judged): boolean {
   );
 }
 
+/**
+ * For a question about the latest state of things, newer documents go first among passages
+ * that score within `recencyTie` of the best; otherwise the order stays as scored.
+ */
+function preferNewer(entries: Judged[], question: string, now: Date): Judged[] {
+  if (!asksForLatest(question) || entries.length < 2) return entries;
+  const best = entries[0]!.score;
+  const tied = entries.filter((entry) => entry.score >= best * (1 - ANSWER_RULES.recencyTie));
+  const rest = entries.filter((entry) => !tied.includes(entry));
+  const age = (entry: Judged) =>
+    ageInDays(entry.document.publishedAt, now) ?? Number.POSITIVE_INFINITY;
+  return [...tied.sort((a, b) => age(a) - age(b) || b.score - a.score), ...rest];
+}
+
 function cite(
   entry: Judged,
   weights: ReadonlyMap<string, number>,
   context: AnswerContext,
+  options: CompositionOptions,
 ): Citation {
   const { passage, document } = entry;
   const excerpt = bestExcerpt(passage.text, passage.start, weights);
+  const ageDays = ageInDays(document.publishedAt, options.now);
   return {
     documentId: document.id,
     title: document.title,
@@ -257,6 +286,8 @@ function cite(
     marks: excerpt.marks,
     matchedTerms: [...new Set(entry.matched.map((term) => term.phrase))],
     score: round(entry.score),
+    ageDays,
+    stale: ageDays !== undefined && ageDays > options.staleAfterDays,
   };
 }
 

@@ -9,6 +9,10 @@ export interface Visibility {
 export interface AskOptions extends Visibility {
   /** The most citations to return (default 6). Renderers page through them. */
   limit?: number | undefined;
+  /** Citations of documents older than this are marked `stale` (default 365). */
+  staleAfterDays?: number | undefined;
+  /** The time to judge ages against (default: now). */
+  now?: Date | undefined;
 }
 
 export interface FindOptions extends Visibility {
@@ -30,4 +34,27 @@ export interface Footnote {
   resolveDocument(query: string, options?: Visibility): DocumentSummary | undefined;
   /** Every visible document, newest first. */
   listDocuments(options?: Visibility): DocumentMeta[];
+}
+
+/**
+ * The same library with defaults for every `ask` (a caller's own options still win): how the
+ * operator's settings, such as the staleness age, reach every command without each one
+ * reading the configuration.
+ *
+ * @example
+ * const configured = withAskDefaults(library, { staleAfterDays: 180 });
+ * configured.ask('Are QR codes still required?'); // citations older than 180 days are stale
+ */
+export function withAskDefaults(footnote: Footnote, defaults: Omit<AskOptions, 'guildId'>): Footnote {
+  return {
+    ask: (question, options = {}) => footnote.ask(question, { ...defaults, ...withoutUndefined(options) }),
+    findDocuments: (query, options) => footnote.findDocuments(query, options),
+    summarize: (documentId, options) => footnote.summarize(documentId, options),
+    resolveDocument: (query, options) => footnote.resolveDocument(query, options),
+    listDocuments: (options) => footnote.listDocuments(options),
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

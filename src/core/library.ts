@@ -7,6 +7,7 @@ import { TitleIndex } from './title-index.ts';
 import { cutAtWord } from './text.ts';
 import { analyzeQuestion, tokenize, type QueryTerm } from './analysis.ts';
 import { EMPTY_VOCABULARY, type Vocabulary } from './vocabulary.ts';
+import { DEFAULT_STALE_AFTER_DAYS } from './recency.ts';
 import type {
   Answer,
   CorpusDocument,
@@ -78,8 +79,11 @@ export class Library implements Footnote {
       trimmed.length > MAX_QUESTION_CHARS ? cutAtWord(trimmed, MAX_QUESTION_CHARS, '') : trimmed;
     const terms = this.#analyze(text);
     const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#textOf);
-    const limit = options.limit ?? DEFAULT_ASK_LIMIT;
-    return composeAnswer(text, terms, candidates, this.#context(candidates), limit);
+    return composeAnswer(text, terms, candidates, this.#context(candidates), {
+      limit: options.limit ?? DEFAULT_ASK_LIMIT,
+      now: options.now ?? new Date(),
+      staleAfterDays: options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
+    });
   }
 
   /**

@@ -73,6 +73,10 @@ export interface Citation {
   matchedTerms: string[];
   /** Relevance score; comparable only within one answer. */
   score: number;
+  /** Days since the document was published; absent when it is undated. */
+  ageDays?: number | undefined;
+  /** Older than the configured age: the passage may be outdated. */
+  stale: boolean;
 }
 
 /** A document suggested when no passage answers the question. */

@@ -1,6 +1,7 @@
 import type { DestinationStream } from 'pino';
 import { ConfigError, parseConfig } from '../config.ts';
 import type { Footnote } from '../core/api.ts';
+import { withAskDefaults } from '../core/api.ts';
 import { openLibrary } from '../library/open.ts';
 import { createLogger } from '../logger.ts';
 import { startBot, type RunningBot } from './bot.ts';
@@ -37,7 +38,8 @@ export async function runBot(
     dataDir: config.FOOTNOTE_DATA_DIR,
     onWarning: (message) => logger.warn(message),
   });
-  const library = options.wrapLibrary ? options.wrapLibrary(opened) : opened;
+  const configured = withAskDefaults(opened, { staleAfterDays: config.FOOTNOTE_STALE_AFTER_DAYS });
+  const library = options.wrapLibrary ? options.wrapLibrary(configured) : configured;
   const bot: RunningBot = await startBot({ config, library, logger });
   const invite = inviteUrl(bot.applicationId);
   logger.info({ invite }, 'ready');

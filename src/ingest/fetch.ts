@@ -88,7 +88,9 @@ export async function fetchUrl(url: string, options: FetchOptions = {}): Promise
       if (REDIRECT_STATUSES.has(status) && location) {
         response.destroy();
         if (redirects.length >= maxRedirects)
-          throw new UserError(`The link redirects more than ${maxRedirects} times, so it was not followed.`);
+          throw new UserError(
+            `The link redirects more than ${maxRedirects} times, so it was not followed.`,
+          );
         current = parseHttpUrl(new URL(location, current).href, 'redirects to');
         redirects.push(current.href);
         continue;
@@ -186,7 +188,8 @@ function get(url: URL, address: ResolvedAddress, signal: AbortSignal): Promise<I
     path: `${url.pathname}${url.search}`,
     headers: {
       'user-agent': USER_AGENT,
-      accept: 'text/html, application/xhtml+xml, application/pdf, text/markdown, text/plain;q=0.9, */*;q=0.1',
+      accept:
+        'text/html, application/xhtml+xml, application/pdf, text/markdown, text/plain;q=0.9, */*;q=0.1',
       'accept-encoding': 'gzip, deflate, br',
     },
     lookup: pinned,

@@ -101,7 +101,9 @@ export function paragraphsOf(fragment: string): string {
 }
 
 function meta(
-  document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null },
+  document: {
+    querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+  },
   name: string,
 ) {
   const element =

@@ -44,9 +44,8 @@ export function acceptedMediaType(contentType: string | undefined): AcceptedMedi
   const mediaType = mediaTypeOf(contentType);
   return (
     ALIASES[mediaType] ??
-    (ACCEPTED_MEDIA_TYPES as readonly string[]).find((accepted) => accepted === mediaType) as
-      | AcceptedMediaType
-      | undefined
+    ((ACCEPTED_MEDIA_TYPES as readonly string[]).find((accepted) => accepted === mediaType) as
+      AcceptedMediaType | undefined)
   );
 }
 

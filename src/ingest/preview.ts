@@ -99,7 +99,8 @@ const optionalText = (max: number, message: string) =>
 /** The metadata rules for added documents; each failure is one sentence. */
 export const metadataSchema = z.object({
   title: z.preprocess(
-    (value) => (typeof value === 'string' ? (oneLine(value, Number.MAX_SAFE_INTEGER) ?? '') : value),
+    (value) =>
+      typeof value === 'string' ? (oneLine(value, Number.MAX_SAFE_INTEGER) ?? '') : value,
     z.string().min(1, fieldMessages.title).max(400, fieldMessages.title),
   ),
   site: optionalText(200, fieldMessages.site),
@@ -163,7 +164,9 @@ export async function ingestAttachment(
 ): Promise<IngestPreview> {
   const maxBytes = options.maxBytes ?? INGEST_LIMITS.maxBytes;
   if (attachment.size !== undefined && attachment.size > maxBytes)
-    throw new UserError(`The file is larger than ${formatBytes(maxBytes)}, the most Footnote adds.`);
+    throw new UserError(
+      `The file is larger than ${formatBytes(maxBytes)}, the most Footnote adds.`,
+    );
   const fetched = await fetchUrl(attachment.url, {
     ...options,
     fallbackContentType:
@@ -190,7 +193,9 @@ export async function ingestFile(
     const info = await stat(path);
     if (!info.isFile()) throw new UserError(`${path} is not a file.`);
     if (info.size > maxBytes)
-      throw new UserError(`The file is larger than ${formatBytes(maxBytes)}, the most Footnote adds.`);
+      throw new UserError(
+        `The file is larger than ${formatBytes(maxBytes)}, the most Footnote adds.`,
+      );
     bytes = await readFile(path);
   } catch (error) {
     if (error instanceof UserError) throw error;
@@ -214,7 +219,9 @@ export async function ingestBytes(
 ): Promise<IngestPreview> {
   const maxBytes = options.maxBytes ?? INGEST_LIMITS.maxBytes;
   if (bytes.length > maxBytes)
-    throw new UserError(`The file is larger than ${formatBytes(maxBytes)}, the most Footnote adds.`);
+    throw new UserError(
+      `The file is larger than ${formatBytes(maxBytes)}, the most Footnote adds.`,
+    );
   const contentType =
     options.contentType ?? mediaTypeFromName(options.name) ?? sniffMediaType(bytes);
   if (!acceptedMediaType(contentType))
@@ -282,7 +289,11 @@ export function buildPreview(
 export function sniffMediaType(bytes: Uint8Array): string {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 512));
   if (head.startsWith('%PDF-')) return 'application/pdf';
-  if (/^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype html|html|head|body)\b/iu.test(head))
+  if (
+    /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype html|html|head|body)\b/iu.test(
+      head,
+    )
+  )
     return 'text/html';
   return 'text/plain';
 }

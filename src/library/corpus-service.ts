@@ -35,17 +35,26 @@ export type IngestInput =
   | ({ kind: 'text' } & TextInput);
 
 /**
- * Where an action happens. `guildId` is the server (a Discord command always passes its own);
- * `null` is the operator at the CLI, whose documents every server sees. It is required, never
- * optional, so a missing server id cannot silently widen a document's audience.
+ * Where an action happens: a server (a Discord command passes its own id), or the operator at the
+ * CLI, whose documents every server sees. The operator must say so with `operator: true`: a
+ * `guildId` of null alone (discord.js's `interaction.guildId` in a DM) does not type-check and
+ * throws at run time, so a missing server id cannot widen a document's audience to everyone.
  */
-export interface ScopeContext {
-  guildId: string | null;
-}
+export type ScopeContext = { guildId: string } | { guildId: null; operator: true };
 
-export interface ActorContext extends ScopeContext {
+export type ActorContext = ScopeContext & {
   /** Who acts, for the audit log: a Discord user id, or `cli:<user>`. */
   actor: string;
+};
+
+/** The operator's scope, for the CLI. */
+export const OPERATOR_SCOPE = { guildId: null, operator: true } as const satisfies ScopeContext;
+
+/** The store's scope for a context: the server id, or null for the operator. Fails closed. */
+function scopeOf(context: ScopeContext): string | null {
+  if (typeof context.guildId === 'string' && context.guildId !== '') return context.guildId;
+  if (context.guildId === null && 'operator' in context && context.operator === true) return null;
+  throw new Error('CorpusService needs a server id, or operator: true for the command line');
 }
 
 export interface CorpusServiceOptions {
@@ -55,6 +64,11 @@ export interface CorpusServiceOptions {
   fetch?: FetchOptions;
   /** Called after the library changed (add, remove, refresh): the index cache is stale. */
   onChange?: () => void;
+  /**
+   * Ids of the stored documents the library was opened with. Default: every stored id the
+   * library holds (which would misjudge a stored document whose id a shipped one took).
+   */
+  held?: Iterable<string>;
 }
 
 /**
@@ -85,9 +99,13 @@ export class CorpusService {
     this.#fetch = options.fetch ?? {};
     this.#onChange = options.onChange ?? (() => {});
     this.#dataVersion = this.#store.dataVersion();
-    for (const { id } of this.#store.listDocuments()) {
-      if (this.#library.getDocument(id)) this.#held.add(id);
-    }
+    const held =
+      options.held ??
+      this.#store
+        .listDocuments()
+        .map(({ id }) => id)
+        .filter((id) => this.#library.getDocument(id));
+    for (const id of held) this.#held.add(id);
   }
 
   /**
@@ -95,6 +113,7 @@ export class CorpusService {
    * scope. Writes nothing. Failures are UserErrors of one sentence.
    */
   async preview(input: IngestInput, context: ScopeContext): Promise<IngestPreview> {
+    scopeOf(context);
     const preview = await this.#ingest(input);
     return { ...preview, duplicate: this.findDuplicate(preview, context) };
   }
@@ -111,7 +130,7 @@ export class CorpusService {
   ): PreviewDuplicate | undefined {
     const shipped = this.#shippedDuplicate(preview);
     if (shipped) return shipped;
-    const stored = this.#store.findDuplicate({ ...preview, guildId: context.guildId });
+    const stored = this.#store.findDuplicate({ ...preview, guildId: scopeOf(context) });
     return stored && toPreviewDuplicate(stored.reason, stored.document);
   }
 
@@ -121,6 +140,7 @@ export class CorpusService {
    * UserError and nothing is written; a store failure is a StoreError and nothing is written.
    */
   async commit(preview: IngestPreview, context: ActorContext): Promise<StoredDocumentMeta> {
+    const guildId = scopeOf(context);
     const checked = editPreview(preview, {});
     const hash = contentHash(checked.text);
     const shipped = this.#shippedDuplicate({ urls: checked.urls, contentHash: hash });
@@ -134,7 +154,7 @@ export class CorpusService {
     const stored = this.#store.addDocument(
       {
         id,
-        guildId: context.guildId,
+        guildId,
         title: checked.title,
         site: checked.site,
         author: checked.author,
@@ -167,10 +187,11 @@ export class CorpusService {
    * UserError; a server is never told that another server's document exists.
    */
   async remove(id: string, context: ActorContext): Promise<StoredDocumentMeta> {
+    const guildId = scopeOf(context);
     const trimmed = id.trim();
     const stored = this.#store.getDocument(trimmed);
-    if (!stored || (stored.guildId !== null && stored.guildId !== context.guildId)) {
-      if (stored && context.guildId === null) {
+    if (!stored || (stored.guildId !== null && stored.guildId !== guildId)) {
+      if (stored && guildId === null) {
         throw new UserError(
           `“${stored.title}” (${stored.id}) belongs to server ${stored.guildId}: pass --guild ${stored.guildId} to remove it.`,
         );
@@ -178,38 +199,39 @@ export class CorpusService {
       const shipped = !stored && this.#library.getDocument(trimmed);
       if (shipped) {
         throw new UserError(
-          context.guildId === null
+          guildId === null
             ? `“${shipped.title}” ships with Footnote: remove it from corpus/manifest.json instead.`
             : `“${shipped.title}” ships with Footnote and cannot be removed from a server.`,
         );
       }
       throw new UserError(
-        context.guildId === null
+        guildId === null
           ? `No added document has the id “${trimmed}”.`
           : `No document added in this server has the id “${trimmed}”.`,
       );
     }
-    if (stored.guildId !== context.guildId) {
+    if (stored.guildId !== guildId) {
       throw new UserError(
         `“${stored.title}” was added for every server; it can only be removed from the command line.`,
       );
     }
-    const removed = this.#store.removeDocument(trimmed, context.guildId, context.actor);
+    const removed = this.#store.removeDocument(trimmed, guildId, context.actor);
     if (!removed) throw new UserError(`“${stored.title}” was removed a moment ago.`);
-    this.#library.remove(trimmed);
-    this.#held.delete(trimmed);
-    this.#onChange();
+    if (this.#held.delete(trimmed)) {
+      this.#library.remove(trimmed);
+      this.#onChange();
+    }
     return removed;
   }
 
   /** The documents added in `context`'s scope, most recent first (no shipped ones). */
   list(context: ScopeContext): StoredDocumentMeta[] {
-    return this.#store.listDocuments({ guildId: context.guildId });
+    return this.#store.listDocuments({ guildId: scopeOf(context) });
   }
 
   /** Who added and removed what in `context`'s scope, newest first. */
   history(context: ScopeContext, limit = 50): AuditEntry[] {
-    return this.#store.history({ guildId: context.guildId }, limit);
+    return this.#store.history({ guildId: scopeOf(context) }, limit);
   }
 
   /** Whether `id` is a document added through the store (as opposed to a shipped one). */
@@ -277,7 +299,8 @@ export class CorpusService {
     const shipped = this.#shipped();
     const keys = new Set(preview.urls.map(urlKey).filter(Boolean));
     for (const document of shipped.values()) {
-      if (document.url && keys.has(urlKey(document.url))) return toPreviewDuplicate('url', document);
+      if (document.url && keys.has(urlKey(document.url)))
+        return toPreviewDuplicate('url', document);
     }
     const same = shipped.get(preview.contentHash);
     return same && toPreviewDuplicate('content', same);
@@ -308,7 +331,9 @@ export function toCorpusDocument(document: StoredDocument): CorpusDocument {
     language: document.language,
     text: document.text,
     scope:
-      document.guildId === null ? { kind: 'shipped' } : { kind: 'guild', guildId: document.guildId },
+      document.guildId === null
+        ? { kind: 'shipped' }
+        : { kind: 'guild', guildId: document.guildId },
   };
 }
 

@@ -44,11 +44,10 @@ export interface OpenedCorpus {
 export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorpus> {
   const store = openStore(options.dataDir, options.store);
   try {
-    const stored = store.allDocuments();
-    const opened = await openLibraryWithSource({
-      ...options,
-      addedDocuments: stored.map(toCorpusDocument),
-    });
+    const added = store.allDocuments().map(toCorpusDocument);
+    const opened = await openLibraryWithSource({ ...options, addedDocuments: added });
+    // A stored document whose id a shipped one took is not loaded (open.ts warns): not held.
+    const loaded = new Set(opened.documents);
     const { library } = opened;
     const saveDelayMs = options.saveDelayMs ?? 5_000;
     let dirty = false;
@@ -59,6 +58,7 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
       library,
       store,
       fetch: options.fetch,
+      held: added.filter((document) => loaded.has(document)).map((document) => document.id),
       onChange: () => {
         dirty = true;
         clearTimeout(timer);
@@ -66,9 +66,8 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
         timer.unref();
       },
     });
-    const shipped: CorpusDocument[] = opened.documents.filter(
-      (document) => !corpus.isAdded(document.id),
-    );
+    const addedSet = new Set<CorpusDocument>(added);
+    const shipped = opened.documents.filter((document) => !addedSet.has(document));
 
     async function saveIndex(): Promise<void> {
       clearTimeout(timer);

@@ -90,7 +90,9 @@ export interface Duplicate {
 /** The document is already stored; the message names it. Nothing was written. */
 export class DuplicateDocumentError extends UserError {
   constructor(
-    readonly duplicate: Pick<Duplicate, 'reason'> & { document: Pick<DocumentMeta, 'id' | 'title'> },
+    readonly duplicate: Pick<Duplicate, 'reason'> & {
+      document: Pick<DocumentMeta, 'id' | 'title'>;
+    },
   ) {
     super(duplicateMessage(duplicate.reason, duplicate.document));
   }
@@ -248,7 +250,11 @@ export class Store {
    * Removes a document of the given scope and records who did, in one transaction. Returns the
    * removed document, or undefined when no document has that id in that scope (nothing changes).
    */
-  removeDocument(id: string, guildId: string | null, actor: string): StoredDocumentMeta | undefined {
+  removeDocument(
+    id: string,
+    guildId: string | null,
+    actor: string,
+  ): StoredDocumentMeta | undefined {
     const at = new Date().toISOString();
     return this.#write('remove the document', () => {
       const document = this.#getMeta(id);
@@ -279,8 +285,7 @@ export class Store {
     const row = this.#read(
       () =>
         this.#db.prepare(`SELECT ${META_COLUMNS}, text FROM documents WHERE id = ?`).get(id) as
-          | DocumentRow
-          | undefined,
+          DocumentRow | undefined,
     );
     return row ? (toDocument(row) as StoredDocument) : undefined;
   }
@@ -300,7 +305,9 @@ export class Store {
               `SELECT ${META_COLUMNS} FROM documents WHERE guild_id IS ? ORDER BY added_at DESC, id`,
             )
             .all(scope.guildId)
-        : this.#db.prepare(`SELECT ${META_COLUMNS} FROM documents ORDER BY added_at DESC, id`).all(),
+        : this.#db
+            .prepare(`SELECT ${META_COLUMNS} FROM documents ORDER BY added_at DESC, id`)
+            .all(),
     ) as DocumentRow[];
     return rows.map(toDocument);
   }
@@ -382,8 +389,7 @@ export class Store {
 
   #getMeta(id: string): StoredDocumentMeta | undefined {
     const row = this.#db.prepare(`SELECT ${META_COLUMNS} FROM documents WHERE id = ?`).get(id) as
-      | DocumentRow
-      | undefined;
+      DocumentRow | undefined;
     return row ? toDocument(row) : undefined;
   }
 

@@ -27,6 +27,7 @@ export function citation(overrides: Partial<Citation> = {}): Citation {
     passageId: 'bashkortostan-covid-passports#1',
     ordinal: 1,
     passageCount: 5,
+    stale: false,
     passage: excerpt,
     excerpt,
     excerptRange: { start: 0, end: excerpt.length },

@@ -336,3 +336,17 @@ describe('renderAnswer within every Discord limit', () => {
     }
   });
 });
+
+describe('dates and staleness', () => {
+  it('marks a stale citation as possibly outdated, with its age, next to its date', () => {
+    const payload = renderAnswer(answered([citation({ stale: true, ageDays: 1800 })]));
+    expect(payload.embeds[0]?.author?.name).toBe(
+      'The Moscow Times · Leyla Latypova · 21 January 2021 · possibly outdated (over 4 years old)',
+    );
+  });
+
+  it('shows the date alone for a recent citation', () => {
+    const payload = renderAnswer(answered([citation({ stale: false, ageDays: 30 })]));
+    expect(payload.embeds[0]?.author?.name).toBe('The Moscow Times · Leyla Latypova · 21 January 2021');
+  });
+});

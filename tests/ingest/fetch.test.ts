@@ -74,7 +74,10 @@ describe('fetchUrl: the SSRF guard', () => {
   it('refuses a host name that resolves to loopback when loopback is not allowed', async () => {
     const lookup = resolver({ 'localhost.test': ['127.0.0.1'] });
     expect(
-      await refusal(`http://localhost.test:${server.port}/article`, { lookup, allowLoopback: false }),
+      await refusal(`http://localhost.test:${server.port}/article`, {
+        lookup,
+        allowLoopback: false,
+      }),
     ).toMatch(/points to 127\.0\.0\.1, a loopback address/);
   });
 
@@ -192,7 +195,10 @@ describe('fetchUrl: redirects, limits and types', () => {
   it.each([
     ['not a url', '“not a url” is not a web address (it should start with https://).'],
     ['file:///etc/passwd', 'Only http:// and https:// links can be added, not file:// ones.'],
-    ['javascript:alert(1)', 'Only http:// and https:// links can be added, not javascript:// ones.'],
+    [
+      'javascript:alert(1)',
+      'Only http:// and https:// links can be added, not javascript:// ones.',
+    ],
   ])('refuses %s', async (url, message) => {
     expect(await refusal(url)).toBe(message);
   });

@@ -126,7 +126,9 @@ describe('extract', () => {
 
   it('builds paragraphs from block elements, with line breaks kept inside them', () => {
     expect(
-      paragraphsOf('<h2>Heading</h2><p>One <b>bold</b>\n word.</p><ul><li>A</li><li>B<br>C</li></ul>'),
+      paragraphsOf(
+        '<h2>Heading</h2><p>One <b>bold</b>\n word.</p><ul><li>A</li><li>B<br>C</li></ul>',
+      ),
     ).toBe('Heading\n\nOne bold word.\n\nA\n\nB\nC');
   });
 
@@ -161,7 +163,10 @@ describe('ingestText, ingestBytes, ingestAttachment', () => {
   });
 
   it.each([
-    [{ title: '', text: 'Some text.' }, 'The title cannot be empty and must be at most 400 characters.'],
+    [
+      { title: '', text: 'Some text.' },
+      'The title cannot be empty and must be at most 400 characters.',
+    ],
     [{ title: 'T', text: ' \n ' }, 'No readable text was found in the pasted text.'],
     [
       { title: 'T', text: 'Text.', date: '21/01/2021' },

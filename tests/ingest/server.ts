@@ -31,7 +31,11 @@ const ROUTES: Record<string, Route> = {
   '/notes.txt': (_request, response) =>
     send(response, 'text/plain; charset=utf-8', 'Harbour notes\n\nThe ferry leaves at nine.\n'),
   '/notes.md': (_request, response) =>
-    send(response, 'application/octet-stream', '# Ferry timetable\n\nDepartures at nine and noon.\n'),
+    send(
+      response,
+      'application/octet-stream',
+      '# Ferry timetable\n\nDepartures at nine and noon.\n',
+    ),
   '/gzipped.txt': (_request, response) => {
     response.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' });
     response.end(gzipSync('Compressed harbour notes: the ferry leaves at nine.'));
@@ -73,8 +77,7 @@ const ROUTES: Record<string, Route> = {
   '/redirect-to-private': (_request, response) => redirect(response, 'http://10.0.0.1/'),
   '/redirect-to-metadata': (_request, response) =>
     redirect(response, 'http://169.254.169.254/latest/meta-data/'),
-  '/redirect-to-mapped': (_request, response) =>
-    redirect(response, 'http://[::ffff:192.168.0.1]/'),
+  '/redirect-to-mapped': (_request, response) => redirect(response, 'http://[::ffff:192.168.0.1]/'),
   '/redirect-to-ftp': (_request, response) => redirect(response, 'ftp://example.org/file.txt'),
   '/redirect-to-name': (_request, response) => redirect(response, 'http://inside.test/'),
 };

@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
 import { segmentDocument } from '../../src/core/segment.ts';
 import type { IngestPreview } from '../../src/ingest/preview.ts';
+import { OPERATOR_SCOPE } from '../../src/library/corpus-service.ts';
 import { openCorpus, type OpenedCorpus } from '../../src/library/open-corpus.ts';
+import { contentHash } from '../../src/store/content-hash.ts';
 import { StoreError } from '../../src/store/errors.ts';
 
 const GUILD_A = '111111111111111111';
@@ -86,7 +88,10 @@ describe('CorpusService: preview, then commit', () => {
     expect(store.listDocuments()).toEqual([]);
 
     const added = await corpus.commit(preview, { guildId: GUILD_A, actor: 'user-1' });
-    expect(added).toMatchObject({ id: expect.stringMatching(/^ferry-timetable-[0-9a-f]{6}$/), guildId: GUILD_A });
+    expect(added).toMatchObject({
+      id: expect.stringMatching(/^ferry-timetable-[0-9a-f]{6}$/),
+      guildId: GUILD_A,
+    });
     expect(store.getDocument(added.id)?.text).toBe(NOTE.text);
     expect(library.passagesOf(added.id)).toEqual(segmentDocument(added.id, NOTE.text));
 
@@ -95,9 +100,14 @@ describe('CorpusService: preview, then commit', () => {
     expect(answer.status === 'answered' && answer.citations[0]?.documentId).toBe(added.id);
     // Another server, and the CLI, do not see it.
     const elsewhere = library.ask(question, { guildId: GUILD_B });
-    expect(elsewhere.status === 'answered' && elsewhere.citations.some((c) => c.documentId === added.id)).toBe(false);
+    expect(
+      elsewhere.status === 'answered' && elsewhere.citations.some((c) => c.documentId === added.id),
+    ).toBe(false);
     expect(library.summarize(added.id, { guildId: GUILD_B })).toBeUndefined();
-    expect(corpus.history({ guildId: GUILD_A })[0]).toMatchObject({ action: 'add', actor: 'user-1' });
+    expect(corpus.history({ guildId: GUILD_A })[0]).toMatchObject({
+      action: 'add',
+      actor: 'user-1',
+    });
   });
 
   it('uses edited metadata at commit', async () => {
@@ -128,7 +138,9 @@ describe('CorpusService: preview, then commit', () => {
     const before = state(opened);
     const error = await rejection(corpus.commit(again, { guildId: GUILD_A, actor: 'u' }));
     expect(error).toBeInstanceOf(UserError);
-    expect(error.message).toBe(`The same text was already added as “Ferry timetable” (${first.id}).`);
+    expect(error.message).toBe(
+      `The same text was already added as “Ferry timetable” (${first.id}).`,
+    );
     expect(state(opened)).toEqual(before);
     // Another server has its own documents: the same text is not a duplicate there.
     expect((await corpus.preview(NOTE, { guildId: GUILD_B })).duplicate).toBeUndefined();
@@ -144,10 +156,10 @@ describe('CorpusService: preview, then commit', () => {
       'The same text was already added as “The Saltmarsh Point lighthouse” (saltmarsh-lighthouse).',
     );
     const sameUrl: IngestPreview = {
-      ...(await corpus.preview(NOTE, { guildId: null })),
+      ...(await corpus.preview(NOTE, OPERATOR_SCOPE)),
       urls: ['http://harbour.example/lighthouse/'],
     };
-    const error = await rejection(corpus.commit(sameUrl, { guildId: null, actor: 'cli' }));
+    const error = await rejection(corpus.commit(sameUrl, { ...OPERATOR_SCOPE, actor: 'cli' }));
     expect(error.message).toBe(
       'That address was already added as “The Saltmarsh Point lighthouse” (saltmarsh-lighthouse).',
     );
@@ -181,6 +193,18 @@ describe('CorpusService: preview, then commit', () => {
   });
 });
 
+describe('CorpusService: scope fails closed', () => {
+  it('refuses a null server id that does not say it is the operator (a DM’s guildId)', async () => {
+    const { corpus, store } = await openTestCorpus();
+    const preview = await corpus.preview(NOTE, { guildId: GUILD_A });
+    const dm = { guildId: null, actor: 'user' } as unknown as Parameters<typeof corpus.commit>[1];
+    await expect(corpus.commit(preview, dm)).rejects.toThrow(/needs a server id/);
+    await expect(corpus.preview(NOTE, dm)).rejects.toThrow(/needs a server id/);
+    expect(() => corpus.list({ guildId: '' })).toThrow(/needs a server id/);
+    expect(store.listDocuments()).toEqual([]);
+  });
+});
+
 describe('CorpusService: remove', () => {
   it('removes a server’s document from that server only, from store and index', async () => {
     const opened = await openTestCorpus();
@@ -191,7 +215,7 @@ describe('CorpusService: remove', () => {
     });
     const fromB = await rejection(corpus.remove(added.id, { guildId: GUILD_B, actor: 'mod-b' }));
     expect(fromB.message).toBe(`No document added in this server has the id “${added.id}”.`);
-    const fromCli = await rejection(corpus.remove(added.id, { guildId: null, actor: 'cli' }));
+    const fromCli = await rejection(corpus.remove(added.id, { ...OPERATOR_SCOPE, actor: 'cli' }));
     expect(fromCli.message).toBe(
       `“Ferry timetable” (${added.id}) belongs to server ${GUILD_A}: pass --guild ${GUILD_A} to remove it.`,
     );
@@ -200,8 +224,12 @@ describe('CorpusService: remove', () => {
     const removed = await corpus.remove(added.id, { guildId: GUILD_A, actor: 'mod-a' });
     expect(removed.id).toBe(added.id);
     expect(library.getDocument(added.id)).toBeUndefined();
-    expect(library.ask('When does the ferry to Gullholm depart?', { guildId: GUILD_A }).status).toBe('no-answer');
-    expect(corpus.history({ guildId: GUILD_A }).map((entry) => [entry.action, entry.actor])).toEqual([
+    expect(
+      library.ask('When does the ferry to Gullholm depart?', { guildId: GUILD_A }).status,
+    ).toBe('no-answer');
+    expect(
+      corpus.history({ guildId: GUILD_A }).map((entry) => [entry.action, entry.actor]),
+    ).toEqual([
       ['remove', 'mod-a'],
       ['add', 'u'],
     ]);
@@ -209,46 +237,92 @@ describe('CorpusService: remove', () => {
 
   it('refuses to remove shipped documents, and says where they are managed', async () => {
     const { corpus } = await openTestCorpus();
-    expect((await rejection(corpus.remove('saltmarsh-lighthouse', { guildId: GUILD_A, actor: 'm' }))).message).toBe(
+    expect(
+      (await rejection(corpus.remove('saltmarsh-lighthouse', { guildId: GUILD_A, actor: 'm' })))
+        .message,
+    ).toBe(
       '“The Saltmarsh Point lighthouse” ships with Footnote and cannot be removed from a server.',
     );
-    expect((await rejection(corpus.remove('saltmarsh-lighthouse', { guildId: null, actor: 'cli' }))).message).toBe(
+    expect(
+      (await rejection(corpus.remove('saltmarsh-lighthouse', { ...OPERATOR_SCOPE, actor: 'cli' })))
+        .message,
+    ).toBe(
       '“The Saltmarsh Point lighthouse” ships with Footnote: remove it from corpus/manifest.json instead.',
     );
-    expect((await rejection(corpus.remove('nope', { guildId: null, actor: 'cli' }))).message).toBe(
-      'No added document has the id “nope”.',
-    );
+    expect(
+      (await rejection(corpus.remove('nope', { ...OPERATOR_SCOPE, actor: 'cli' }))).message,
+    ).toBe('No added document has the id “nope”.');
   });
 
   it('lets a server see but not remove the operator’s documents', async () => {
     const { corpus, library } = await openTestCorpus();
-    const added = await corpus.commit(await corpus.preview(NOTE, { guildId: null }), {
-      guildId: null,
+    const added = await corpus.commit(await corpus.preview(NOTE, OPERATOR_SCOPE), {
+      ...OPERATOR_SCOPE,
       actor: 'cli:ops',
     });
     expect(library.summarize(added.id, { guildId: GUILD_B })?.title).toBe('Ferry timetable');
-    expect((await rejection(corpus.remove(added.id, { guildId: GUILD_B, actor: 'm' }))).message).toBe(
+    expect(
+      (await rejection(corpus.remove(added.id, { guildId: GUILD_B, actor: 'm' }))).message,
+    ).toBe(
       '“Ferry timetable” was added for every server; it can only be removed from the command line.',
     );
-    await corpus.remove(added.id, { guildId: null, actor: 'cli:ops' });
-    expect(corpus.list({ guildId: null })).toEqual([]);
+    await corpus.remove(added.id, { ...OPERATOR_SCOPE, actor: 'cli:ops' });
+    expect(corpus.list(OPERATOR_SCOPE)).toEqual([]);
   });
 });
 
 describe('openCorpus: the index follows the store', () => {
+  it('does not load a stored document whose id a shipped one took, and never removes the shipped one', async () => {
+    const first = await openTestCorpus();
+    const text = 'A stored note that happens to carry a shipped id.';
+    first.store.addDocument(
+      {
+        id: 'saltmarsh-lighthouse',
+        guildId: GUILD_A,
+        title: 'Collision',
+        language: 'en',
+        text,
+        contentHash: contentHash(text),
+        source: { kind: 'text', ref: 'pasted text' },
+      },
+      { actor: 'u' },
+    );
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    const warnings: string[] = [];
+    const second = await openTestCorpus({ onWarning: (message) => warnings.push(message) });
+    expect(warnings).toEqual([
+      'Added document saltmarsh-lighthouse is not loaded: a shipped one has its id.',
+    ]);
+    expect(second.library.getDocument('saltmarsh-lighthouse')?.title).toBe(
+      'The Saltmarsh Point lighthouse',
+    );
+    await second.corpus.remove('saltmarsh-lighthouse', { guildId: GUILD_A, actor: 'mod' });
+    expect(second.store.hasDocument('saltmarsh-lighthouse')).toBe(false);
+    expect(second.library.getDocument('saltmarsh-lighthouse')?.scope).toEqual({ kind: 'shipped' });
+  });
+
   it('saves the index with the added documents and loads it from the cache next time', async () => {
     const first = await openTestCorpus();
-    const added = await first.corpus.commit(await first.corpus.preview(NOTE, { guildId: GUILD_A }), {
-      guildId: GUILD_A,
-      actor: 'u',
-    });
+    const added = await first.corpus.commit(
+      await first.corpus.preview(NOTE, { guildId: GUILD_A }),
+      {
+        guildId: GUILD_A,
+        actor: 'u',
+      },
+    );
     await first.close();
     open.splice(open.indexOf(first), 1);
 
     const second = await openTestCorpus();
     expect(second.indexSource).toBe('cache');
-    expect(second.library.getDocument(added.id)?.scope).toEqual({ kind: 'guild', guildId: GUILD_A });
-    const answer = second.library.ask('When does the ferry to Gullholm depart?', { guildId: GUILD_A });
+    expect(second.library.getDocument(added.id)?.scope).toEqual({
+      kind: 'guild',
+      guildId: GUILD_A,
+    });
+    const answer = second.library.ask('When does the ferry to Gullholm depart?', {
+      guildId: GUILD_A,
+    });
     expect(answer.status === 'answered' && answer.citations[0]?.documentId).toBe(added.id);
   });
 

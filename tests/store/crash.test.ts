@@ -53,9 +53,13 @@ interface Acknowledged {
 function runAndKill(first: number, adds: number): Promise<Acknowledged> {
   const acknowledged: Acknowledged = { added: new Map(), removed: new Set() };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, dataDir, corpusDir, String(first)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', writer, dataDir, corpusDir, String(first)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let buffer = '';
     let errors = '';
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
@@ -119,7 +123,10 @@ async function checkLibrary(storedIds: readonly string[]): Promise<void> {
   const { library, store, close } = await openCorpus({ dataDir, corpusDir });
   try {
     for (const guildId of CRASH_GUILDS) {
-      const inStore = store.listDocuments({ guildId }).map((document) => document.id).sort();
+      const inStore = store
+        .listDocuments({ guildId })
+        .map((document) => document.id)
+        .sort();
       const inLibrary = library
         .listDocuments({ guildId })
         .map((document) => document.id)

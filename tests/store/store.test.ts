@@ -76,7 +76,11 @@ describe('openStore and migrations', () => {
   it('reopens an existing database without migrating it again, keeping its documents', () => {
     open().addDocument(newDocument(), { actor: 'u1' });
     opened.pop()?.close();
-    expect(open().listDocuments().map((document) => document.id)).toEqual(['ferry-notes-abc123']);
+    expect(
+      open()
+        .listDocuments()
+        .map((document) => document.id),
+    ).toEqual(['ferry-notes-abc123']);
   });
 
   it('runs each pending step in its own transaction; a failing step leaves the version before it', () => {
@@ -196,12 +200,20 @@ describe('Store writes', () => {
     expect(store.history()).toHaveLength(1);
     expect(store.removeDocument('ferry-notes-abc123', GUILD_A, 'mod')?.title).toBe('Ferry notes');
     expect(store.hasDocument('ferry-notes-abc123')).toBe(false);
-    expect(store.history({ guildId: GUILD_A }).map((entry) => [entry.action, entry.actor])).toEqual([
-      ['remove', 'mod'],
-      ['add', 'u1'],
-    ]);
+    expect(store.history({ guildId: GUILD_A }).map((entry) => [entry.action, entry.actor])).toEqual(
+      [
+        ['remove', 'mod'],
+        ['add', 'u1'],
+      ],
+    );
     // The addresses went with the document: the same URL can be added again.
-    expect(store.findDuplicate({ urls: ['https://harbour.example/ferry'], contentHash: 'x', guildId: GUILD_A })).toBeUndefined();
+    expect(
+      store.findDuplicate({
+        urls: ['https://harbour.example/ferry'],
+        contentHash: 'x',
+        guildId: GUILD_A,
+      }),
+    ).toBeUndefined();
   });
 
   it('takes back an add completely with undoAdd', () => {
@@ -253,16 +265,22 @@ describe('Store duplicates', () => {
   it('keeps servers apart: another server may add the same text; an operator’s document counts everywhere', () => {
     const store = open();
     store.addDocument(newDocument(), { actor: 'u1' });
-    const query = { urls: ['https://harbour.example/ferry'], contentHash: contentHash('The ferry leaves Saltmarsh Bay at nine.') };
+    const query = {
+      urls: ['https://harbour.example/ferry'],
+      contentHash: contentHash('The ferry leaves Saltmarsh Bay at nine.'),
+    };
     expect(store.findDuplicate({ ...query, guildId: GUILD_B })).toBeUndefined();
     expect(store.findDuplicate({ ...query, guildId: GUILD_A })?.reason).toBe('url');
     // The operator adds for every server, so any server's copy is a duplicate.
-    expect(store.findDuplicate({ ...query, guildId: null })?.document.id).toBe('ferry-notes-abc123');
+    expect(store.findDuplicate({ ...query, guildId: null })?.document.id).toBe(
+      'ferry-notes-abc123',
+    );
     store.addDocument(newDocument({ id: 'ops', guildId: null, text: 'Shared text.', urls: [] }), {
       actor: 'cli',
     });
     expect(
-      store.findDuplicate({ contentHash: contentHash('Shared text.'), guildId: GUILD_B })?.document.id,
+      store.findDuplicate({ contentHash: contentHash('Shared text.'), guildId: GUILD_B })?.document
+        .id,
     ).toBe('ops');
   });
 });

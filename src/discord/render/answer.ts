@@ -204,7 +204,12 @@ function citationEmbed(
   const tail = `\n\n${where}\n${matched}`;
   const room = Math.min(excerptBudget, DISCORD_LIMITS.embedDescription - codePointLength(tail) - 2);
   const description = `“${excerptMarkdown(citation.excerpt, citation.marks, room)}”${tail}`;
-  const sourceLine = [citation.site, citation.author, formatDate(citation.publishedAt) ?? 'undated']
+  const sourceLine = [
+    citation.site,
+    citation.author,
+    formatDate(citation.publishedAt) ?? 'undated',
+    citation.stale ? `possibly outdated (${yearsAgo(citation.ageDays)})` : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
   return {
@@ -238,6 +243,15 @@ function excerptMarkdown(
     return boldMarks(cut, keptMarks);
   });
   return rendered === '' ? '…' : rendered;
+}
+
+/** "over 4 years old" / "11 months old": the age of a stale source, roughly, as people say it. */
+function yearsAgo(ageDays: number | undefined): string {
+  if (ageDays === undefined) return 'undated';
+  const years = Math.floor(ageDays / 365);
+  if (years >= 1) return `over ${years} year${years === 1 ? '' : 's'} old`;
+  const months = Math.max(1, Math.floor(ageDays / 30));
+  return `${months} month${months === 1 ? '' : 's'} old`;
 }
 
 function capitalize(text: string): string {
