@@ -5,6 +5,8 @@ import {
 import { UserError } from '../src/core/errors.ts';
 import { defineCommand } from '../src/discord/command.ts';
 import { DISCORD_LIMITS } from '../src/discord/limits.ts';
+import { OPEN_SOURCE_ACTION } from '../src/discord/render/answer.ts';
+import { EPHEMERAL } from '../src/discord/render/payload.ts';
 import { documentChoices, renderSource } from '../src/discord/render/source.ts';
 import { escapeToFit } from '../src/discord/text.ts';
 
@@ -33,6 +35,14 @@ export default defineCommand({
       );
     }
     await respond.reply(renderSource(summary));
+  },
+  buttons: {
+    // "Did you mean": a no-answer's suggestion opens the document, only for whoever clicks.
+    async [OPEN_SOURCE_ACTION]([documentId], _interaction, { library, respond, guildId }) {
+      const summary = documentId ? library.summarize(documentId, { guildId }) : undefined;
+      if (!summary) throw new UserError('That document is no longer in the sources.');
+      await respond.reply({ ...renderSource(summary), flags: EPHEMERAL });
+    },
   },
   async autocomplete(interaction, { library, guildId }) {
     const typed = interaction.options.getFocused();

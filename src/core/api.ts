@@ -45,9 +45,13 @@ export interface Footnote {
  * const configured = withAskDefaults(library, { staleAfterDays: 180 });
  * configured.ask('Are QR codes still required?'); // citations older than 180 days are stale
  */
-export function withAskDefaults(footnote: Footnote, defaults: Omit<AskOptions, 'guildId'>): Footnote {
+export function withAskDefaults(
+  footnote: Footnote,
+  defaults: Omit<AskOptions, 'guildId'>,
+): Footnote {
   return {
-    ask: (question, options = {}) => footnote.ask(question, { ...defaults, ...withoutUndefined(options) }),
+    ask: (question, options = {}) =>
+      footnote.ask(question, { ...defaults, ...withoutUndefined(options) }),
     findDocuments: (query, options) => footnote.findDocuments(query, options),
     summarize: (documentId, options) => footnote.summarize(documentId, options),
     resolveDocument: (query, options) => footnote.resolveDocument(query, options),
@@ -56,5 +60,7 @@ export function withAskDefaults(footnote: Footnote, defaults: Omit<AskOptions, '
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
 }

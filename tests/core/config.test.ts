@@ -27,8 +27,16 @@ describe('parseConfig', () => {
 
   it.each([
     ['DISCORD_GUILD_ID', 'my-server', /^Invalid DISCORD_GUILD_ID: must be a Discord id/],
-    ['DISCORD_API_BASE', 'ftp://example.org', /^Invalid DISCORD_API_BASE: must be an http\(s\) URL/],
-    ['FOOTNOTE_STALE_AFTER_DAYS', 'a year', /^Invalid FOOTNOTE_STALE_AFTER_DAYS: must be a whole number of days/],
+    [
+      'DISCORD_API_BASE',
+      'ftp://example.org',
+      /^Invalid DISCORD_API_BASE: must be an http\(s\) URL/,
+    ],
+    [
+      'FOOTNOTE_STALE_AFTER_DAYS',
+      'a year',
+      /^Invalid FOOTNOTE_STALE_AFTER_DAYS: must be a whole number of days/,
+    ],
     ['LOG_LEVEL', 'loud', /^Invalid LOG_LEVEL: must be one of fatal, error/],
   ])('refuses an invalid %s with one line naming it', (variable, value, message) => {
     expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);

@@ -156,17 +156,29 @@ describe('renderAnswer: no good answer', () => {
 
   it('is a plain message that says so, with the reason and the closest documents', () => {
     expect(payload.embeds).toEqual([]);
-    expect(payload.components).toEqual([]);
     expect(payload.content).toBe(
       [
         '**Q:** How do I bake sourdough bread?',
         'The sources have no good answer to this.',
         'No document mentions “bake”, “sourdough” or “bread”.',
         'The closest documents:',
-        '- Russian Region Becomes First to Introduce Covid-19 Passports',
-        '- \\*\\*Loud\\*\\* title @\u200beveryone',
-        'Read one with `/source`, or ask with other words.',
+        '1. Russian Region Becomes First to Introduce Covid-19 Passports',
+        '2. \\*\\*Loud\\*\\* title @\u200beveryone',
+        'Open one with the buttons below, or ask with other words.',
       ].join('\n'),
+    );
+  });
+
+  it('offers each closest document as a button that opens it', () => {
+    const buttons = (payload.components[0]?.components ?? []) as Array<{
+      custom_id: string;
+      label: string;
+    }>;
+    expect(buttons.map((button) => button.custom_id)).toEqual(
+      noAnswer.suggestions.map((suggestion) => `source:open:${suggestion.documentId}`),
+    );
+    expect(buttons[0]?.label).toBe(
+      '1. Russian Region Becomes First to Introduce Covid-19 Passports',
     );
   });
 
@@ -347,6 +359,8 @@ describe('dates and staleness', () => {
 
   it('shows the date alone for a recent citation', () => {
     const payload = renderAnswer(answered([citation({ stale: false, ageDays: 30 })]));
-    expect(payload.embeds[0]?.author?.name).toBe('The Moscow Times · Leyla Latypova · 21 January 2021');
+    expect(payload.embeds[0]?.author?.name).toBe(
+      'The Moscow Times · Leyla Latypova · 21 January 2021',
+    );
   });
 });

@@ -44,7 +44,10 @@ describe('/ask', () => {
     const [first] = rec.reply?.embeds ?? [];
     expect(first.title).toBe("Russian Region Becomes First to Introduce Covid-19 'Passports'");
     expect(first.url).toMatch(/^https:\/\/www\.themoscowtimes\.com\/2021\/01\/21\//u);
-    expect(first.author.name).toBe('The Moscow Times · Leyla Latypova · 21 January 2021');
+    // Published in 2021: older than the default 365 days, so marked as possibly outdated.
+    expect(first.author.name).toMatch(
+      /^The Moscow Times · Leyla Latypova · 21 January 2021 · possibly outdated \(over \d+ years old\)$/u,
+    );
     expect(first.description).toContain('Bashkortostan');
     expect(first.description).toContain('**Covid-19** **passports**');
     expect(first.description).toMatch(
@@ -64,6 +67,25 @@ describe('/ask', () => {
     expect(rec.reply?.components).toEqual([]);
     expect(rec.reply?.content).toContain('The sources have no good answer to this.');
     expect(rec.reply?.content).toMatch(/sourdough/u);
+  });
+
+  it('offers the closest documents as buttons that open them, as /source would', async () => {
+    const rec = await harness.fake.sendChatInput({
+      name: 'ask',
+      options: { question: 'What did Germany decide about vaccine passports?' },
+    });
+    expectClean(rec);
+    const buttons = rec.reply?.components?.[0]?.components ?? [];
+    expect(buttons.length).toBeGreaterThan(0);
+    const first = buttons[0] as { custom_id: string; label: string };
+    expect(first.custom_id).toMatch(/^source:open:/u);
+
+    const click = await harness.fake.sendButton(first.custom_id);
+    expectClean(click);
+    expect(click.ephemeral).toBe(true);
+    expect(click.reply?.embeds?.[0]?.footer?.text).toContain(
+      first.custom_id.slice('source:open:'.length),
+    );
   });
 
   it('replies privately with hide', async () => {

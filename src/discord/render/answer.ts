@@ -69,7 +69,7 @@ export function renderAnswer(answer: Answer, view: AnswerView = {}): MessagePayl
     return {
       content: renderNoAnswer(answer, addressee),
       embeds: [],
-      components: [],
+      components: suggestionButtons(answer),
       allowedMentions,
       // Titles could hold a URL; a link preview would outweigh the answer.
       flags: ephemeralFlag | MessageFlags.SuppressEmbeds,
@@ -137,13 +137,42 @@ function renderNoAnswer(answer: NoAnswer, addressee: string | undefined): string
   ];
   if (answer.suggestions.length > 0) {
     lines.push('The closest documents:');
-    for (const suggestion of answer.suggestions.slice(0, 5))
-      lines.push(`- ${escapeToFit(suggestion.title, 200)}`);
-    lines.push('Read one with `/source`, or ask with other words.');
+    answer.suggestions
+      .slice(0, 5)
+      .forEach((suggestion, index) =>
+        lines.push(`${index + 1}. ${escapeToFit(suggestion.title, 200)}`),
+      );
+    lines.push('Open one with the buttons below, or ask with other words.');
   }
   const body = lines.join('\n');
   const room = DISCORD_LIMITS.messageContent - codePointLength(body) - 1;
   return `${questionLine(answer.question, room)}\n${body}`;
+}
+
+/** The custom id action that opens a suggested document (`source:open:<document id>`). */
+export const OPEN_SOURCE_ACTION = 'open';
+
+/**
+ * "Did you mean": one button per suggested document, opening it as `/source` would. A document
+ * whose id cannot fit a custom id gets no button; its title is still listed in the text.
+ */
+function suggestionButtons(answer: NoAnswer) {
+  const seen = new Set<string>();
+  const buttons = answer.suggestions.flatMap((suggestion, index) => {
+    if (seen.has(suggestion.documentId)) return []; // custom ids must be unique in a message
+    seen.add(suggestion.documentId);
+    const fits =
+      `source:${OPEN_SOURCE_ACTION}:${suggestion.documentId}`.length <= DISCORD_LIMITS.customId &&
+      !suggestion.documentId.includes(':');
+    if (!fits) return [];
+    return [
+      {
+        customId: customId('source', OPEN_SOURCE_ACTION, suggestion.documentId),
+        label: truncate(`${index + 1}. ${suggestion.title}`, DISCORD_LIMITS.buttonLabel),
+      },
+    ];
+  });
+  return buttons.length > 0 ? [buttonRow(buttons)] : [];
 }
 
 function pagerRow(current: number, pages: number, total: number) {
