@@ -133,3 +133,25 @@ describe('footnote start without a token', () => {
     expect(stdout).toContain('DISCORD_TOKEN');
   });
 });
+
+describe('footnote start on a terminal, without a token', () => {
+  // `script` (util-linux) runs the command on a pseudo-terminal, as a person at a terminal would.
+  it('prompts for questions, answers each, and quits on an empty line', async () => {
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+      const child = execFile(
+        'script',
+        ['-qec', `"${process.execPath}" "${bin}" start`, '/dev/null'],
+        {
+          env: { PATH: process.env['PATH'] ?? '', FOOTNOTE_DATA_DIR: dataDir, TERM: 'dumb' },
+          cwd: dataDir,
+          timeout: 20_000,
+        },
+        (error, out) => (error ? reject(error) : resolve({ stdout: out })),
+      );
+      child.stdin?.end('Which region introduced Covid-19 passports first?\n\n');
+    });
+    expect(stdout).toContain('Type a question and press Enter');
+    expect(stdout).toContain('question> ');
+    expect(stdout).toContain('Bashkortostan');
+  });
+});
