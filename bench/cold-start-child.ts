@@ -38,7 +38,7 @@ const dir = values.dir;
 
 // The documents stand for a corpus already read from disk: reading files is not timed.
 const source = await openCorpusSource(values.squad);
-const corpus = takeCorpus(source, { documents: Number(values.documents) });
+const documents = takeCorpus(source, { documents: Number(values.documents) });
 const vocabulary = await loadVocabulary();
 
 const heapDelta = async (before: number | undefined) => {
@@ -48,13 +48,13 @@ const heapDelta = async (before: number | undefined) => {
 
 async function rebuild(): Promise<RebuildResult> {
   const heapBefore = await settledHeapMB();
-  const build = timed(() => new Library(corpus.documents, undefined, vocabulary));
+  const build = timed(() => new Library(documents, undefined, vocabulary));
   const heapMB = await heapDelta(heapBefore);
-  const fingerprint = corpusFingerprint(corpus.documents);
+  const fingerprint = corpusFingerprint(documents);
   const serialized = timed(() => build.result.serializeIndex());
   const write = await timedAsync(() => writeIndexCache(dir, fingerprint, serialized.result));
   return {
-    documents: corpus.documents.length,
+    documents: documents.length,
     passages: build.result.passageCount,
     buildMs: roundMs(build.ms),
     heapMB,
@@ -74,11 +74,11 @@ async function directoryBytes(directory: string): Promise<number> {
 
 /** The steps `openLibrary` takes on a cache hit, each timed. */
 async function loadFromCache() {
-  const fingerprint = timed(() => corpusFingerprint(corpus.documents));
+  const fingerprint = timed(() => corpusFingerprint(documents));
   const read = await timedAsync(() => readIndexCache(dir, fingerprint.result));
   const saved = read.result;
   if (!saved) throw new Error(`no usable index cache in ${dir}`);
-  const construct = timed(() => new Library(corpus.documents, saved, vocabulary));
+  const construct = timed(() => new Library(documents, saved, vocabulary));
   return {
     library: construct.result,
     fingerprintMs: fingerprint.ms,
@@ -98,7 +98,7 @@ async function load(): Promise<LoadResult> {
     moderatorAdd(library, index),
   );
   return {
-    documents: corpus.documents.length,
+    documents: documents.length,
     passages,
     fingerprintMs: roundMs(fingerprintMs),
     readMs: roundMs(readMs),

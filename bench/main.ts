@@ -10,7 +10,7 @@
  *   --verbose         list the shipped-corpus misses
  */
 import { mkdtemp } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -56,7 +56,10 @@ const print = values.json ? () => {} : (text: string) => console.log(text);
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+// The load average says whether other work shared the machine, which moves every latency.
+const machine =
+  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+  `Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} at start`;
 
 async function corpusQuality(): Promise<Record<string, QualityRow[]>> {
   const benchDataDir = await mkdtemp(join(tmpdir(), 'footnote-bench-'));

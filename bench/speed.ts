@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import MiniSearch from 'minisearch';
 import { Library } from '../src/core/library.ts';
+import type { CorpusDocument } from '../src/core/types.ts';
 import type { Vocabulary } from '../src/core/vocabulary.ts';
 import { loadVocabulary } from '../src/library/corpus-loader.ts';
 import { measureColdStart, type ColdStartReport } from './cold-start.ts';
@@ -18,12 +19,7 @@ import {
   timed,
   type Latency,
 } from './metrics.ts';
-import {
-  openCorpusSource,
-  takeCorpus,
-  type CorpusSource,
-  type SizedCorpus,
-} from './synthetic-corpus.ts';
+import { openCorpusSource, takeCorpus, type CorpusSource } from './synthetic-corpus.ts';
 
 interface QuestionPlan {
   /** Untimed questions first, so the JIT and lazy caches settle. */
@@ -31,13 +27,14 @@ interface QuestionPlan {
   timed: number;
 }
 
+/**
+ * Fewer questions at the larger sizes, so the whole bench stays near ten minutes on two cores:
+ * building 100k passages alone takes over a minute, and MiniSearch's defaults take ~0.7 s per
+ * question there.
+ */
 interface SizePlan {
   passages: number;
   footnote: QuestionPlan;
-  /**
-   * Fewer questions at large sizes: MiniSearch's defaults take up to ~0.5 s per question at
-   * 100k passages, and the whole bench has to stay near ten minutes on two cores.
-   */
   minisearch: QuestionPlan;
 }
 
@@ -57,13 +54,13 @@ const FULL_PLAN: SpeedPlan = {
     },
     {
       passages: 20_000,
-      footnote: { warmup: 200, timed: 1_000 },
-      minisearch: { warmup: 50, timed: 300 },
+      footnote: { warmup: 100, timed: 500 },
+      minisearch: { warmup: 30, timed: 150 },
     },
     {
       passages: 100_000,
-      footnote: { warmup: 200, timed: 1_000 },
-      minisearch: { warmup: 20, timed: 100 },
+      footnote: { warmup: 100, timed: 500 },
+      minisearch: { warmup: 10, timed: 60 },
     },
   ],
   startupDocuments: 10_000,
@@ -163,13 +160,13 @@ interface PassageRecord {
 
 /** Builds the library, times `ask`, and hands back its passages for the MiniSearch row. */
 async function measureFootnote(
-  corpus: SizedCorpus,
+  documents: readonly CorpusDocument[],
   questions: readonly string[],
   plan: QuestionPlan,
   vocabulary: Vocabulary,
 ): Promise<{ speed: SizeRow['footnote']; passages: PassageRecord[] }> {
   const heapBefore = await settledHeapMB();
-  const build = timed(() => new Library(corpus.documents, undefined, vocabulary));
+  const build = timed(() => new Library(documents, undefined, vocabulary));
   const library = build.result;
   const heapMB = await heapGrowth(heapBefore);
   const { latency, results } = timeQuestions(
@@ -178,7 +175,7 @@ async function measureFootnote(
     (question) => library.ask(question).status,
   );
   const answered = results.filter((status) => status === 'answered').length;
-  const passages = corpus.documents.flatMap((document) =>
+  const passages = documents.flatMap((document) =>
     library
       .passagesOf(document.id)
       .map((passage) => ({ id: passage.id, title: document.title, text: passage.text })),
@@ -223,7 +220,7 @@ async function measureSize(
   plan: SizePlan,
   vocabulary: Vocabulary,
 ): Promise<SizeRow> {
-  const corpus = takeCorpus(source, { passages: plan.passages });
+  const documents = takeCorpus(source, { passages: plan.passages });
   const longest = Math.max(
     plan.footnote.warmup + plan.footnote.timed,
     plan.minisearch.warmup + plan.minisearch.timed,
@@ -231,7 +228,7 @@ async function measureSize(
   const questions = source.questions(longest);
   // Separate functions, so the library is unreachable (and collected) before MiniSearch is built.
   const { speed: footnote, passages } = await measureFootnote(
-    corpus,
+    documents,
     questions,
     plan.footnote,
     vocabulary,
@@ -240,7 +237,7 @@ async function measureSize(
   return {
     targetPassages: plan.passages,
     passages: passages.length,
-    documents: corpus.documents.length,
+    documents: documents.length,
     footnote,
     minisearchDefaults,
     ratios: {

@@ -37,22 +37,20 @@ export interface CorpusSize {
   documents?: number;
 }
 
-export interface SizedCorpus {
-  documents: CorpusDocument[];
-  passages: number;
-}
-
-/** The first documents of a source, up to a number of passages or of documents. */
-export function takeCorpus(source: CorpusSource, size: CorpusSize): SizedCorpus {
+/**
+ * The first documents of a source, up to a number of passages or of documents. Passages are
+ * only counted (by segmenting each document) when a passage count is asked for.
+ */
+export function takeCorpus(source: CorpusSource, size: CorpusSize): CorpusDocument[] {
   const documents: CorpusDocument[] = [];
   let passages = 0;
   for (const document of source.documents()) {
     if (size.passages !== undefined && passages >= size.passages) break;
     if (size.documents !== undefined && documents.length >= size.documents) break;
     documents.push(document);
-    passages += segmentDocument(document.id, document.text).length;
+    if (size.passages !== undefined) passages += segmentDocument(document.id, document.text).length;
   }
-  return { documents, passages };
+  return documents;
 }
 
 function cycled<T>(items: readonly T[], count: number): T[] {

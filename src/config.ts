@@ -38,6 +38,7 @@ const booleanFlag = (fallback: boolean) =>
     z.boolean({ error: 'must be true or false' }).default(fallback),
   );
 
+const STALE_MESSAGE = 'must be a whole number of days from 1 to 36500';
 const SHARDS_MESSAGE = 'must be auto or a number of shards from 1 to 10000';
 
 /** Digits become a number; empty means unset; anything else is left for the schema to refuse. */
@@ -48,16 +49,9 @@ const digitsToNumber = (value: unknown) => {
   return /^\d+$/u.test(text) ? Number(text) : text;
 };
 
-/** A whole number in `[min, max]`, given as digits; empty means `fallback` (or unset). */
-const wholeNumber = (min: number, max: number, message: string, fallback?: number) => {
-  const number = z.number({ error: message }).int(message).min(min, message).max(max, message);
-  return z.preprocess(
-    digitsToNumber,
-    fallback === undefined ? number.optional() : number.default(fallback),
-  );
-};
-
-const STALE_MESSAGE = 'must be a whole number of days from 1 to 36500';
+/** A whole number in `[min, max]`, with one message for every way of missing it. */
+const wholeNumber = (min: number, max: number, message: string) =>
+  z.number({ error: message }).int(message).min(min, message).max(max, message);
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -85,20 +79,24 @@ export const configSchema = z.object({
       .default(DEFAULT_STALE_AFTER_DAYS),
   ),
   /** Serves /healthz and /metrics on this port when set; 0 picks a free port (tests). */
-  FOOTNOTE_HTTP_PORT: wholeNumber(0, 65_535, 'must be a port number from 0 to 65535'),
+  FOOTNOTE_HTTP_PORT: z.preprocess(
+    digitsToNumber,
+    wholeNumber(0, 65_535, 'must be a port number from 0 to 65535').optional(),
+  ),
   /** 0.0.0.0 so a container's port can be published; 127.0.0.1 keeps it to this machine. */
   FOOTNOTE_HTTP_HOST: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
     z.string().trim().default('0.0.0.0'),
   ),
   /** How many /ask each member may send per cooldown window. */
-  FOOTNOTE_ASK_LIMIT: wholeNumber(1, 1_000, 'must be a whole number from 1 to 1000', 3),
+  FOOTNOTE_ASK_LIMIT: z.preprocess(
+    digitsToNumber,
+    wholeNumber(1, 1_000, 'must be a whole number from 1 to 1000').default(3),
+  ),
   /** The /ask cooldown window in seconds; 0 turns the cooldown off. */
-  FOOTNOTE_ASK_COOLDOWN_SECONDS: wholeNumber(
-    0,
-    86_400,
-    'must be a whole number of seconds from 0 to 86400',
-    30,
+  FOOTNOTE_ASK_COOLDOWN_SECONDS: z.preprocess(
+    digitsToNumber,
+    wholeNumber(0, 86_400, 'must be a whole number of seconds from 0 to 86400').default(30),
   ),
   /** Unset: one process. `auto` or a count: discord.js's ShardingManager, one process per shard. */
   FOOTNOTE_SHARDS: z.preprocess(

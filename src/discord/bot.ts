@@ -1,10 +1,22 @@
 import { once } from 'node:events';
-import { Client, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
+import {
+  Client,
+  DiscordjsError,
+  DiscordjsErrorCodes,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  RESTEvents,
+  Status,
+  type Interaction,
+} from 'discord.js';
 import { commands } from '../../commands/index.ts';
 import { ConfigError, type Config } from '../config.ts';
 import type { Footnote } from '../core/api.ts';
 import type { Logger } from '../logger.ts';
-import { createDispatcher } from './dispatcher.ts';
+import type { Cooldowns } from './cooldown.ts';
+import { createDispatcher, type InteractionSummary } from './dispatcher.ts';
+import { InteractionGate } from './gate.ts';
 import { putCommands } from './register.ts';
 import { NO_MENTIONS } from './render/payload.ts';
 
@@ -12,21 +24,44 @@ export interface StartBotOptions {
   config: Config;
   library: Footnote;
   logger: Logger;
+  /** Per-member limits by route (see `askCooldowns`). */
+  cooldowns?: Cooldowns;
+  /** Told about every handled interaction (the metrics). */
+  onInteraction?: (summary: InteractionSummary) => void;
+  /** Told when the Discord client reports an error (the metrics). */
+  onClientError?: () => void;
 }
 
 export interface RunningBot {
   client: Client<true>;
   /** The application id, as the token says. */
   applicationId: string;
+  /**
+   * Stops taking interactions (new ones are told, privately, that Footnote is restarting) and
+   * waits up to `timeoutMs` for those in flight. False if some were still running.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
+  /** Why the gateway cannot deliver interactions now; undefined when every shard is ready. */
+  gatewayProblem(): string | undefined;
   stop(): Promise<void>;
 }
+
+/** What someone who interacts during a shutdown sees; the new process answers a moment later. */
+export const RESTARTING_NOTICE = 'Footnote is restarting: please try again in a few seconds.';
 
 /**
  * Logs in (Guilds intent only: slash commands need nothing more), registers the commands, and
  * answers interactions until `stop()`. Resolves once the bot is ready and its commands are
  * registered, so anything sent afterwards is answered.
  */
-export async function startBot({ config, library, logger }: StartBotOptions): Promise<RunningBot> {
+export async function startBot({
+  config,
+  library,
+  logger,
+  cooldowns,
+  onInteraction,
+  onClientError,
+}: StartBotOptions): Promise<RunningBot> {
   if (!config.DISCORD_TOKEN)
     throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to start the bot.');
   const client = new Client({
@@ -35,13 +70,39 @@ export async function startBot({ config, library, logger }: StartBotOptions): Pr
     allowedMentions: NO_MENTIONS,
     ...(config.DISCORD_API_BASE ? { rest: { api: config.DISCORD_API_BASE } } : {}),
   });
-  const dispatch = createDispatcher({ commands, library, logger });
-  client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
-  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  const dispatch = createDispatcher({
+    commands,
+    library,
+    logger,
+    ...(cooldowns ? { cooldowns } : {}),
+    ...(onInteraction ? { onInteraction } : {}),
+  });
+  const gate = new InteractionGate();
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (!gate.track(() => dispatch(interaction))) void refuseWhileStopping(interaction, logger);
+  });
+  client.on(Events.Error, (error) => {
+    logger.error({ err: error }, 'discord client error');
+    onClientError?.();
+  });
   client.on(Events.Warn, (message) => logger.warn(message));
   client.on(Events.ShardDisconnect, (event, shard) =>
     logger.warn({ code: event.code, shard }, 'gateway disconnected'),
   );
+  client.on(Events.ShardReconnecting, (shard) => logger.warn({ shard }, 'gateway reconnecting'));
+  client.on(Events.ShardResume, (shard, replayed) =>
+    logger.info({ shard, replayed }, 'gateway resumed'),
+  );
+  client.on(Events.ShardReady, (shard) => logger.info({ shard }, 'gateway ready'));
+  // A 429 Discord sends unannounced shows only in the REST debug stream; it is waited out and
+  // retried, but an operator should see it.
+  client.rest.on(RESTEvents.Debug, (message) => {
+    const rateLimit = parseRateLimitDebug(message);
+    if (rateLimit) logger.warn(rateLimit, 'rate limited by Discord; waiting');
+  });
+  // discord.js's own gateway and REST diagnostics; the logger censors the token in them.
+  if (logger.isLevelEnabled('trace'))
+    client.on(Events.Debug, (message) => logger.trace({ source: 'discord.js' }, message));
 
   try {
     const ready = once(client, Events.ClientReady) as Promise<[Client<true>]>;
@@ -49,8 +110,11 @@ export async function startBot({ config, library, logger }: StartBotOptions): Pr
     const [readyClient] = await ready;
     logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'logged in');
     const applicationId = readyClient.application.id;
+    // Under a ShardingManager, shard 0 registers for all: the registry is the same everywhere.
+    const registers = !readyClient.shard || readyClient.shard.ids.includes(0);
     try {
-      await putCommands(readyClient.rest, applicationId, config.DISCORD_GUILD_ID, logger);
+      if (registers)
+        await putCommands(readyClient.rest, applicationId, config.DISCORD_GUILD_ID, logger);
     } catch (error) {
       // The commands registered last time still work; keep serving them and say why loudly.
       logger.error(
@@ -61,6 +125,11 @@ export async function startBot({ config, library, logger }: StartBotOptions): Pr
     return {
       client: readyClient,
       applicationId,
+      async drain(timeoutMs) {
+        gate.close();
+        return gate.drained(timeoutMs);
+      },
+      gatewayProblem: () => gatewayProblem(client),
       async stop() {
         client.removeAllListeners();
         await client.destroy();
@@ -74,4 +143,54 @@ export async function startBot({ config, library, logger }: StartBotOptions): Pr
     }
     throw error;
   }
+}
+
+/**
+ * The fields of @discordjs/rest's "Encountered unexpected 429 rate limit" debug message (its URL
+ * left out: it holds the interaction token); undefined for any other message.
+ *
+ * @example
+ * parseRateLimitDebug('[REST x] Encountered unexpected 429 rate limit\n  Global         : false\n  Retry After    : 1000ms');
+ * // { global: 'false', retryAfter: '1000ms' }
+ */
+export function parseRateLimitDebug(message: string): Record<string, string> | undefined {
+  if (!message.includes('Encountered unexpected 429 rate limit')) return undefined;
+  const fields: Record<string, string> = {};
+  for (const line of message.split('\n').slice(1)) {
+    const match = /^\s*([\w ]+?)\s*:\s*(.*)$/u.exec(line);
+    if (!match || match[1] === 'URL') continue;
+    const key = match[1]!
+      .toLowerCase()
+      .replace(/ (\w)/gu, (_, letter: string) => letter.toUpperCase());
+    fields[key] = match[2]!.trim();
+  }
+  return fields;
+}
+
+/** Whether every shard this process runs is connected and ready to deliver interactions. */
+function gatewayProblem(client: Client): string | undefined {
+  const shards = [...client.ws.shards.values()];
+  if (shards.length === 0) return 'not connected';
+  const down = shards.filter((shard) => shard.status !== Status.Ready);
+  if (down.length === 0) return undefined;
+  return down.map((shard) => `shard ${shard.id} ${Status[shard.status].toLowerCase()}`).join(', ');
+}
+
+/** Answers an interaction that arrived during shutdown, so nobody sees "did not respond". */
+async function refuseWhileStopping(interaction: Interaction, logger: Logger): Promise<void> {
+  try {
+    if (interaction.isAutocomplete()) await interaction.respond([]);
+    else if (interaction.isRepliable())
+      await interaction.reply({
+        content: RESTARTING_NOTICE,
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_MENTIONS,
+      });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not tell a user that Footnote is restarting');
+  }
+  logger.info(
+    { interactionId: interaction.id, guild: interaction.guildId ?? 'dm', outcome: 'restarting' },
+    'interaction',
+  );
 }

@@ -23,7 +23,8 @@ export class SlidingWindowLimiter {
   #admissionsSinceSweep = 0;
 
   constructor(readonly rate: RateLimit) {
-    if (!(rate.limit >= 1 && rate.windowMs > 0)) throw new Error(`invalid rate limit: ${JSON.stringify(rate)}`);
+    if (!(rate.limit >= 1 && rate.windowMs > 0))
+      throw new Error(`invalid rate limit: ${JSON.stringify(rate)}`);
   }
 
   /** Counts a use when allowed; a refused attempt costs nothing, so waiting is all it takes. */
@@ -32,7 +33,10 @@ export class SlidingWindowLimiter {
     const recent = (this.#uses.get(key) ?? []).filter((at) => at > now - this.rate.windowMs);
     if (recent.length >= this.rate.limit) {
       this.#uses.set(key, recent);
-      return { allowed: false, retryAt: recent[recent.length - this.rate.limit]! + this.rate.windowMs };
+      return {
+        allowed: false,
+        retryAt: recent[recent.length - this.rate.limit]! + this.rate.windowMs,
+      };
     }
     recent.push(now);
     this.#uses.set(key, recent);
@@ -83,7 +87,13 @@ export const BUTTON_ALLOWANCE_FACTOR = 4;
  * @example
  * askCooldowns({ limit: 3, windowSeconds: 30 }).get('ask')?.rate; // { limit: 3, windowMs: 30000 }
  */
-export function askCooldowns({ limit, windowSeconds }: { limit: number; windowSeconds: number }): Cooldowns {
+export function askCooldowns({
+  limit,
+  windowSeconds,
+}: {
+  limit: number;
+  windowSeconds: number;
+}): Cooldowns {
   if (windowSeconds <= 0) return new Map();
   const windowMs = windowSeconds * 1000;
   return new Map([

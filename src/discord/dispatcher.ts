@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Footnote } from '../core/api.ts';
 import { UserError } from '../core/errors.ts';
 import { readArgs, type AnyCommand, type CommandContext, type Responder } from './command.ts';
+import { cooldownNotice, type Cooldowns } from './cooldown.ts';
 import { parseCustomId } from './custom-id.ts';
 import { DEFER_AFTER_MS } from './limits.ts';
 import {
@@ -31,9 +32,24 @@ export interface DispatcherOptions {
   logger: Logger;
   /** When to defer work still running (default `DEFER_AFTER_MS`). */
   deferAfterMs?: number;
+  /** Per-member limits by route (`ask`, `ask:page`); a route without one is not limited. */
+  cooldowns?: Cooldowns;
+  /** Told about every interaction once it is handled (the metrics). */
+  onInteraction?: (summary: InteractionSummary) => void;
 }
 
-type Outcome = 'ok' | 'user-error' | 'denied' | 'unknown' | 'error';
+export type Outcome = 'ok' | 'user-error' | 'denied' | 'cooldown' | 'unknown' | 'error';
+
+/** One handled interaction: what its log line says, plus whether the user saw an answer. */
+export interface InteractionSummary {
+  kind: string;
+  /** The command, or `<command>:<action>` for a button. */
+  command: string;
+  outcome: Outcome;
+  latencyMs: number;
+  /** False when nothing reached the user: Discord refused or never got the answer. */
+  answered: boolean;
+}
 
 /** The interactions the dispatcher answers: slash commands and buttons. */
 type Answerable = ChatInputCommandInteraction | ButtonInteraction;
@@ -67,9 +83,11 @@ export function createDispatcher(
       commands: options.commands,
     };
     let outcome: Outcome = 'unknown';
+    let answered = true;
     try {
       if (interaction.isAutocomplete()) {
         outcome = await autocomplete(interaction, byName.get(name), context);
+        answered = interaction.responded;
       } else if (interaction.isChatInputCommand()) {
         const command = byName.get(name);
         const ephemeral = command ? privateFor(command, interaction) : true;
@@ -77,9 +95,11 @@ export function createDispatcher(
         outcome = await answer(respond, logger, async () => {
           if (!command) throw new UnknownError('I no longer know this command. Try /help.');
           guard(command, interaction);
+          admit(options.cooldowns, name, interaction);
           const args = readArgs(interaction, command.data);
           await command.execute(args, interaction, { ...context, respond });
         });
+        answered = respond.answered;
       } else if (interaction.isButton()) {
         const parsed = parseCustomId(interaction.customId);
         const command = parsed && byName.get(parsed.command);
@@ -90,14 +110,19 @@ export function createDispatcher(
             throw new UnknownError('This button no longer works. Run the command again.');
           }
           guard(command, interaction);
+          admit(options.cooldowns, name, interaction);
           await handler(parsed.args, interaction, { ...context, respond });
         });
+        answered = respond.answered;
       }
     } catch (error) {
       outcome = 'error';
+      answered = false;
       logger.error({ err: error }, 'interaction handling failed');
     }
-    logger.info({ latencyMs: Math.round(performance.now() - started), outcome }, 'interaction');
+    const latencyMs = Math.round(performance.now() - started);
+    logger.info({ latencyMs, outcome }, 'interaction');
+    options.onInteraction?.({ kind, command: name, outcome, latencyMs, answered });
   };
 }
 
@@ -116,6 +141,16 @@ class PermissionError extends UserError {}
 
 /** A command or button this bot does not (or no longer) know. */
 class UnknownError extends UserError {}
+
+/** Used too often too quickly: told when to try again, logged as `cooldown`. */
+class CooldownError extends UserError {}
+
+/** Counts a use of `route` by the interaction's user, or refuses it with when to try again. */
+function admit(cooldowns: Cooldowns | undefined, route: string, interaction: Answerable): void {
+  const admission = cooldowns?.get(route)?.admit(interaction.user.id);
+  if (admission && !admission.allowed)
+    throw new CooldownError(cooldownNotice(route, admission.retryAt));
+}
 
 /** Fails closed: no member permissions (a DM) means no access to a guarded command. */
 function guard(command: AnyCommand, interaction: Answerable | AutocompleteInteraction): void {
@@ -146,6 +181,7 @@ async function answer(
     if (error instanceof UserError) {
       await responder.fail(error.message);
       if (error instanceof PermissionError) return 'denied';
+      if (error instanceof CooldownError) return 'cooldown';
       return error instanceof UnknownError ? 'unknown' : 'user-error';
     }
     logger.error({ err: error }, 'command failed');

@@ -2,11 +2,16 @@ import type { DestinationStream } from 'pino';
 import { ConfigError, parseConfig } from '../config.ts';
 import type { Footnote } from '../core/api.ts';
 import { withAskDefaults } from '../core/api.ts';
+import { ensureWritableDataDir, Operations } from '../http/operations.ts';
 import { openLibrary } from '../library/open.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { startBot, type RunningBot } from './bot.ts';
+import { askCooldowns } from './cooldown.ts';
 import { inviteUrl } from './invite.ts';
 import { commandPayloads, registerCommands } from './register.ts';
+import { connectToManager, NO_SHARD_LINK, type ShardLink } from './shard-ipc.ts';
+import { isShardProcess } from './shards.ts';
+import { exitOnSignals } from './signals.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -21,57 +26,112 @@ export interface RunOptions {
   handleSignals?: boolean;
 }
 
+export interface RunningFootnote {
+  /** Stops taking interactions, finishes those in flight, then logs out. */
+  stop(): Promise<void>;
+  /** The health and metrics endpoint's port, when `FOOTNOTE_HTTP_PORT` is set. */
+  httpPort: number | undefined;
+  /** To the other shards' processes; does nothing when not sharded. */
+  shardLink: ShardLink;
+}
+
+/** How long a stop waits for interactions in flight; /ask takes milliseconds. */
+export const DRAIN_TIMEOUT_MS = 5_000;
+
 /**
  * `npm start` with a token: parse the configuration, open the library, start the bot, print the
- * invite link. Resolves once the bot answers; `stop()` logs out. A bad setting rejects with a
- * `ConfigError` whose one-line message names the variable.
+ * invite link. Resolves once the bot answers. A bad setting rejects with a `ConfigError` whose
+ * one-line message names the variable; an unwritable data directory with a `StoreError`.
+ * With `FOOTNOTE_SHARDS`, runs the sharding manager instead, which runs this once per shard.
  */
-export async function runBot(
-  env: Env,
-  options: RunOptions = {},
-): Promise<{ stop(): Promise<void> }> {
+export async function runBot(env: Env, options: RunOptions = {}): Promise<RunningFootnote> {
   const config = parseConfig(env);
   if (!config.DISCORD_TOKEN)
     throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to start the bot.');
-  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
-  const opened = await openLibrary({
-    dataDir: config.FOOTNOTE_DATA_DIR,
-    onWarning: (message) => logger.warn(message),
+  const logger = processLogger(config, env, options.logDestination);
+  await ensureWritableDataDir(config.FOOTNOTE_DATA_DIR);
+  if (config.FOOTNOTE_SHARDS !== undefined && !isShardProcess(env)) {
+    const { runShardManager } = await import('./shards.ts');
+    const manager = await runShardManager(config, { env, logger });
+    if (options.handleSignals ?? true) exitOnSignals(manager.stop, logger);
+    return { ...manager, httpPort: undefined, shardLink: NO_SHARD_LINK };
+  }
+  const operations = await Operations.start(config, logger);
+  let bot: RunningBot;
+  let library: Footnote;
+  try {
+    const opened = await openLibrary({
+      dataDir: config.FOOTNOTE_DATA_DIR,
+      onWarning: (message) => logger.warn(message),
+    });
+    const configured = withAskDefaults(opened, {
+      staleAfterDays: config.FOOTNOTE_STALE_AFTER_DAYS,
+    });
+    library = operations.indexLoaded(
+      options.wrapLibrary ? options.wrapLibrary(configured) : configured,
+    );
+    bot = await startBot({
+      config,
+      library,
+      logger,
+      cooldowns: askCooldowns({
+        limit: config.FOOTNOTE_ASK_LIMIT,
+        windowSeconds: config.FOOTNOTE_ASK_COOLDOWN_SECONDS,
+      }),
+      onInteraction: (summary) => operations.metrics.recordInteraction(summary),
+      onClientError: () => operations.metrics.recordError('discord'),
+    });
+  } catch (error) {
+    await operations.close();
+    throw error;
+  }
+  const started = bot;
+  operations.botReady(
+    {
+      gatewayProblem: () => started.gatewayProblem(),
+      guildIds: () => started.client.guilds.cache.keys(),
+    },
+    library,
+  );
+  const shardLink = connectToManager({
+    shardId: started.client.shard?.ids[0],
+    metrics: () => operations.metrics.registry.getMetricsAsJSON(),
+    logger,
   });
-  const configured = withAskDefaults(opened, { staleAfterDays: config.FOOTNOTE_STALE_AFTER_DAYS });
-  const library = options.wrapLibrary ? options.wrapLibrary(configured) : configured;
-  const bot: RunningBot = await startBot({ config, library, logger });
   const invite = inviteUrl(bot.applicationId);
   logger.info({ invite }, 'ready');
-  (options.output ?? process.stdout).write(
-    `Footnote is online. Invite it to a server: ${invite}\n`,
-  );
+  if (!bot.client.shard || bot.client.shard.ids.includes(0))
+    (options.output ?? process.stdout).write(
+      `Footnote is online. Invite it to a server: ${invite}\n`,
+    );
 
   let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      await bot.stop();
+  let removeSignalHandlers = () => {};
+  const stop = () =>
+    (stopping ??= (async () => {
+      removeSignalHandlers();
+      operations.stopping();
+      if (!(await started.drain(DRAIN_TIMEOUT_MS)))
+        logger.warn({ timeoutMs: DRAIN_TIMEOUT_MS }, 'stopping with interactions still in flight');
+      // Anything opened above that holds files (the store) closes here: after the last
+      // interaction, before logging out.
+      shardLink.disconnect();
+      await started.stop();
+      await operations.close();
       logger.flush();
-    })();
-    return stopping;
-  };
-  function onSignal(signal: NodeJS.Signals): void {
-    logger.info({ signal }, 'stopping');
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  }
-  if (options.handleSignals ?? true) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
-  return { stop };
+    })());
+  if (options.handleSignals ?? true) removeSignalHandlers = exitOnSignals(stop, logger);
+  return { stop, httpPort: operations.port, shardLink };
+}
+
+/** The process's logger: the token censored everywhere, and each shard's lines marked. */
+function processLogger(
+  config: ReturnType<typeof parseConfig>,
+  env: Env,
+  destination: DestinationStream | undefined,
+): Logger {
+  const logger = createLogger(config.LOG_LEVEL, destination, { secrets: [config.DISCORD_TOKEN] });
+  return isShardProcess(env) ? logger.child({ shard: Number(env['SHARDS']) }) : logger;
 }
 
 /**

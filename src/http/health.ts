@@ -79,7 +79,9 @@ export async function probeWritable(dataDir: string): Promise<string | undefined
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code ? `${FILE_SYSTEM_REASONS[code] ?? 'it cannot be written'} (${code})` : String(error);
+    return code
+      ? `${FILE_SYSTEM_REASONS[code] ?? 'it cannot be written'} (${code})`
+      : String(error);
   }
 }
 

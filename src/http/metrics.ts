@@ -1,15 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-
-/** One interaction as the dispatcher saw it: what its log line says. */
-export interface InteractionSummary {
-  kind: string;
-  /** The command, or `<command>:<action>` for a button. */
-  command: string;
-  outcome: string;
-  latencyMs: number;
-  /** Whether the user saw an answer (or a message saying what went wrong). */
-  answered: boolean;
-}
+import type { InteractionSummary } from '../discord/dispatcher.ts';
 
 /** Where an unexpected failure happened, the `source` label of `footnote_errors_total`. */
 export type ErrorSource = 'command' | 'reply' | 'discord';

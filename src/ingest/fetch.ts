@@ -32,6 +32,11 @@ export interface FetchOptions {
   /** Largest body accepted, after decompression (default 5 MB). */
   maxBytes?: number | undefined;
   maxRedirects?: number | undefined;
+  /**
+   * Test seam: which resolved addresses may be connected to, asked once per address per hop
+   * (default: public ones, plus loopback with `allowLoopback`).
+   */
+  allowAddress?: ((address: string) => boolean) | undefined;
   /** Test seam: how host names are resolved. */
   lookup?: Resolver | undefined;
   /** Cancels the download (the caller gave up). */
@@ -163,8 +168,9 @@ async function vetHost(
     if (addresses.length === 0) throw new UserError(`Could not find the server “${host}”.`);
   }
   const allowLoopback = options.allowLoopback ?? false;
+  const allowed = options.allowAddress ?? ((address) => isAllowedAddress(address, allowLoopback));
   // Any refused answer refuses the host: a name that also points inward is not trusted at all.
-  const refused = addresses.find(({ address }) => !isAllowedAddress(address, allowLoopback));
+  const refused = addresses.find(({ address }) => !allowed(address));
   if (refused) {
     const risk = addressRisk(refused.address) ?? 'reserved';
     throw new UserError(

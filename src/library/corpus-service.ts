@@ -2,7 +2,9 @@ import { UserError } from '../core/errors.ts';
 import type { Library } from '../core/library.ts';
 import type { CorpusDocument } from '../core/types.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
+import { requireReadableText, toLanguageTag } from '../ingest/text.ts';
 import {
+  DEFAULT_LANGUAGE,
   editPreview,
   ingestAttachment,
   ingestBytes,
@@ -141,7 +143,9 @@ export class CorpusService {
    */
   async commit(preview: IngestPreview, context: ActorContext): Promise<StoredDocumentMeta> {
     const guildId = scopeOf(context);
+    // The preview may have travelled through the Discord layer: validate what is written.
     const checked = editPreview(preview, {});
+    requireReadableText(checked.text, 'the document');
     const hash = contentHash(checked.text);
     const shipped = this.#shippedDuplicate({ urls: checked.urls, contentHash: hash });
     if (shipped) throw new DuplicateDocumentError({ reason: shipped.reason, document: shipped });
@@ -160,7 +164,7 @@ export class CorpusService {
         author: checked.author,
         publishedAt: checked.publishedAt,
         url: checked.url,
-        language: checked.language,
+        language: toLanguageTag(checked.language) ?? DEFAULT_LANGUAGE,
         text: checked.text,
         contentHash: hash,
         source: checked.source,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { runBot, type RunOptions } from '../../src/discord/run.ts';
+import { runBot, type RunningFootnote, type RunOptions } from '../../src/discord/run.ts';
 import { FakeDiscord, type InteractionRecord } from '../fake-discord/fake-discord.mjs';
 
 export interface Harness {
@@ -11,6 +11,10 @@ export interface Harness {
   env: Record<string, string>;
   /** What the bot printed (the invite link). */
   output: string[];
+  /** Every log line, as written (JSON); empty at the default LOG_LEVEL, silent. */
+  logs: string[];
+  /** The running bot, until `stopBot`. */
+  bot(): RunningFootnote | undefined;
   /** Stops the running bot and starts a fresh one on the same fake (a restart). */
   restart(): Promise<void>;
   /** Stops the bot only. */
@@ -23,9 +27,14 @@ export interface Harness {
  * with a token, through an unmodified discord.js client.
  */
 export async function startHarness(
-  options: Pick<RunOptions, 'wrapLibrary'> = {},
+  options: Pick<RunOptions, 'wrapLibrary'> & {
+    /** Settings added to (or replacing) the defaults below. */
+    env?: Record<string, string>;
+    fake?: ConstructorParameters<typeof FakeDiscord>[0];
+  } = {},
 ): Promise<Harness> {
-  const fake = await new FakeDiscord().start();
+  const { env: extraEnv, fake: fakeOptions, ...runOptions } = options;
+  const fake = await new FakeDiscord(fakeOptions).start();
   const dataDir = await mkdtemp(join(tmpdir(), 'footnote-e2e-'));
   const env = {
     DISCORD_TOKEN: 'test-token',
@@ -33,16 +42,21 @@ export async function startHarness(
     DISCORD_GUILD_ID: fake.guild.id,
     FOOTNOTE_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
+    // Tests ask many questions as one member; tests/ops/cooldown.test.ts covers the cooldown.
+    FOOTNOTE_ASK_COOLDOWN_SECONDS: '0',
+    ...extraEnv,
   };
   const output: string[] = [];
+  const logs: string[] = [];
   const start = () =>
     runBot(env, {
-      ...options,
+      ...runOptions,
       output: { write: (text: string) => output.push(text) },
+      logDestination: { write: (line: string) => void logs.push(line) },
       // The test runner owns the process's signals.
       handleSignals: false,
     });
-  let bot: { stop(): Promise<void> } | undefined = await start();
+  let bot: RunningFootnote | undefined = await start();
   const stopBot = async () => {
     await bot?.stop();
     bot = undefined;
@@ -51,6 +65,8 @@ export async function startHarness(
     fake,
     env,
     output,
+    logs,
+    bot: () => bot,
     stopBot,
     async restart() {
       await stopBot();

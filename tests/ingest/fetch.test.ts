@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
+import { isAllowedAddress } from '../../src/ingest/address.ts';
 import { fetchUrl, type FetchOptions, type Resolver } from '../../src/ingest/fetch.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
@@ -110,6 +111,20 @@ describe('fetchUrl: the SSRF guard', () => {
     ['/redirect-to-ftp', /redirects to a ftp:\/\/ address/],
   ])('checks each redirect again: %s is refused', async (path, message) => {
     expect(await refusal(`${server.origin}${path}`)).toMatch(message);
+  });
+
+  it('refuses a redirect to 127.0.0.1 when loopback is not allowed', async () => {
+    // The first hop stands in for a public site (only loopback can be reached from a test); the
+    // guard then judges the redirect with loopback closed, as in production.
+    let hops = 0;
+    const allowAddress = (address: string) => hops++ === 0 || isAllowedAddress(address, false);
+    expect(
+      await refusal(`${server.origin}/redirect-to-loopback`, {
+        allowLoopback: false,
+        allowAddress,
+      }),
+    ).toBe('The address 127.0.0.1, a loopback address, which Footnote does not fetch.');
+    expect(server.hosts.filter((host) => host === `127.0.0.1:${server.port}`)).not.toHaveLength(0);
   });
 
   it('checks the address a redirect’s host name resolves to', async () => {

@@ -74,6 +74,7 @@ const ROUTES: Record<string, Route> = {
     response.writeHead(200, { 'content-type': 'text/plain' });
     response.write('The first words arrive');
   },
+  '/redirect-to-loopback': (_request, response, origin) => redirect(response, `${origin}/article`),
   '/redirect-to-private': (_request, response) => redirect(response, 'http://10.0.0.1/'),
   '/redirect-to-metadata': (_request, response) =>
     redirect(response, 'http://169.254.169.254/latest/meta-data/'),

@@ -49,19 +49,33 @@ interface Acknowledged {
   removed: Set<string>;
 }
 
-/** Runs the writer (node + tsx, as bin/footnote.js does) and SIGKILLs it after `adds` acknowledged adds. */
-function runAndKill(first: number, adds: number): Promise<Acknowledged> {
+/** Where the kill lands. */
+type Kill =
+  /** The test kills the writer once `adds` adds were acknowledged: it is preparing the next. */
+  | { after: 'acknowledged'; adds: number }
+  /** The test kills the writer as soon as it starts committing add number `adds` + 1. */
+  | { after: 'committing'; adds: number }
+  /** The writer kills itself inside the transaction adding its `n`th document (from 0), after that row. */
+  | { inside: 'document' | 'audit'; n: number };
+
+/** Runs the writer (node + tsx, as bin/footnote.js does) until it is SIGKILLed. */
+function runAndKill(first: number, kill: Kill): Promise<Acknowledged> {
   const acknowledged: Acknowledged = { added: new Map(), removed: new Set() };
+  const args = 'inside' in kill ? [String(first + kill.n), kill.inside] : [];
+  let committing = 0;
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', writer, dataDir, corpusDir, String(first)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      ['--import', 'tsx', writer, dataDir, corpusDir, String(first), ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let buffer = '';
     let errors = '';
+    // Never leave a writer running, whatever goes wrong.
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the writer was not killed in time: ${errors}`));
+    }, 20_000);
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -71,10 +85,14 @@ function runAndKill(first: number, adds: number): Promise<Acknowledged> {
         const [verb, n, id] = line.split(' ');
         if (verb === 'added' && id) acknowledged.added.set(Number(n), id);
         if (verb === 'removed' && id) acknowledged.removed.add(id);
+        if (verb === 'committing') committing++;
       }
-      if (acknowledged.added.size >= adds && child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode !== null || 'inside' in kill) return;
+      const done = kill.after === 'acknowledged' ? acknowledged.added.size : committing - 1;
+      if (done >= kill.adds) child.kill('SIGKILL');
     });
     child.on('exit', (code, signal) => {
+      clearTimeout(guard);
       if (signal === 'SIGKILL') resolve(acknowledged);
       else reject(new Error(`writer exited ${code}: ${errors}`));
     });
@@ -154,13 +172,27 @@ async function checkLibrary(storedIds: readonly string[]): Promise<void> {
 describe('a writer killed with SIGKILL while adding documents', () => {
   it('leaves every document whole or absent, and the index agreeing with the store', async () => {
     let next = 0;
-    for (const adds of [6, 9, 4]) {
-      const acknowledged = await runAndKill(next, adds);
-      next = Math.max(...acknowledged.added.keys()) + 2;
+    const kills: Kill[] = [
+      { after: 'acknowledged', adds: 6 },
+      { after: 'committing', adds: 4 },
+      { inside: 'document', n: 2 },
+      { inside: 'audit', n: 1 },
+    ];
+    for (const kill of kills) {
+      const first = next;
+      const acknowledged = await runAndKill(first, kill);
+      next = first + 20;
       const stored = checkStore(acknowledged);
-      expect(stored.length).toBeGreaterThan(0);
+      if ('inside' in kill) {
+        // Killed between the inserts and the commit: the document is absent, and so is its audit.
+        expect(acknowledged.added.size).toBe(kill.n);
+        const store = openStore(dataDir);
+        const titles = store.allDocuments().map((document) => document.title);
+        store.close();
+        expect(titles).not.toContain(crashTitle(first + kill.n));
+        expect(titles).toHaveLength(stored.length);
+      }
       await checkLibrary(stored);
     }
-    expect(crashTitle(0)).toBe('Crash document 0');
   }, 60_000);
 });

@@ -1,0 +1,139 @@
+import type { Config } from '../config.ts';
+import type { Footnote } from '../core/api.ts';
+import type { Logger } from '../logger.ts';
+import { StoreError } from '../store/errors.ts';
+import {
+  dataDirectoryCheck,
+  probeWritable,
+  runHealthChecks,
+  StateCheck,
+  type HealthCheck,
+} from './health.ts';
+import { FootnoteMetrics } from './metrics.ts';
+import { startOpsServer, type OpsServer } from './server.ts';
+
+/** What the running bot gives the health checks and metrics once it is connected. */
+export interface ObservedBot {
+  gatewayProblem(): string | undefined;
+  /** The servers this process serves, for `footnote_documents`. */
+  guildIds(): Iterable<string>;
+}
+
+/**
+ * Health checks, metrics and (with `FOOTNOTE_HTTP_PORT`) the endpoint serving them, for one
+ * bot process. Started before the bot logs in, so a probe sees "starting" rather than nothing.
+ *
+ * The checks are a list: the store's own check is added with `addCheck` when a store is open.
+ */
+export class Operations {
+  readonly metrics = new FootnoteMetrics();
+  readonly #logger: Logger;
+  readonly #lifecycle = new StateCheck('lifecycle', 'starting');
+  readonly #index = new StateCheck('index', 'loading');
+  #bot: ObservedBot | undefined;
+  readonly #checks: HealthCheck[];
+  #server: OpsServer | undefined;
+
+  private constructor(config: Config, logger: Logger) {
+    this.#logger = logger;
+    this.#checks = [
+      this.#lifecycle,
+      { name: 'gateway', check: () => (this.#bot ? this.#bot.gatewayProblem() : 'logging in') },
+      this.#index,
+      dataDirectoryCheck(config.FOOTNOTE_DATA_DIR),
+    ];
+  }
+
+  static async start(config: Config, logger: Logger): Promise<Operations> {
+    const operations = new Operations(config, logger);
+    if (config.FOOTNOTE_HTTP_PORT !== undefined) {
+      operations.#server = await startOpsServer({
+        host: config.FOOTNOTE_HTTP_HOST,
+        port: config.FOOTNOTE_HTTP_PORT,
+        health: () => operations.health(),
+        metrics: async () => ({
+          contentType: operations.metrics.registry.contentType,
+          body: await operations.metrics.registry.metrics(),
+        }),
+        logger,
+      });
+    }
+    return operations;
+  }
+
+  /** The endpoint's port, when one is serving. */
+  get port(): number | undefined {
+    return this.#server?.port;
+  }
+
+  health() {
+    return runHealthChecks(this.#checks);
+  }
+
+  addCheck(check: HealthCheck): void {
+    this.#checks.push(check);
+  }
+
+  /** The library is open: `index` passes, and `footnote_no_answer_total` counts its answers. */
+  indexLoaded(library: Footnote): Footnote {
+    this.#index.pass();
+    return countNoAnswers(library, () => this.metrics.recordNoAnswer());
+  }
+
+  botReady(bot: ObservedBot, library: Footnote): void {
+    this.#bot = bot;
+    this.#lifecycle.pass();
+    this.metrics.countDocumentsWith(function* () {
+      for (const guildId of bot.guildIds())
+        yield [guildId, library.listDocuments({ guildId }).length];
+    });
+  }
+
+  /** Shutdown began: `/healthz` turns 503 so nothing new is routed here. */
+  stopping(): void {
+    this.#lifecycle.fail('stopping');
+  }
+
+  async close(): Promise<void> {
+    await this.#server?.close().catch((error: unknown) => {
+      this.#logger.warn({ err: error }, 'could not close the health and metrics endpoint');
+    });
+  }
+}
+
+/**
+ * The same library, calling `onNoAnswer` each time `ask` finds no good answer. (The More sources
+ * button asks again only questions that were answered, so it cannot inflate the count.)
+ *
+ * @example
+ * const counted = countNoAnswers(library, () => noAnswers.inc());
+ * counted.ask('How do I bake sourdough bread?'); // status 'no-answer', and onNoAnswer ran
+ */
+export function countNoAnswers(footnote: Footnote, onNoAnswer: () => void): Footnote {
+  return {
+    ask: (question, options) => {
+      const answer = footnote.ask(question, options);
+      if (answer.status === 'no-answer') onNoAnswer();
+      return answer;
+    },
+    findDocuments: (query, options) => footnote.findDocuments(query, options),
+    summarize: (documentId, options) => footnote.summarize(documentId, options),
+    resolveDocument: (query, options) => footnote.resolveDocument(query, options),
+    listDocuments: (options) => footnote.listDocuments(options),
+  };
+}
+
+/**
+ * Refuses to start when the data directory cannot be written, with one line saying what to do:
+ * a bot that started anyway would fail at its first save, and a container would restart it for
+ * ever. A `StoreError`, so `footnote start` prints it without a stack trace and exits 1.
+ */
+export async function ensureWritableDataDir(dataDir: string): Promise<void> {
+  const problem = await probeWritable(dataDir);
+  if (problem)
+    throw new StoreError(
+      `Cannot write in the data directory ${dataDir}: ${problem}. Footnote keeps its documents ` +
+        'and index there: make it writable by the user running Footnote (in Docker, the volume ' +
+        'mounted at /data), or set FOOTNOTE_DATA_DIR to another directory.',
+    );
+}
