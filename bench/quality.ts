@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Library } from '../src/core/library.ts';
 
 const questionSetSchema = z.strictObject({
+  about: z.string().optional(),
   answerable: z.array(
     z.strictObject({ question: z.string(), documentId: z.string(), answer: z.string() }),
   ),
