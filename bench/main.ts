@@ -147,5 +147,9 @@ if (sections.has('speed')) {
   print(speedMarkdown(speed));
 }
 
+// Other processes on the machine slow every timing: say how busy it was when the run ended.
+report['loadAverageAtEnd'] = Number(loadavg()[0]!.toFixed(2));
+print(`Load average at end: ${report['loadAverageAtEnd']}.`);
+
 if (values.json)
   console.log(JSON.stringify(notes.length > 0 ? { ...report, notes } : report, null, 2));

@@ -212,6 +212,8 @@ async function measureMiniSearchDefaults(
   return { buildMs: roundMs(build.ms), heapMB, latency, warmup: plan.warmup };
 }
 
+const count = (value: number) => value.toLocaleString('en-US');
+
 const ratio = (a: number | null, b: number | null) =>
   a === null || b === null || b === 0 ? null : Number((a / b).toPrecision(2));
 
@@ -266,15 +268,14 @@ function judge(
 }
 
 function judgeTargets(sizes: readonly SizeRow[], coldStart: ColdStartReport): TargetResult[] {
-  const askP99At = (passages: number) => sizes.find((row) => row.targetPassages === passages);
   const askTarget = (passages: number, limitMs: number) => {
-    const row = askP99At(passages);
+    const row = sizes.find((size) => size.targetPassages === passages);
     return judge(
-      `ask p99 ≤ ${limitMs} ms at ${passages.toLocaleString('en-US')} passages`,
+      `ask p99 ≤ ${limitMs} ms at ${count(passages)} passages`,
       limitMs,
       row?.footnote.latency.p99 ?? null,
       row
-        ? `p99 over ${row.footnote.latency.samples} questions, ${row.passages.toLocaleString('en-US')} passages`
+        ? `p99 over ${count(row.footnote.latency.samples)} questions, ${count(row.passages)} passages`
         : '',
     );
   };
@@ -289,8 +290,8 @@ function judgeTargets(sizes: readonly SizeRow[], coldStart: ColdStartReport): Ta
       'cold start ≤ 1 s at 10,000 documents',
       1_000,
       atTenThousand ? load.totalMs : null,
-      `fingerprint ${roundMs(load.fingerprintMs)} + read ${roundMs(load.readMs)} + new Library ${roundMs(load.constructMs)} ms, ` +
-        `${load.passages.toLocaleString('en-US')} passages`,
+      `fingerprint ${count(load.fingerprintMs)} + read ${count(load.readMs)} + ` +
+        `new Library ${count(load.constructMs)} ms, ${count(load.passages)} passages`,
     ),
     judge(
       'moderator add answerable ≤ 200 ms at 10,000 documents',
@@ -329,7 +330,6 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedReport> {
 }
 
 // ------------------------------------------------------------------------------ Markdown
-const count = (value: number) => value.toLocaleString('en-US');
 const times = (value: number | null) => (value === null ? '—' : `×${value}`);
 const orDash = (value: number | null) => (value === null ? '—' : String(value));
 

@@ -2,16 +2,24 @@ import {
   ApplicationCommandOptionType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import type { Answer } from '../src/core/types.ts';
 import { UserError } from '../src/core/errors.ts';
-import { defineCommand } from '../src/discord/command.ts';
+import { defineCommand, type CommandContext } from '../src/discord/command.ts';
 import {
+  answerActions,
   MAX_CITATIONS,
+  messageRows,
   PAGE_ACTION,
   QUESTION_MAX_LENGTH,
   questionFromContent,
+  redrawButtons,
   renderAnswer,
   renderAnswerPage,
+  VOTE_ACTION,
+  VOTE_DOWN,
+  VOTE_UP,
 } from '../src/discord/render/answer.ts';
+import { NO_MENTIONS } from '../src/discord/render/payload.ts';
 
 export const data = {
   name: 'ask',
@@ -43,10 +51,11 @@ export default defineCommand({
   async execute(
     { question, hide, for: addressee },
     _interaction,
-    { library, logger, respond, guildId },
+    { library, logger, respond, guildId, feedback },
   ) {
     logger.debug({ question }, 'ask');
     const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
+    noteUnanswered(answer, { feedback, logger, guildId });
     await respond.reply(
       renderAnswer(answer, { ephemeral: hide ?? false, addressee: addressee?.id }),
     );
@@ -54,7 +63,7 @@ export default defineCommand({
   buttons: {
     // State lives in the custom id (the page) and the message (the question), so the buttons
     // keep working after a restart: the question is asked again.
-    async [PAGE_ACTION]([page], interaction, { library, logger, respond, guildId }) {
+    async [PAGE_ACTION]([page], interaction, { library, logger, respond, guildId, feedback }) {
       const question = questionFromContent(interaction.message.content);
       if (question === undefined)
         throw new UserError(
@@ -66,7 +75,54 @@ export default defineCommand({
         throw new UserError(
           'The sources have changed since this answer: please ask again with /ask.',
         );
-      await respond.update(renderAnswerPage(answer, Number(page)));
+      await respond.update(
+        renderAnswerPage(answer, Number(page), {
+          votes: feedback?.counts(interaction.message.id),
+          actions: answerActions(messageRows(interaction.message)),
+        }),
+      );
+    },
+    // 👍 / 👎: one vote per person, a second press of the same takes it back. The question is
+    // read from the message and asked again, to store which passages were cited.
+    async [VOTE_ACTION]([direction], interaction, { library, respond, guildId, feedback }) {
+      if (!feedback) throw new UserError('Votes are not recorded on this Footnote.');
+      const vote = direction === VOTE_UP ? 1 : direction === VOTE_DOWN ? -1 : undefined;
+      const question = questionFromContent(interaction.message.content);
+      if (vote === undefined || question === undefined)
+        throw new UserError('I cannot read this answer any more: please ask again with /ask.');
+      const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
+      const { counts } = feedback.vote({
+        messageId: interaction.message.id,
+        userId: interaction.user.id,
+        vote,
+        question,
+        passageIds:
+          answer.status === 'answered'
+            ? answer.citations.map((citation) => citation.passageId)
+            : [],
+        guildId,
+      });
+      await respond.update({
+        embeds: interaction.message.embeds.map((embed) => embed.toJSON()),
+        components: redrawButtons(messageRows(interaction.message), { votes: counts }),
+        allowedMentions: NO_MENTIONS,
+      });
     },
   },
 });
+
+/**
+ * Puts a question of a server that got no good answer on the gaps list (`/corpus gaps`). A
+ * failure to record it is logged, never shown: the member still gets their answer.
+ */
+export function noteUnanswered(
+  answer: Answer,
+  { feedback, logger, guildId }: Pick<CommandContext, 'feedback' | 'logger' | 'guildId'>,
+): void {
+  if (answer.status !== 'no-answer' || !feedback || guildId === undefined) return;
+  try {
+    feedback.recordNoAnswer({ guildId, question: answer.question });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not record an unanswered question');
+  }
+}

@@ -65,10 +65,29 @@ export const configSchema = z.object({
     z.string().trim().default('./data'),
   ),
   /**
-   * Lets `footnote add` and /add fetch URLs on this machine (127.0.0.0/8, ::1). For tests against
-   * a local server only: private, link-local and metadata addresses stay refused regardless.
+   * Lets `footnote add` and /corpus fetch URLs on this machine (127.0.0.0/8, ::1). For tests
+   * against a local server only: private, link-local and metadata addresses stay refused.
    */
   FOOTNOTE_ALLOW_LOOPBACK_URLS: booleanFlag(false),
+  /**
+   * Roles (ids or exact names, comma-separated) whose members may use /corpus besides those with
+   * Manage Server. Empty: Manage Server only.
+   */
+  FOOTNOTE_MODERATOR_ROLES: z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((role) => role.trim())
+            .filter(Boolean)
+        : value,
+    z
+      .array(z.string())
+      .refine((roles) => roles.every((role) => role.length <= 100), {
+        error: 'each role must be an id or a name of at most 100 characters',
+      })
+      .default([]),
+  ),
   FOOTNOTE_STALE_AFTER_DAYS: z.preprocess(
     digitsToNumber,
     z

@@ -10,10 +10,12 @@ import {
   Status,
   type Interaction,
 } from 'discord.js';
-import { commands } from '../../commands/index.ts';
+import { commands, messageCommands } from '../../commands/index.ts';
 import { ConfigError, type Config } from '../config.ts';
 import type { Footnote } from '../core/api.ts';
+import type { CorpusService } from '../library/corpus-service.ts';
 import type { Logger } from '../logger.ts';
+import type { Feedback } from '../store/feedback.ts';
 import type { Cooldowns } from './cooldown.ts';
 import { createDispatcher, type InteractionSummary } from './dispatcher.ts';
 import { InteractionGate } from './gate.ts';
@@ -24,6 +26,10 @@ export interface StartBotOptions {
   config: Config;
   library: Footnote;
   logger: Logger;
+  /** Adding and removing documents (/corpus); without it /corpus says it is unavailable. */
+  corpus?: CorpusService;
+  /** Votes on answers and the gaps list; without it votes are refused and gaps not kept. */
+  feedback?: Feedback;
   /** Per-member limits by route (see `askCooldowns`). */
   cooldowns?: Cooldowns;
   /** Told about every handled interaction (the metrics). */
@@ -58,6 +64,8 @@ export async function startBot({
   config,
   library,
   logger,
+  corpus,
+  feedback,
   cooldowns,
   onInteraction,
   onClientError,
@@ -72,8 +80,12 @@ export async function startBot({
   });
   const dispatch = createDispatcher({
     commands,
+    messageCommands,
+    feedback,
     library,
     logger,
+    corpus,
+    moderatorRoles: config.FOOTNOTE_MODERATOR_ROLES,
     ...(cooldowns ? { cooldowns } : {}),
     ...(onInteraction ? { onInteraction } : {}),
   });
@@ -87,13 +99,15 @@ export async function startBot({
   });
   client.on(Events.Warn, (message) => logger.warn(message));
   client.on(Events.ShardDisconnect, (event, shard) =>
-    logger.warn({ code: event.code, shard }, 'gateway disconnected'),
+    logger.warn({ code: event.code, shardId: shard }, 'gateway disconnected'),
   );
-  client.on(Events.ShardReconnecting, (shard) => logger.warn({ shard }, 'gateway reconnecting'));
+  client.on(Events.ShardReconnecting, (shard) =>
+    logger.warn({ shardId: shard }, 'gateway reconnecting'),
+  );
   client.on(Events.ShardResume, (shard, replayed) =>
-    logger.info({ shard, replayed }, 'gateway resumed'),
+    logger.info({ shardId: shard, replayed }, 'gateway resumed'),
   );
-  client.on(Events.ShardReady, (shard) => logger.info({ shard }, 'gateway ready'));
+  client.on(Events.ShardReady, (shard) => logger.info({ shardId: shard }, 'gateway ready'));
   // A 429 Discord sends unannounced shows only in the REST debug stream; it is waited out and
   // retried, but an operator should see it.
   client.rest.on(RESTEvents.Debug, (message) => {

@@ -1,22 +1,32 @@
 import {
   ApplicationCommandOptionType,
+  type ApplicationCommandType,
   type APIApplicationCommandOptionChoice,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
+  type Message,
+  type MessageContextMenuCommandInteraction,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
+  type APIModalInteractionResponseCallbackData,
+  type ModalSubmitInteraction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   type User,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Footnote } from '../core/api.ts';
+import type { CorpusService } from '../library/corpus-service.ts';
+import type { Feedback } from '../store/feedback.ts';
 import type { MessagePayload, UpdatePayload } from './render/payload.ts';
 
 /** How a handler answers; the dispatcher decides between reply, edit and follow-up. */
 export interface Responder {
   /** Sends the reply, or puts it in place of the automatic deferral. */
   reply(payload: MessagePayload): Promise<void>;
-  /** For buttons: replaces the message the button sits on. */
+  /** For buttons, and modals opened from a button: replaces the message it sits on. */
   update(payload: UpdatePayload): Promise<void>;
+  /** For commands and buttons: opens a modal. Only as the first answer, so never after work. */
+  showModal(modal: APIModalInteractionResponseCallbackData): Promise<void>;
 }
 
 /** What every handler receives besides the interaction. */
@@ -28,6 +38,14 @@ export interface CommandContext {
   guildId: string | undefined;
   /** The registry, for `/help`. */
   commands: readonly AnyCommand[];
+  /** Adding and removing documents (/corpus); absent where nothing can be written. */
+  corpus?: CorpusService | undefined;
+  /** `FOOTNOTE_MODERATOR_ROLES`: roles that pass a permission guard besides the permission. */
+  moderatorRoles?: readonly string[] | undefined;
+  /** Votes on answers and the gaps list; absent where nothing is stored. */
+  feedback?: Feedback | undefined;
+  /** The message context-menu commands, for `/help`. */
+  messageCommands?: readonly MessageCommand[] | undefined;
 }
 
 type ChatInputData = RESTPostAPIChatInputApplicationCommandsJSONBody;
@@ -70,6 +88,13 @@ export type ButtonHandler = (
   context: CommandContext,
 ) => Promise<void>;
 
+/** A modal's submission, routed like a button by its custom id `<command>:<key in modals>:<args>`. */
+export type ModalHandler = (
+  args: readonly string[],
+  interaction: ModalSubmitInteraction,
+  context: CommandContext,
+) => Promise<void>;
+
 /**
  * One slash command: its registration data, typed `as const satisfies
  * RESTPostAPIChatInputApplicationCommandsJSONBody` so `execute` gets typed arguments, and its
@@ -78,11 +103,14 @@ export type ButtonHandler = (
 export interface Command<Data extends ChatInputData = ChatInputData> {
   readonly data: Data;
   /**
-   * Members need this permission; checked by the dispatcher for the command, its autocomplete
-   * and its buttons, whatever Discord shows (server admins can override
-   * `default_member_permissions`, which should be set to the same value).
+   * Members need this permission, or a role in `FOOTNOTE_MODERATOR_ROLES`; checked by the
+   * dispatcher (`checkAccess` in guard.ts) for the command, its autocomplete, buttons and modals,
+   * whatever Discord shows (server admins can override `default_member_permissions`, which
+   * should be set to the same value).
    */
   readonly requiredPermission?: bigint;
+  /** A sentence `/help` adds under the command, for what its options cannot say. */
+  readonly helpNote?: string;
   /** Whether the reply will be ephemeral, decided before any work so a deferral matches it. */
   isPrivate?(args: ArgsOf<Data>): boolean;
   execute(
@@ -95,6 +123,12 @@ export interface Command<Data extends ChatInputData = ChatInputData> {
     context: Omit<CommandContext, 'respond'>,
   ): Promise<APIApplicationCommandOptionChoice[]>;
   readonly buttons?: Readonly<Record<string, ButtonHandler>>;
+  readonly modals?: Readonly<Record<string, ModalHandler>>;
+  /**
+   * Whether this command or button interaction will be answered with a modal, which Discord
+   * accepts only as the first answer: the dispatcher then never defers it ahead of the handler.
+   */
+  opensModal?(interaction: ChatInputCommandInteraction | ButtonInteraction): boolean;
 }
 
 // Handlers are methods, so a Command<SpecificData> is usable where any command is expected.
@@ -116,8 +150,44 @@ export function defineCommand<const Data extends ChatInputData>(
 }
 
 /**
- * Reads a command's top-level options as declared in its data. Subcommands (the coming
- * `/corpus` group) read their options from the interaction directly.
+ * A message context-menu command (right-click a message → Apps): a name and no options, so its
+ * handler gets the message. Its buttons are routed like a slash command's, by its name:
+ * `<name>:<key in buttons>:<args>`. Its reply is always private at first (there is no option to
+ * ask otherwise), so a deferral is too.
+ */
+export interface MessageCommand {
+  readonly data: RESTPostAPIContextMenuApplicationCommandsJSONBody & {
+    readonly type: ApplicationCommandType.Message;
+  };
+  /** What `/help` says about it: Discord shows no description for a context-menu command. */
+  readonly description: string;
+  /** As for `Command`: checked by the dispatcher, whatever Discord shows. */
+  readonly requiredPermission?: bigint;
+  execute(
+    message: Message,
+    interaction: MessageContextMenuCommandInteraction,
+    context: CommandContext,
+  ): Promise<void>;
+  readonly buttons?: Readonly<Record<string, ButtonHandler>>;
+}
+
+/**
+ * Identity at runtime; checks the shape of a message command at compile time.
+ *
+ * @example
+ * export default defineMessageCommand({
+ *   data: { type: ApplicationCommandType.Message, name: 'Quote' },
+ *   description: 'Quotes the message back to you.',
+ *   async execute(message, _interaction, { respond }) { await respond.reply(privateNotice(message.content)); },
+ * });
+ */
+export function defineMessageCommand(command: MessageCommand): MessageCommand {
+  return command;
+}
+
+/**
+ * Reads a command's top-level options as declared in its data. Subcommands (`/corpus`) read
+ * their options from the interaction directly.
  */
 export function readArgs<Data extends ChatInputData>(
   interaction: ChatInputCommandInteraction,

@@ -1,6 +1,6 @@
 import {
   MessageFlags,
-  PermissionsBitField,
+  type APIModalInteractionResponseCallbackData,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -8,13 +8,24 @@ import {
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
   type InteractionUpdateOptions,
+  type MessageContextMenuCommandInteraction,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Footnote } from '../core/api.ts';
 import { UserError } from '../core/errors.ts';
-import { readArgs, type AnyCommand, type CommandContext, type Responder } from './command.ts';
+import type { CorpusService } from '../library/corpus-service.ts';
+import type { Feedback } from '../store/feedback.ts';
+import {
+  readArgs,
+  type AnyCommand,
+  type CommandContext,
+  type MessageCommand,
+  type Responder,
+} from './command.ts';
 import { cooldownNotice, type Cooldowns } from './cooldown.ts';
 import { parseCustomId } from './custom-id.ts';
+import { accessRequestOf, checkAccess } from './guard.ts';
 import { DEFER_AFTER_MS } from './limits.ts';
 import {
   isEphemeral,
@@ -28,10 +39,20 @@ export const GENERIC_ERROR = 'Something went wrong on my side; the error was log
 
 export interface DispatcherOptions {
   commands: readonly AnyCommand[];
+  /** Message context-menu commands (Find sources), routed by name like slash commands. */
+  messageCommands?: readonly MessageCommand[] | undefined;
   library: Footnote;
   logger: Logger;
+  /** Votes on answers and the gaps list. */
+  feedback?: Feedback | undefined;
+  /** Adding and removing documents, for /corpus. */
+  corpus?: CorpusService | undefined;
+  /** Roles that pass a permission guard besides the permission (`FOOTNOTE_MODERATOR_ROLES`). */
+  moderatorRoles?: readonly string[] | undefined;
   /** When to defer work still running (default `DEFER_AFTER_MS`). */
   deferAfterMs?: number;
+  /** Above this many interactions in hand, defer before any work (default `BUSY_THRESHOLD`). */
+  busyThreshold?: number;
   /** Per-member limits by route (`ask`, `ask:page`); a route without one is not limited. */
   cooldowns?: Cooldowns;
   /** Told about every interaction once it is handled (the metrics). */
@@ -51,8 +72,47 @@ export interface InteractionSummary {
   answered: boolean;
 }
 
-/** The interactions the dispatcher answers: slash commands and buttons. */
-type Answerable = ChatInputCommandInteraction | ButtonInteraction;
+/**
+ * Above this many interactions in hand at once, a new one is deferred on arrival and its work
+ * waits its turn. The work is mostly synchronous (a search takes 1 to 20 ms), so in a burst of
+ * 200 questions the last would wait for all the others, past Discord's 3 s, before even its
+ * deferral timer could fire. Below it, answers go out directly, without a "thinking…" flash.
+ */
+export const BUSY_THRESHOLD = 8;
+
+/**
+ * Lets queued work run one job per event-loop turn, so the network (deferrals going out, the
+ * gateway delivering more interactions) is served between two jobs rather than after all.
+ */
+class TurnQueue {
+  readonly #waiting: Array<() => void> = [];
+  #scheduled = false;
+
+  /** Resolves when it is the caller's turn. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#waiting.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#waiting.shift()?.();
+      this.#schedule();
+    });
+  }
+}
+
+/** The interactions the dispatcher answers: slash commands, buttons and modal submissions. */
+type Answerable =
+  | ChatInputCommandInteraction
+  | MessageContextMenuCommandInteraction
+  | ButtonInteraction
+  | ModalSubmitInteraction;
 
 /**
  * Routes every interaction to its command and makes sure each gets exactly one answer inside
@@ -64,10 +124,23 @@ export function createDispatcher(
   options: DispatcherOptions,
 ): (interaction: Interaction) => Promise<void> {
   const byName = new Map(options.commands.map((command) => [command.data.name, command]));
+  const menuByName = new Map(
+    (options.messageCommands ?? []).map((command) => [command.data.name, command]),
+  );
   const deferAfterMs = options.deferAfterMs ?? DEFER_AFTER_MS;
+  const busyThreshold = options.busyThreshold ?? BUSY_THRESHOLD;
+  let inHand = 0;
+  const turns = new TurnQueue();
+  /** When busy: acknowledge at once, then work when it is this interaction's turn. */
+  const deferAndWait = async (respond: InteractionResponder) => {
+    void respond.deferNow().catch(() => {});
+    await turns.next();
+  };
 
   return async (interaction) => {
     const started = performance.now();
+    inHand += 1;
+    const busy = inHand > busyThreshold;
     const { kind, name } = routeOf(interaction);
     // Every line about this interaction carries its context; question text stays at debug level.
     const logger = options.logger.child({
@@ -81,6 +154,10 @@ export function createDispatcher(
       logger,
       guildId: interaction.guildId ?? undefined,
       commands: options.commands,
+      corpus: options.corpus,
+      moderatorRoles: options.moderatorRoles,
+      feedback: options.feedback,
+      messageCommands: options.messageCommands,
     };
     let outcome: Outcome = 'unknown';
     let answered = true;
@@ -94,24 +171,58 @@ export function createDispatcher(
         const respond = createResponder(interaction, { ephemeral, deferAfterMs, logger });
         outcome = await answer(respond, logger, async () => {
           if (!command) throw new UnknownError('I no longer know this command. Try /help.');
-          guard(command, interaction);
+          guard(command, interaction, options.moderatorRoles);
           admit(options.cooldowns, name, interaction);
           const args = readArgs(interaction, command.data);
+          if (busy && !opensModal(command, interaction)) await deferAndWait(respond);
           await command.execute(args, interaction, { ...context, respond });
         });
         answered = respond.answered;
       } else if (interaction.isButton()) {
         const parsed = parseCustomId(interaction.customId);
-        const command = parsed && byName.get(parsed.command);
+        const command = parsed && (byName.get(parsed.command) ?? menuByName.get(parsed.command));
         const handler = parsed && command?.buttons?.[parsed.action];
         const respond = createResponder(interaction, { ephemeral: true, deferAfterMs, logger });
         outcome = await answer(respond, logger, async () => {
           if (!parsed || !command || !handler) {
             throw new UnknownError('This button no longer works. Run the command again.');
           }
-          guard(command, interaction);
+          guard(command, interaction, options.moderatorRoles);
           admit(options.cooldowns, name, interaction);
+          if (busy && !opensModal(command, interaction)) await deferAndWait(respond);
           await handler(parsed.args, interaction, { ...context, respond });
+        });
+        answered = respond.answered;
+      } else if (interaction.isModalSubmit()) {
+        const parsed = parseCustomId(interaction.customId);
+        const command = parsed && byName.get(parsed.command);
+        const handler = parsed && command?.modals?.[parsed.action];
+        const respond = createResponder(interaction, {
+          ephemeral: true,
+          deferAfterMs,
+          logger,
+          onMessage: interaction.isFromMessage(),
+        });
+        outcome = await answer(respond, logger, async () => {
+          if (!parsed || !command || !handler) {
+            throw new UnknownError('This form no longer works. Run the command again.');
+          }
+          guard(command, interaction, options.moderatorRoles);
+          admit(options.cooldowns, name, interaction);
+          if (busy) await deferAndWait(respond);
+          await handler(parsed.args, interaction, { ...context, respond });
+        });
+        answered = respond.answered;
+      } else if (interaction.isMessageContextMenuCommand()) {
+        const command = menuByName.get(name);
+        // A context menu has no option to ask for privacy: its reply is private, and so the deferral.
+        const respond = createResponder(interaction, { ephemeral: true, deferAfterMs, logger });
+        outcome = await answer(respond, logger, async () => {
+          if (!command) throw new UnknownError('I no longer know this command. Try /help.');
+          guard(command, interaction, options.moderatorRoles);
+          admit(options.cooldowns, name, interaction);
+          if (busy) await deferAndWait(respond);
+          await command.execute(interaction.targetMessage, interaction, { ...context, respond });
         });
         answered = respond.answered;
       }
@@ -120,6 +231,7 @@ export function createDispatcher(
       answered = false;
       logger.error({ err: error }, 'interaction handling failed');
     }
+    inHand -= 1;
     const latencyMs = Math.round(performance.now() - started);
     logger.info({ latencyMs, outcome }, 'interaction');
     options.onInteraction?.({ kind, command: name, outcome, latencyMs, answered });
@@ -133,6 +245,12 @@ function routeOf(interaction: Interaction): { kind: string; name: string } {
     const parsed = parseCustomId(interaction.customId);
     return { kind: 'button', name: parsed ? `${parsed.command}:${parsed.action}` : 'unknown' };
   }
+  if (interaction.isModalSubmit()) {
+    const parsed = parseCustomId(interaction.customId);
+    return { kind: 'modal', name: parsed ? `${parsed.command}:${parsed.action}` : 'unknown' };
+  }
+  if (interaction.isMessageContextMenuCommand())
+    return { kind: 'message-command', name: interaction.commandName };
   return { kind: 'other', name: '' };
 }
 
@@ -152,12 +270,27 @@ function admit(cooldowns: Cooldowns | undefined, route: string, interaction: Ans
     throw new CooldownError(cooldownNotice(route, admission.retryAt));
 }
 
-/** Fails closed: no member permissions (a DM) means no access to a guarded command. */
-function guard(command: AnyCommand, interaction: Answerable | AutocompleteInteraction): void {
+/** A modal must be the first answer: an interaction that opens one is not deferred when busy. */
+function opensModal(
+  command: AnyCommand | MessageCommand,
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+): boolean {
+  return 'opensModal' in command && command.opensModal?.(interaction) === true;
+}
+
+/** `checkAccess` (guard.ts) for a guarded command: fails closed in DMs and without permissions. */
+function guard(
+  command: Pick<AnyCommand, 'requiredPermission'>,
+  interaction: Answerable | AutocompleteInteraction,
+  moderatorRoles: readonly string[] | undefined,
+): void {
   const required = command.requiredPermission;
-  if (required === undefined || interaction.memberPermissions?.has(required)) return;
-  const names = new PermissionsBitField(required).toArray().join(', ');
-  throw new PermissionError(`You need the ${names} permission to use this.`);
+  if (required === undefined) return;
+  const decision = checkAccess(accessRequestOf(interaction), {
+    permission: required,
+    roles: moderatorRoles,
+  });
+  if (!decision.allowed) throw new PermissionError(decision.reason);
 }
 
 function privateFor(command: AnyCommand, interaction: ChatInputCommandInteraction): boolean {
@@ -202,7 +335,7 @@ async function autocomplete(
       await interaction.respond([]);
       return 'unknown';
     }
-    guard(command, interaction);
+    guard(command, interaction, context.moderatorRoles);
     await interaction.respond(await command.autocomplete(interaction, context));
     return 'ok';
   } catch (error) {
@@ -222,6 +355,8 @@ interface InteractionResponder extends Responder {
   readonly answered: boolean;
   /** Tells the user, privately, that it failed; never throws. */
   fail(message: string): Promise<void>;
+  /** Defers now rather than after `deferAfterMs` (when the bot is busy). */
+  deferNow(): Promise<void>;
   dispose(): void;
 }
 
@@ -232,12 +367,25 @@ interface InteractionResponder extends Responder {
  */
 function createResponder(
   interaction: Answerable,
-  { ephemeral, deferAfterMs, logger }: { ephemeral: boolean; deferAfterMs: number; logger: Logger },
+  {
+    ephemeral,
+    deferAfterMs,
+    logger,
+    onMessage,
+  }: {
+    ephemeral: boolean;
+    deferAfterMs: number;
+    logger: Logger;
+    /** Answers on the message it came from: buttons (the default), modals opened by one. */
+    onMessage?: boolean;
+  },
 ): InteractionResponder {
-  const isButton = interaction.isButton();
+  const isButton = onMessage ?? interaction.isButton();
   let state: 'fresh' | 'deferred' | 'answered' = 'fresh';
   let deferral: Promise<unknown> | undefined;
-  const timer = setTimeout(() => {
+  const defer = () => {
+    clearTimeout(timer);
+    if (deferral || state !== 'fresh') return;
     deferral = isButton
       ? (interaction as ButtonInteraction).deferUpdate()
       : interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
@@ -247,7 +395,8 @@ function createResponder(
       },
       () => {},
     );
-  }, deferAfterMs);
+  };
+  const timer = setTimeout(defer, deferAfterMs);
 
   /** Stops a deferral that has not started; waits for one that has. */
   async function settle(): Promise<void> {
@@ -285,6 +434,14 @@ function createResponder(
       else await button.editReply(toEdit(payload));
       state = 'answered';
     },
+    async showModal(modal: APIModalInteractionResponseCallbackData): Promise<void> {
+      if (interaction.isModalSubmit()) throw new Error('a modal cannot open another modal');
+      await settle();
+      // Discord accepts a modal only as the first answer: a deferral would make this fail.
+      if (state !== 'fresh') throw new Error('showModal() must come before any other answer');
+      await interaction.showModal(modal);
+      state = 'answered';
+    },
     async fail(message: string): Promise<void> {
       try {
         await settle().catch(() => {});
@@ -293,6 +450,10 @@ function createResponder(
         // Nothing more can reach the user (the token may have expired); the log must say so.
         logger.error({ err: error }, 'could not tell the user about a failure');
       }
+    },
+    async deferNow(): Promise<void> {
+      defer();
+      await settle();
     },
     dispose(): void {
       clearTimeout(timer);

@@ -27,6 +27,14 @@ export const DISCORD_LIMITS = {
   buttonsPerRow: 5,
   actionRowsPerMessage: 5,
   modalTitle: 45,
+  /** Top-level components (labels holding one text input each) in a modal. */
+  modalComponents: 5,
+  textInputLabel: 45,
+  /** A label's description under it. */
+  labelDescription: 100,
+  textInputPlaceholder: 100,
+  /** A text input's value, prefilled or typed; also its `max_length`. */
+  textInputValue: 4000,
   commandName: 32,
   commandDescription: 100,
   optionName: 32,

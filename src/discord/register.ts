@@ -4,13 +4,16 @@ import {
   type APIApplication,
   type RESTPutAPIApplicationCommandsResult,
 } from 'discord.js';
-import { commands } from '../../commands/index.ts';
+import { commands, messageCommands } from '../../commands/index.ts';
 import { ConfigError, type Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 
 /** The registration body: every command's data, in registry order. */
 export function commandPayloads() {
-  return commands.map((command) => command.data);
+  return [
+    ...commands.map((command) => command.data),
+    ...messageCommands.map((command) => command.data),
+  ];
 }
 
 /**

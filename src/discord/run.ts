@@ -3,8 +3,10 @@ import { ConfigError, parseConfig } from '../config.ts';
 import type { Footnote } from '../core/api.ts';
 import { withAskDefaults } from '../core/api.ts';
 import { ensureWritableDataDir, Operations } from '../http/operations.ts';
-import { openLibrary } from '../library/open.ts';
+import type { FetchOptions } from '../ingest/fetch.ts';
+import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { Feedback } from '../store/feedback.ts';
 import { startBot, type RunningBot } from './bot.ts';
 import { askCooldowns } from './cooldown.ts';
 import { inviteUrl } from './invite.ts';
@@ -18,6 +20,8 @@ type Env = Record<string, string | undefined>;
 export interface RunOptions {
   /** Test seam: wraps the opened library, e.g. to make one method throw. */
   wrapLibrary?: (library: Footnote) => Footnote;
+  /** Test seam: download settings over the configured ones (a short timeout, a small cap). */
+  fetch?: FetchOptions;
   /** Where the invite link is printed (default: stdout). */
   output?: { write(text: string): unknown };
   /** Where log lines go (default: stdout). */
@@ -57,14 +61,21 @@ export async function runBot(env: Env, options: RunOptions = {}): Promise<Runnin
     return { ...manager, httpPort: undefined, shardLink: NO_SHARD_LINK };
   }
   const operations = await Operations.start(config, logger);
+  const shardLink = connectToManager({
+    shardId: isShardProcess(env) ? Number(env['SHARDS']) : undefined,
+    metrics: () => operations.metrics.registry.getMetricsAsJSON(),
+    logger,
+  });
   let bot: RunningBot;
   let library: Footnote;
+  let opened: OpenedCorpus | undefined;
   try {
-    const opened = await openLibrary({
+    opened = await openCorpus({
       dataDir: config.FOOTNOTE_DATA_DIR,
       onWarning: (message) => logger.warn(message),
+      fetch: { allowLoopback: config.FOOTNOTE_ALLOW_LOOPBACK_URLS, ...options.fetch },
     });
-    const configured = withAskDefaults(opened, {
+    const configured = withAskDefaults(opened.library, {
       staleAfterDays: config.FOOTNOTE_STALE_AFTER_DAYS,
     });
     library = operations.indexLoaded(
@@ -74,17 +85,28 @@ export async function runBot(env: Env, options: RunOptions = {}): Promise<Runnin
       config,
       library,
       logger,
+      corpus: opened.corpus,
+      feedback: new Feedback(opened.store),
       cooldowns: askCooldowns({
         limit: config.FOOTNOTE_ASK_LIMIT,
         windowSeconds: config.FOOTNOTE_ASK_COOLDOWN_SECONDS,
       }),
-      onInteraction: (summary) => operations.metrics.recordInteraction(summary),
+      onInteraction: (summary) => {
+        operations.metrics.recordInteraction(summary);
+        // The other shards reload from the shared store. Any /corpus use may have changed it;
+        // a reload that finds nothing new costs one SQLite pragma.
+        if (summary.command.startsWith('corpus') && summary.outcome === 'ok')
+          shardLink.announceCorpusChange();
+      },
       onClientError: () => operations.metrics.recordError('discord'),
     });
   } catch (error) {
+    shardLink.disconnect();
+    await opened?.close();
     await operations.close();
     throw error;
   }
+  const openedCorpus = opened;
   const started = bot;
   operations.botReady(
     {
@@ -93,11 +115,7 @@ export async function runBot(env: Env, options: RunOptions = {}): Promise<Runnin
     },
     library,
   );
-  const shardLink = connectToManager({
-    shardId: started.client.shard?.ids[0],
-    metrics: () => operations.metrics.registry.getMetricsAsJSON(),
-    logger,
-  });
+  shardLink.onCorpusChanged(() => void openedCorpus.corpus.refresh());
   const invite = inviteUrl(bot.applicationId);
   logger.info({ invite }, 'ready');
   if (!bot.client.shard || bot.client.shard.ids.includes(0))
@@ -116,6 +134,9 @@ export async function runBot(env: Env, options: RunOptions = {}): Promise<Runnin
       // Anything opened above that holds files (the store) closes here: after the last
       // interaction, before logging out.
       shardLink.disconnect();
+      await openedCorpus
+        .close()
+        .catch((error: unknown) => logger.error({ err: error }, 'could not close the store'));
       await started.stop();
       await operations.close();
       logger.flush();

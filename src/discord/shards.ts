@@ -29,15 +29,21 @@ const SHARD_STOP_TIMEOUT_MS = 10_000;
 const SHARD_ENTRY = fileURLToPath(new URL('../../bin/footnote.js', import.meta.url));
 
 /**
- * How long to wait between starting shards: shards in different concurrency buckets
- * (`shard_id % max_concurrency`) may identify together, those in the same one 5 s apart.
+ * The order to start shards in. Discord lets shards in different concurrency buckets
+ * (`shard_id % max_concurrency`) identify at the same moment, and those in one bucket 5 s apart,
+ * so shards start in waves of `max_concurrency`, `IDENTIFY_INTERVAL_MS` apart.
  *
  * @example
- * spawnDelayMs(1); // 5500: one at a time
- * spawnDelayMs(16); // 344: large bots get 16 buckets
+ * spawnWaves(3, 1); // [[0], [1], [2]]: one at a time, as small bots must
+ * spawnWaves(5, 2); // [[0, 1], [2, 3], [4]]
  */
-export function spawnDelayMs(maxConcurrency: number): number {
-  return Math.ceil(IDENTIFY_INTERVAL_MS / Math.max(1, maxConcurrency));
+export function spawnWaves(total: number, maxConcurrency: number): number[][] {
+  const size = Math.max(1, maxConcurrency);
+  const waves: number[][] = [];
+  for (let first = 0; first < total; first += size) {
+    waves.push(Array.from({ length: Math.min(size, total - first) }, (_, index) => first + index));
+  }
+  return waves;
 }
 
 /**
@@ -52,11 +58,13 @@ export function isShardProcess(env: Record<string, string | undefined>): boolean
 }
 
 /** The shard count to run and how fast to start them, from `FOOTNOTE_SHARDS` and Discord. */
-export async function planShards(config: Config): Promise<{ total: number; delayMs: number }> {
+export async function planShards(
+  config: Config,
+): Promise<{ total: number; maxConcurrency: number }> {
   // GET /gateway/bot through the configured API base (discord.js's own `auto` ignores it).
   const gateway = (await createRest(config).get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult;
   const total = config.FOOTNOTE_SHARDS === 'auto' ? gateway.shards : (config.FOOTNOTE_SHARDS ?? 1);
-  return { total, delayMs: spawnDelayMs(gateway.session_start_limit.max_concurrency) };
+  return { total, maxConcurrency: gateway.session_start_limit.max_concurrency };
 }
 
 export interface ShardManagerOptions {
@@ -78,7 +86,7 @@ export async function runShardManager(
   { env, logger }: ShardManagerOptions,
 ): Promise<{ stop(): Promise<void> }> {
   const plan = await planShards(config);
-  logger.info({ shards: plan.total, spawnDelayMs: plan.delayMs }, 'starting shards');
+  logger.info({ shards: plan.total, maxConcurrency: plan.maxConcurrency }, 'starting shards');
   const manager = new ShardingManager(SHARD_ENTRY, {
     totalShards: plan.total,
     token: config.DISCORD_TOKEN,
@@ -86,7 +94,10 @@ export async function runShardManager(
     // Not while starting: a shard that cannot start would be started again and again.
     respawn: false,
   });
-  manager.on('shardCreate', (shard) => prepareShard(shard, env, manager, logger));
+  let stopping: Promise<void> | undefined;
+  manager.on('shardCreate', (shard) =>
+    prepareShard(shard, { env, manager, logger, stopping: () => stopping !== undefined }),
+  );
 
   const lifecycle = new StateCheck('lifecycle', 'starting');
   const readiness = new Gauge({
@@ -100,7 +111,6 @@ export async function runShardManager(
   const own = new Registry();
   own.registerMetric(readiness);
   let server: OpsServer | undefined;
-  let stopping: Promise<void> | undefined;
 
   const stop = () =>
     (stopping ??= (async () => {
@@ -133,13 +143,13 @@ export async function runShardManager(
         logger,
       });
     }
-    for (let id = 0; id < plan.total; id += 1) {
+    const waves = spawnWaves(plan.total, plan.maxConcurrency);
+    for (const [index, wave] of waves.entries()) {
       if (stopping) break;
-      const shard = manager.createShard(id);
-      const last = id === plan.total - 1;
+      const last = index === waves.length - 1;
       await Promise.all([
-        shard.spawn(SHARD_READY_TIMEOUT_MS),
-        last ? undefined : sleep(plan.delayMs),
+        ...wave.map((id) => manager.createShard(id).spawn(SHARD_READY_TIMEOUT_MS)),
+        last ? undefined : sleep(IDENTIFY_INTERVAL_MS),
       ]);
     }
   } catch (error) {
@@ -155,9 +165,17 @@ export async function runShardManager(
 /** Before a shard process starts: its settings, its log lines, and the corpus-change relay. */
 function prepareShard(
   shard: Shard,
-  env: Record<string, string | undefined>,
-  manager: ShardingManager,
-  logger: Logger,
+  {
+    env,
+    manager,
+    logger,
+    stopping,
+  }: {
+    env: Record<string, string | undefined>;
+    manager: ShardingManager;
+    logger: Logger;
+    stopping: () => boolean;
+  },
 ): void {
   const shardEnv = shard.env as Record<string, string | undefined>;
   for (const [key, value] of Object.entries(env)) {
@@ -165,13 +183,41 @@ function prepareShard(
   }
   // The manager serves health and metrics for all shards; one port cannot serve them all.
   delete shardEnv['FOOTNOTE_HTTP_PORT'];
-  shard.on('death', () => logger.warn({ shard: shard.id }, 'shard process exited'));
-  shard.on('message', (message: unknown) => {
-    if (!isShardMessage(message) || message.type !== 'footnote:corpus-changed') return;
-    for (const other of manager.shards.values()) {
-      if (other !== shard && other.process) void other.send(message).catch(() => {});
-    }
+  shard.on('death', () => {
+    if (stopping()) logger.info({ shard: shard.id }, 'shard stopped');
+    else logger.warn({ shard: shard.id }, 'shard process exited; starting it again');
   });
+  shard.on('message', (message: unknown) =>
+    relayCorpusChange(message, shard, manager.shards.values()),
+  );
+}
+
+/** The part of a discord.js `Shard` the relay uses. */
+export interface ShardEndpoint {
+  readonly process: unknown;
+  send(message: unknown): Promise<unknown>;
+}
+
+/**
+ * Passes a shard's `corpus-changed` to every other running shard; ignores any other message.
+ * Returns how many shards it was passed to.
+ *
+ * @example
+ * relayCorpusChange({ type: 'footnote:corpus-changed', from: 0 }, shard0, [shard0, shard1]); // 1
+ */
+export function relayCorpusChange(
+  message: unknown,
+  from: ShardEndpoint,
+  shards: Iterable<ShardEndpoint>,
+): number {
+  if (!isShardMessage(message) || message.type !== 'footnote:corpus-changed') return 0;
+  let relayed = 0;
+  for (const other of shards) {
+    if (other === from || !other.process) continue;
+    other.send(message).catch(() => {});
+    relayed += 1;
+  }
+  return relayed;
 }
 
 /** Asks a shard to stop as `docker stop` asks the manager (SIGTERM); kills it if it hangs. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 
@@ -62,6 +63,51 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT;
         CREATE INDEX audit_by_guild ON audit (guild_id, id);
       `),
+  },
+  {
+    version: 2,
+    description: 'votes on answers, questions without a good answer, and the voter salt',
+    up: (db) => {
+      db.exec(`
+        -- What this installation keeps for itself: the secret that voter hashes are keyed with.
+        CREATE TABLE settings (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+
+        -- One row per person per answer message. No user id is kept: voter is
+        -- HMAC-SHA256(voter salt, message id and user id), enough to keep one vote per person
+        -- and unlinkable across messages.
+        CREATE TABLE feedback (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          message_id  TEXT NOT NULL,
+          voter       TEXT NOT NULL,
+          vote        INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+          question    TEXT NOT NULL,
+          -- JSON array of the cited passage ids, as the answer stood when the vote was cast.
+          passage_ids TEXT NOT NULL,
+          guild_id    TEXT,
+          at          TEXT NOT NULL,
+          UNIQUE (message_id, voter)
+        ) STRICT;
+
+        -- Questions without a good answer, and answers voted down (which go with their vote).
+        CREATE TABLE gaps (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          guild_id    TEXT NOT NULL,
+          kind        TEXT NOT NULL CHECK (kind IN ('no-answer', 'down-vote')),
+          question    TEXT NOT NULL,
+          -- The question's content terms, sorted: questions worded alike share it.
+          normalized  TEXT NOT NULL,
+          at          TEXT NOT NULL,
+          feedback_id INTEGER UNIQUE REFERENCES feedback (id) ON DELETE CASCADE
+        ) STRICT;
+        CREATE INDEX gaps_by_guild ON gaps (guild_id, at);
+      `);
+      db.prepare(`INSERT INTO settings (key, value) VALUES ('voter-salt', ?)`).run(
+        randomBytes(32).toString('base64url'),
+      );
+    },
   },
 ];
 

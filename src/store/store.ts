@@ -360,6 +360,19 @@ export class Store {
     return this.#read(() => String(this.#db.pragma('integrity_check', { simple: true })));
   }
 
+  /**
+   * For modules that keep their own tables in this database (`feedback.ts`): runs `body` on the
+   * store's connection in one IMMEDIATE transaction, with the store's error handling.
+   */
+  transaction<T>(action: string, body: (db: Database) => T): T {
+    return this.#write(action, () => body(this.#db));
+  }
+
+  /** Reads through the store's connection, with the store's error handling. */
+  read<T>(body: (db: Database) => T): T {
+    return this.#read(() => body(this.#db));
+  }
+
   close(): void {
     if (this.#db.open) this.#db.close();
   }

@@ -334,7 +334,7 @@ describe('the dispatcher: permission guard', () => {
       [
         'reply',
         expect.objectContaining({
-          content: 'You need the ManageGuild permission to use this.',
+          content: 'You need the Manage Server permission to use this.',
           flags: ephemeral | MessageFlags.SuppressEmbeds,
         }),
       ],

@@ -1,6 +1,10 @@
-import { ApplicationCommandOptionType, type APIApplicationCommandOption } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  type APIApplicationCommandOption,
+} from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
+import { commands, messageCommands } from '../../commands/index.ts';
 import { DISCORD_LIMITS } from '../../src/discord/limits.ts';
 import { commandPayloads } from '../../src/discord/register.ts';
 import { codePointLength } from '../../src/discord/text.ts';
@@ -13,9 +17,36 @@ function options(command: (typeof commands)[number]): readonly APIApplicationCom
 }
 
 describe('the command registry', () => {
-  it('holds /ask, /source and /help, in that order', () => {
-    expect(commands.map((command) => command.data.name)).toEqual(['ask', 'source', 'help']);
-    expect(commandPayloads()).toEqual(commands.map((command) => command.data));
+  it('holds /ask, /source, /help and /corpus, in that order', () => {
+    expect(commands.map((command) => command.data.name)).toEqual([
+      'ask',
+      'source',
+      'help',
+      'corpus',
+    ]);
+    expect(commandPayloads()).toEqual([
+      ...commands.map((command) => command.data),
+      ...messageCommands.map((command) => command.data),
+    ]);
+  });
+
+  it("holds the Find sources message command, within Discord's rules for context menus", () => {
+    expect(messageCommands.map((command) => command.data.name)).toEqual(['Find sources']);
+    // Discord allows 5 message commands per app (15 in newer docs): stay within the older limit.
+    expect(messageCommands.length).toBeLessThanOrEqual(5);
+    for (const { data, buttons } of messageCommands) {
+      expect(data.type).toBe(ApplicationCommandType.Message);
+      expect(codePointLength(data.name)).toBeGreaterThan(0);
+      expect(codePointLength(data.name)).toBeLessThanOrEqual(DISCORD_LIMITS.commandName);
+      expect(data).not.toHaveProperty('description');
+      expect(data).not.toHaveProperty('options');
+      for (const action of Object.keys(buttons ?? {})) {
+        // Three snowflakes (channel, message, author) follow the prefix.
+        expect(`${data.name}:${action}:`.length + 3 * 21, action).toBeLessThanOrEqual(
+          DISCORD_LIMITS.customId,
+        );
+      }
+    }
   });
 
   it('has unique, valid, lower-case names', () => {
@@ -61,11 +92,40 @@ describe('the command registry', () => {
     },
   );
 
+  it("keeps subcommands and their options within Discord's rules", () => {
+    for (const command of commands) {
+      for (const option of options(command)) {
+        if (option.type !== ApplicationCommandOptionType.Subcommand) continue;
+        const nested = option.options ?? [];
+        expect(nested.length, option.name).toBeLessThanOrEqual(DISCORD_LIMITS.optionsPerCommand);
+        let optionalSeen = false;
+        for (const inner of [option, ...nested]) {
+          expect(inner.name).toMatch(NAME);
+          expect(codePointLength(inner.description)).toBeGreaterThan(0);
+          expect(codePointLength(inner.description)).toBeLessThanOrEqual(
+            DISCORD_LIMITS.optionDescription,
+          );
+        }
+        for (const inner of nested) {
+          const required = 'required' in inner && inner.required === true;
+          expect(required && optionalSeen, `${inner.name}: required options come first`).toBe(
+            false,
+          );
+          optionalSeen ||= !required;
+        }
+      }
+    }
+  });
+
   it('gives autocomplete options an autocomplete handler, and only those', () => {
     for (const command of commands) {
-      const wantsAutocomplete = options(command).some(
-        (option) => 'autocomplete' in option && option.autocomplete === true,
-      );
+      const wantsAutocomplete = options(command)
+        .flatMap((option): readonly APIApplicationCommandOption[] =>
+          option.type === ApplicationCommandOptionType.Subcommand
+            ? [option, ...(option.options ?? [])]
+            : [option],
+        )
+        .some((option) => 'autocomplete' in option && option.autocomplete === true);
       expect(wantsAutocomplete, command.data.name).toBe(command.autocomplete !== undefined);
     }
   });

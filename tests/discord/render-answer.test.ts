@@ -1,14 +1,18 @@
-import { MessageFlags } from 'discord.js';
+import { ButtonStyle, MessageFlags } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import type { Answer, Citation, NoAnswer } from '../../src/core/types.ts';
 import { DISCORD_LIMITS } from '../../src/discord/limits.ts';
 import {
+  answerActions,
   CITATIONS_PER_PAGE,
+  messageUrl,
   QUESTION_MAX_LENGTH,
   questionFromContent,
+  redrawButtons,
   renderAnswer,
   renderAnswerPage,
 } from '../../src/discord/render/answer.ts';
+import type { MessagePayload } from '../../src/discord/render/payload.ts';
 import { answered, citation, limitViolations } from './helpers.ts';
 
 const noAnswer: NoAnswer = {
@@ -147,7 +151,115 @@ describe('renderAnswer: the message', () => {
     const two = answered([citation(), citation()]);
     expect(renderAnswerPage(two, 9).embeds).toHaveLength(2);
     expect(renderAnswerPage(two, Number.NaN).embeds).toHaveLength(2);
-    expect(renderAnswerPage(two, 1).components).toEqual([]);
+    // One page: no pager, only the votes.
+    expect(renderAnswerPage(two, 1).components).toHaveLength(1);
+    expect(renderAnswerPage(two, 1).components[0]?.components[0]?.custom_id).toBe('ask:vote:up');
+  });
+});
+
+describe('renderAnswer: 👍 / 👎 and the buttons around them', () => {
+  const many = answered(Array.from({ length: 7 }, (_, index) => citation({ ordinal: index + 1 })));
+  const post = {
+    customId: 'Find sources:post:1:2:3',
+    label: 'Post in channel',
+    style: ButtonStyle.Primary as const,
+  };
+  const ids = (payload: { components: MessagePayload['components'] }) =>
+    payload.components.map((row) => row.components.map((button) => button.custom_id));
+  const label = (payload: { components: MessagePayload['components'] }) =>
+    Object.fromEntries(
+      payload.components.flatMap((row) =>
+        row.components.map((button) => [button.custom_id, button.label]),
+      ),
+    );
+
+  it('puts the votes in a row of their own, under the pager, with no count before any vote', () => {
+    const payload = renderAnswer(many);
+    expect(ids(payload)).toEqual([['ask:page:2'], ['ask:vote:up', 'ask:vote:down']]);
+    expect(label(payload)).toMatchObject({ 'ask:vote:up': '👍', 'ask:vote:down': '👎' });
+  });
+
+  it('shows the counts on the buttons', () => {
+    const payload = renderAnswerPage(many, 2, { votes: { up: 3, down: 1 } });
+    expect(label(payload)).toMatchObject({ 'ask:vote:up': '👍 3', 'ask:vote:down': '👎 1' });
+  });
+
+  it('adds actions after the votes, at most three, and keeps within the limits', () => {
+    const actions = Array.from({ length: 5 }, (_, index) => ({
+      customId: `x:act:${index}`,
+      label: 'x'.repeat(DISCORD_LIMITS.buttonLabel),
+    }));
+    const payload = renderAnswer(many, { actions, votes: { up: 1e9, down: 0 } });
+    expect(ids(payload)[1]).toEqual([
+      'ask:vote:up',
+      'ask:vote:down',
+      'x:act:0',
+      'x:act:1',
+      'x:act:2',
+    ]);
+    expect(limitViolations(payload)).toEqual([]);
+  });
+
+  it('gives no votes to a no-answer: there is nothing to judge', () => {
+    expect(ids(renderAnswer(noAnswer)).flat()).not.toContain('ask:vote:up');
+  });
+
+  it('redraws the counts and keeps every other button, as the message had them (API JSON)', () => {
+    const rows = JSON.parse(JSON.stringify(renderAnswer(many, { actions: [post] }).components));
+    const redrawn = redrawButtons(rows, { votes: { up: 2, down: 0 } });
+    expect(ids({ components: redrawn })).toEqual([
+      ['ask:page:2'],
+      ['ask:vote:up', 'ask:vote:down', post.customId],
+    ]);
+    expect(label({ components: redrawn })).toMatchObject({ 'ask:vote:up': '👍 2' });
+    expect(answerActions(rows)).toEqual([{ ...post, style: ButtonStyle.Primary }]);
+  });
+
+  it('drops one button on request, and rows left empty', () => {
+    const rows = [{ type: 1, components: [{ type: 2, custom_id: 'a:b', label: 'A', style: 2 }] }];
+    expect(redrawButtons(rows, { without: 'a:b' })).toEqual([]);
+    // Anything that is not a button row with custom ids is not ours to redraw.
+    expect(redrawButtons([null, { type: 17 }, { type: 1, components: [{ type: 3 }] }], {})).toEqual(
+      [],
+    );
+  });
+});
+
+describe('renderAnswer: Find sources', () => {
+  const link = messageUrl('81384788765712384', '81384788765712385', '81384788765712390');
+
+  it('builds the link that "Copy Message Link" makes, with @me outside a server', () => {
+    expect(link).toBe(
+      'https://discord.com/channels/81384788765712384/81384788765712385/81384788765712390',
+    );
+    expect(messageUrl(undefined, '1', '2')).toBe('https://discord.com/channels/@me/1/2');
+  });
+
+  it('links the message it answers and names its author without a ping, above the question', () => {
+    const payload = renderAnswer(answered([citation()], 'qr codes?'), {
+      answering: { url: link, authorId: '80351110224678912' },
+    });
+    expect(payload.content).toBe(
+      `Sources for [this message](<${link}>) by <@80351110224678912>:\n**Q:** qr codes?`,
+    );
+    expect(payload.allowedMentions).toEqual({ parse: [] });
+    expect(questionFromContent(payload.content)).toBe('qr codes?');
+  });
+
+  it('does the same for a no-answer, and never links anything but a Discord message', () => {
+    const payload = renderAnswer(noAnswer, {
+      answering: { url: 'https://evil.example/x)', authorId: '@everyone' },
+    });
+    expect(payload.content).toMatch(/^Sources for a message:\n\*\*Q:\*\* How do I bake/u);
+  });
+
+  it('fits a longest question with its header in one message', () => {
+    const question = '*'.repeat(QUESTION_MAX_LENGTH);
+    const payload = renderAnswer(answered([citation()], question), {
+      answering: { url: link, authorId: '80351110224678912' },
+    });
+    expect(limitViolations(payload)).toEqual([]);
+    expect(questionFromContent(payload.content)).toBe(question);
   });
 });
 

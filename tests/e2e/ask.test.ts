@@ -17,12 +17,12 @@ afterAll(async () => {
 });
 
 describe('starting the bot', () => {
-  it('logs in with the Guilds intent only and registers /ask, /source and /help in the server', () => {
+  it('logs in with the Guilds intent only and registers /ask, /source, /help, /corpus and Find sources in the server', () => {
     expect(harness.fake.identifies.map((identify) => identify.intents)).toEqual([1]);
     const registered = [
       ...(harness.fake.commands.guild.get(harness.fake.guild.id)?.values() ?? []),
     ].map((command) => command.name);
-    expect(registered.sort()).toEqual(['ask', 'help', 'source']);
+    expect(registered.sort()).toEqual(['Find sources', 'ask', 'corpus', 'help', 'source']);
     expect(harness.fake.commands.global.size).toBe(0);
   });
 

@@ -27,7 +27,7 @@ export interface Harness {
  * with a token, through an unmodified discord.js client.
  */
 export async function startHarness(
-  options: Pick<RunOptions, 'wrapLibrary'> & {
+  options: Pick<RunOptions, 'wrapLibrary' | 'fetch'> & {
     /** Settings added to (or replacing) the defaults below. */
     env?: Record<string, string>;
     fake?: ConstructorParameters<typeof FakeDiscord>[0];

@@ -105,5 +105,6 @@ describe('/help', () => {
     expect(rec.ephemeral).toBe(true);
     for (const name of ['/ask', '/source', '/help'])
       expect(rec.reply?.content).toContain(`**${name}**`);
+    expect(rec.reply?.content).toContain('**Right-click a message → Apps → Find sources**');
   });
 });

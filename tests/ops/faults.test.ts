@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GENERIC_ERROR } from '../../src/discord/dispatcher.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectClean, startHarness, type Harness } from '../e2e/harness.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
@@ -51,19 +50,17 @@ describe('REST faults on replies', () => {
     const from = harness.logs.length;
     // More 500s than discord.js retries (3), for the answer and for the error line after it.
     harness.fake.injectRestFaults([{ route: /\/callback$/u, status: 500, times: 8 }]);
-    const rec = await harness.fake.sendChatInput({
-      name: 'ask',
-      options: { question: PASSPORTS },
-      timeoutMs: 4_000,
-    });
-    expect(rec.callback).toBeNull();
-    const lines = logsSince(from);
-    expect(lines).toContainEqual(
+    // Not awaited: the user never gets an answer, so the fake would wait out the 3 s.
+    void harness.fake.sendChatInput({ name: 'ask', options: { question: PASSPORTS } });
+    await vi.waitFor(() =>
+      expect(logsSince(from)).toContainEqual(
+        expect.objectContaining({ msg: 'interaction', command: 'ask', outcome: 'error' }),
+      ),
+    );
+    expect(logsSince(from)).toContainEqual(
       expect.objectContaining({ level: 50, msg: 'command failed', command: 'ask' }),
     );
-    expect(lines).toContainEqual(
-      expect.objectContaining({ msg: 'interaction', command: 'ask', outcome: 'error' }),
-    );
+    expect(harness.fake.faultsServed.filter((fault) => fault.status === 500)).toHaveLength(9);
   });
 
   it('keeps serving after Discord recovers', async () => {
@@ -75,7 +72,6 @@ describe('REST faults on replies', () => {
     harness.fake.injectRestFaults([{ route: /\/callback$/u, status: 502 }]);
     await expectAnswered();
     expect(logsSince(from).filter((line) => line['level'] === 50)).toEqual([]);
-    expect(JSON.stringify(harness.fake.interactions.size)).not.toContain(GENERIC_ERROR);
   });
 });
 

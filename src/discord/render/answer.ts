@@ -1,6 +1,14 @@
-import { ButtonStyle, MessageFlags, type APIEmbed } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+} from 'discord.js';
 import { textFragmentUrl } from '../../core/links.ts';
 import type { AnsweredAnswer, Answer, Citation, NoAnswer, TextRange } from '../../core/types.ts';
+import type { VoteCounts } from '../../store/feedback.ts';
 import { customId } from '../custom-id.ts';
 import { DISCORD_LIMITS } from '../limits.ts';
 import {
@@ -32,6 +40,13 @@ export const MAX_CITATIONS = 9;
 export const QUESTION_MAX_LENGTH = 300;
 /** The custom id action of the paging buttons (`ask:page:<n>`). */
 export const PAGE_ACTION = 'page';
+/** The custom id action of the feedback buttons (`ask:vote:up`, `ask:vote:down`). */
+export const VOTE_ACTION = 'vote';
+export const VOTE_UP = 'up';
+export const VOTE_DOWN = 'down';
+
+/** A button as `buttonRow` takes it. */
+export type ButtonSpec = Parameters<typeof buttonRow>[0][number];
 
 const QUESTION_PREFIX = '**Q:** ';
 const EMBED_COLOR = 0x3b6ea5;
@@ -45,6 +60,18 @@ export interface AnswerView {
   ephemeral?: boolean;
   /** The member the answer is addressed to: named at the top and the only one pinged. */
   addressee?: string;
+  /** The votes so far, shown on the 👍 / 👎 buttons (default: none yet). */
+  votes?: VoteCounts;
+  /** Buttons after 👍 / 👎, such as Find sources' "Post in channel" (at most three). */
+  actions?: readonly ButtonSpec[];
+  /** Find sources: the message this answers, linked at the top, its author named without a ping. */
+  answering?: AnsweredMessage;
+}
+
+export interface AnsweredMessage {
+  /** `https://discord.com/channels/<server or @me>/<channel>/<message>`. */
+  url: string;
+  authorId?: string | undefined;
 }
 
 /**
@@ -65,9 +92,10 @@ export function renderAnswer(answer: Answer, view: AnswerView = {}): MessagePayl
     ? { parse: [], users: [addressee] }
     : NO_MENTIONS;
   const ephemeralFlag = view.ephemeral ? MessageFlags.Ephemeral : 0;
+  const lead = view.answering ? answeringLine(view.answering) : '';
   if (answer.status === 'no-answer') {
     return {
-      content: renderNoAnswer(answer, addressee),
+      content: lead + renderNoAnswer(answer, addressee, codePointLength(lead)),
       embeds: [],
       components: suggestionButtons(answer),
       allowedMentions,
@@ -75,25 +103,30 @@ export function renderAnswer(answer: Answer, view: AnswerView = {}): MessagePayl
       flags: ephemeralFlag | MessageFlags.SuppressEmbeds,
     };
   }
-  const header = addressee ? `<@${addressee}>, here's what the sources say.\n` : '';
+  const header = lead + (addressee ? `<@${addressee}>, here's what the sources say.\n` : '');
   return {
     content:
       header +
       questionLine(answer.question, DISCORD_LIMITS.messageContent - codePointLength(header)),
-    ...renderAnswerPage(answer, view.page ?? 1),
+    ...renderAnswerPage(answer, view.page ?? 1, view),
     allowedMentions,
     ...(ephemeralFlag ? { flags: ephemeralFlag } : {}),
   };
 }
 
 /**
- * One page of an answer's citations with its paging buttons: what a paging button puts in
- * place of the message's embeds. The content (question, addressee) stays as it was.
+ * One page of an answer's citations with its paging buttons, then 👍 / 👎 with their counts and
+ * any `actions`: what a paging button puts in place of the message's embeds and buttons. The
+ * content (question, addressee) stays as it was.
  *
  * @example
- * await interaction.update(renderAnswerPage(answer, 2));
+ * await interaction.update(renderAnswerPage(answer, 2, { votes: feedback.counts(messageId) }));
  */
-export function renderAnswerPage(answer: AnsweredAnswer, page: number): UpdatePayload {
+export function renderAnswerPage(
+  answer: AnsweredAnswer,
+  page: number,
+  extras: Pick<AnswerView, 'votes' | 'actions'> = {},
+): UpdatePayload {
   const pages = Math.max(1, Math.ceil(answer.citations.length / CITATIONS_PER_PAGE));
   const current = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
   const first = (current - 1) * CITATIONS_PER_PAGE;
@@ -104,9 +137,137 @@ export function renderAnswerPage(answer: AnsweredAnswer, page: number): UpdatePa
       shown.map((citation, index) => ({ citation, number: first + index + 1 })),
       total,
     ),
-    components: pages > 1 ? [pagerRow(current, pages, total)] : [],
+    components: [
+      ...(pages > 1 ? [pagerRow(current, pages, total)] : []),
+      feedbackRow(extras.votes, extras.actions),
+    ],
     allowedMentions: NO_MENTIONS,
   };
+}
+
+/**
+ * An answer message's buttons redrawn: new counts on 👍 / 👎, the button `without` names gone,
+ * everything else as it was. What a vote (or Find sources' "Post in channel") puts in place of
+ * the message's buttons. `rows` are the message's components as Discord sends them (API JSON,
+ * see `messageRows`); anything that is not a button with a custom id is dropped.
+ *
+ * @example
+ * redrawButtons(messageRows(interaction.message), { votes: { up: 3, down: 1 } });
+ */
+export function redrawButtons(
+  rows: readonly unknown[],
+  change: { votes?: VoteCounts | undefined; without?: string | undefined },
+): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
+  const labels: Record<string, string> = change.votes
+    ? {
+        [customId('ask', VOTE_ACTION, VOTE_UP)]: voteLabel('👍', change.votes.up),
+        [customId('ask', VOTE_ACTION, VOTE_DOWN)]: voteLabel('👎', change.votes.down),
+      }
+    : {};
+  return readButtonRows(rows)
+    .map((row) =>
+      row
+        .filter((button) => button.customId !== change.without)
+        .map((button) => ({ ...button, label: labels[button.customId] ?? button.label })),
+    )
+    .filter((row) => row.length > 0)
+    .map((row) => buttonRow(row));
+}
+
+/**
+ * A discord.js message's components as API JSON, for `redrawButtons` and `answerActions`.
+ *
+ * @example
+ * answerActions(messageRows(interaction.message));
+ */
+export function messageRows(message: {
+  readonly components: ReadonlyArray<{ toJSON(): unknown }>;
+}): unknown[] {
+  return message.components.map((component) => component.toJSON());
+}
+
+/**
+ * The buttons of an answer message that are neither paging nor votes (Find sources' "Post in
+ * channel"): what a paging button keeps when it redraws the others.
+ *
+ * @example
+ * renderAnswerPage(answer, 2, { votes, actions: answerActions(rows) });
+ */
+export function answerActions(rows: readonly unknown[]): ButtonSpec[] {
+  const own = [`ask:${PAGE_ACTION}:`, `ask:${VOTE_ACTION}:`];
+  return readButtonRows(rows)
+    .flat()
+    .filter((button) => !own.some((prefix) => button.customId.startsWith(prefix)));
+}
+
+/** Buttons with custom ids, row by row, read from a message's components (API JSON). */
+function readButtonRows(rows: readonly unknown[]): ButtonSpec[][] {
+  return rows.flatMap((row) => {
+    if (!isRecord(row) || row['type'] !== ComponentType.ActionRow) return [];
+    const components = Array.isArray(row['components']) ? row['components'] : [];
+    return [
+      components.flatMap((component: unknown) => {
+        if (!isRecord(component) || component['type'] !== ComponentType.Button) return [];
+        const id = component['custom_id'];
+        if (typeof id !== 'string') return [];
+        const label = typeof component['label'] === 'string' ? component['label'] : '';
+        const style = component['style'];
+        return [
+          {
+            customId: id,
+            label,
+            ...(typeof style === 'number' ? { style: style as ButtonSpec['style'] } : {}),
+          },
+        ];
+      }),
+    ];
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** 👍 / 👎 with the counts so far, then up to three other buttons. */
+function feedbackRow(
+  votes: VoteCounts = { up: 0, down: 0 },
+  actions: readonly ButtonSpec[] = [],
+): APIActionRowComponent<APIButtonComponentWithCustomId> {
+  return buttonRow([
+    { customId: customId('ask', VOTE_ACTION, VOTE_UP), label: voteLabel('👍', votes.up) },
+    { customId: customId('ask', VOTE_ACTION, VOTE_DOWN), label: voteLabel('👎', votes.down) },
+    ...actions.slice(0, DISCORD_LIMITS.buttonsPerRow - 2),
+  ]);
+}
+
+function voteLabel(emoji: string, count: number): string {
+  return count > 0 ? `${emoji} ${count}` : emoji;
+}
+
+/** "Sources for this message by @author:", linking the message; the mention pings nobody. */
+function answeringLine({ url, authorId }: AnsweredMessage): string {
+  const link = isDiscordMessageUrl(url) ? `[this message](<${url}>)` : 'a message';
+  const by = authorId !== undefined && /^\d+$/u.test(authorId) ? ` by <@${authorId}>` : '';
+  return `Sources for ${link}${by}:\n`;
+}
+
+function isDiscordMessageUrl(url: string): boolean {
+  return /^https:\/\/discord\.com\/channels\/(?:\d+|@me)\/\d+\/\d+$/u.test(url);
+}
+
+/**
+ * The link to a message, as Discord's "Copy Message Link" writes it.
+ *
+ * @example
+ * messageUrl('81384788765712384', '81384788765712385', '81384788765712390');
+ * // "https://discord.com/channels/81384788765712384/81384788765712385/81384788765712390"
+ */
+export function messageUrl(
+  guildId: string | undefined,
+  channelId: string,
+  messageId: string,
+): string {
+  return `https://discord.com/channels/${guildId ?? '@me'}/${channelId}/${messageId}`;
 }
 
 /**
@@ -128,7 +289,7 @@ function questionLine(question: string, room: number): string {
   return QUESTION_PREFIX + escapeToFit(oneLine, room - codePointLength(QUESTION_PREFIX));
 }
 
-function renderNoAnswer(answer: NoAnswer, addressee: string | undefined): string {
+function renderNoAnswer(answer: NoAnswer, addressee: string | undefined, reserved = 0): string {
   const lines = [
     addressee
       ? `<@${addressee}>, the sources have no good answer to this.`
@@ -145,7 +306,7 @@ function renderNoAnswer(answer: NoAnswer, addressee: string | undefined): string
     lines.push('Open one with the buttons below, or ask with other words.');
   }
   const body = lines.join('\n');
-  const room = DISCORD_LIMITS.messageContent - codePointLength(body) - 1;
+  const room = DISCORD_LIMITS.messageContent - reserved - codePointLength(body) - 1;
   return `${questionLine(answer.question, room)}\n${body}`;
 }
 

@@ -1,0 +1,250 @@
+import { join } from 'node:path';
+import DatabaseConstructor from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { NO_TEXT } from '../../commands/find-sources.ts';
+import { STORE_FILE } from '../../src/store/store.ts';
+import type { FakeMessage, InteractionRecord } from '../fake-discord/fake-discord.mjs';
+import { expectClean, expectQuietFake, startHarness, type Harness } from './harness.ts';
+
+const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterEach(() => expectQuietFake(harness.fake));
+afterAll(async () => {
+  await harness?.close();
+});
+
+interface Button {
+  custom_id: string;
+  label: string;
+}
+
+function buttons(message: FakeMessage | null | undefined): Button[] {
+  return (message?.components ?? []).flatMap((row: { components: Button[] }) => row.components);
+}
+
+function labels(message: FakeMessage | null | undefined): Record<string, string> {
+  return Object.fromEntries(buttons(message).map((button) => [button.custom_id, button.label]));
+}
+
+describe('Find sources (right-click a message → Apps)', () => {
+  it('is registered as a message command: a name with a capital and a space, no description', () => {
+    const command = harness.fake.findCommand('Find sources', { type: 3 });
+    expect(command).toMatchObject({ type: 3, name: 'Find sources', description: '' });
+    expect(command.options).toBeUndefined();
+  });
+
+  it("answers someone else's message privately, quoting it and linking it, pinging nobody", async () => {
+    const owner = harness.fake.member('owner');
+    const asked = harness.fake.postMessage({
+      content: `${PASSPORTS} @everyone <@${owner.user.id}>`,
+      author: 'owner',
+    });
+    const rec = await harness.fake.sendMessageCommand({
+      name: 'Find sources',
+      message: asked,
+      member: 'member',
+    });
+    expectClean(rec);
+    expect(rec.ephemeral).toBe(true);
+    expect(rec.reply?.type).toBe(23);
+    expect(rec.reply?.message_reference).toMatchObject({ message_id: asked.id });
+    const link = `https://discord.com/channels/${harness.fake.guild.id}/${asked.channel_id}/${asked.id}`;
+    // The author is named (a mention pill) but not notified: allowed_mentions parses nothing.
+    expect(rec.reply?.content).toBe(
+      `Sources for [this message](<${link}>) by <@${owner.user.id}>:\n` +
+        // Mentions are not words to search for; @everyone is escaped and cannot ping.
+        `**Q:** ${PASSPORTS} @\u200beveryone`,
+    );
+    expect(rec.reply?.allowed_mentions).toEqual({ parse: [] });
+    expect(rec.reply?.embeds[0].title).toBe(
+      "Russian Region Becomes First to Introduce Covid-19 'Passports'",
+    );
+    expect(buttons(rec.reply).map((button) => button.label)).toEqual([
+      '👍',
+      '👎',
+      'Post in channel',
+    ]);
+  });
+
+  it('posts the answer in the channel on request, once, with the link to the question', async () => {
+    const asked = harness.fake.postMessage({ content: PASSPORTS, author: 'owner' });
+    const rec = await harness.fake.sendMessageCommand({
+      name: 'Find sources',
+      message: asked,
+      member: 'member',
+    });
+    const post = buttons(rec.reply).find((button) => button.label === 'Post in channel')!;
+    expect(post.custom_id).toBe(
+      `Find sources:post:${asked.channel_id}:${asked.id}:${harness.fake.member('owner').user.id}`,
+    );
+
+    const click = await harness.fake.sendButton(post.custom_id, {
+      message: rec.reply!,
+      member: 'member',
+      until: (record: InteractionRecord) => record.followUps.length === 1,
+    });
+    expectClean(click);
+    // The private copy loses its Post button, so it cannot be posted twice …
+    expect(click.callback?.type).toBe(7);
+    expect(buttons(click.reply).map((button) => button.label)).toEqual(['👍', '👎']);
+    expect(click.reply?.embeds).toEqual(rec.reply?.embeds);
+    // … and everyone in the channel sees the answer, quoting and linking the question.
+    const [posted] = click.followUps;
+    expect((posted!.flags ?? 0) & 64).toBe(0);
+    expect(posted!.content).toContain(`Sources for [this message](<https://discord.com/channels/`);
+    expect(posted!.content).toContain(`**Q:** ${PASSPORTS}`);
+    expect(posted!.embeds[0].title).toBe(rec.reply?.embeds[0].title);
+    expect(buttons(posted).map((button) => button.label)).toEqual(['👍', '👎']);
+    expect(harness.fake.channelMessages('general')).toContainEqual(
+      expect.objectContaining({ id: posted!.id }),
+    );
+  });
+
+  it('says kindly that an image-only message has nothing to look up', async () => {
+    const rec = await harness.fake.sendMessageCommand({
+      name: 'Find sources',
+      message: { content: '', attachments: [{ filename: 'screenshot.png' }] },
+    });
+    expectClean(rec);
+    expect(rec.ephemeral).toBe(true);
+    expect(rec.reply?.content).toBe(NO_TEXT);
+  });
+});
+
+describe('👍 / 👎 on every answer', () => {
+  it('counts one vote per member; a second press takes it back, the other switches it', async () => {
+    const rec = await harness.fake.sendChatInput({ name: 'ask', options: { question: PASSPORTS } });
+    expectClean(rec);
+    expect(labels(rec.reply)).toEqual({ 'ask:vote:up': '👍', 'ask:vote:down': '👎' });
+    let message = rec.reply!;
+    const press = async (customId: string, member: string) => {
+      const click = await harness.fake.sendButton(customId, { message, member });
+      expectClean(click);
+      expect(click.callback?.type).toBe(7);
+      // The answer itself stays as it was.
+      expect(click.reply?.content).toBe(rec.reply?.content);
+      expect(click.reply?.embeds).toEqual(rec.reply?.embeds);
+      message = click.reply!;
+      return labels(click.reply);
+    };
+
+    expect(await press('ask:vote:up', 'member')).toEqual({
+      'ask:vote:up': '👍 1',
+      'ask:vote:down': '👎',
+    });
+    expect(await press('ask:vote:up', 'moderator')).toEqual({
+      'ask:vote:up': '👍 2',
+      'ask:vote:down': '👎',
+    });
+    expect(await press('ask:vote:up', 'member')).toEqual({
+      'ask:vote:up': '👍 1',
+      'ask:vote:down': '👎',
+    });
+    expect(await press('ask:vote:down', 'moderator')).toEqual({
+      'ask:vote:up': '👍',
+      'ask:vote:down': '👎 1',
+    });
+  });
+
+  it('stores the question and cited passages, and no user id', () => {
+    const db = new DatabaseConstructor(join(harness.env.FOOTNOTE_DATA_DIR!, STORE_FILE), {
+      readonly: true,
+    });
+    try {
+      const rows = db.prepare('SELECT * FROM feedback').all() as Record<string, unknown>[];
+      expect(rows).toEqual([
+        expect.objectContaining({
+          vote: -1,
+          question: PASSPORTS,
+          passage_ids: expect.stringContaining('bashkortostan-covid-passports#'),
+          guild_id: harness.fake.guild.id,
+        }),
+      ]);
+      const dump = JSON.stringify(db.prepare('SELECT * FROM feedback').all());
+      for (const alias of ['member', 'moderator', 'owner'])
+        expect(dump).not.toContain(harness.fake.member(alias).user.id);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps the votes when paging, and the paging when voting', async () => {
+    const rec = await harness.fake.sendChatInput({
+      name: 'ask',
+      options: { question: 'QR codes' },
+    });
+    const vote = await harness.fake.sendButton('ask:vote:up', { message: rec.reply! });
+    expectClean(vote);
+    expect(labels(vote.reply)).toMatchObject({
+      'ask:page:2': expect.any(String),
+      'ask:vote:up': '👍 1',
+    });
+    const page = await harness.fake.sendButton('ask:page:2', { message: vote.reply! });
+    expectClean(page);
+    expect(page.reply?.embeds[0].footer.text).toMatch(/^Source 4 of/u);
+    expect(labels(page.reply)).toMatchObject({ 'ask:page:1': '‹ Previous', 'ask:vote:up': '👍 1' });
+  });
+});
+
+describe('/corpus gaps', () => {
+  it('lists a question asked twice, worded differently, as one gap, most frequent first', async () => {
+    for (const question of ['How do I bake sourdough bread?', 'how to bake sourdough bread']) {
+      const rec = await harness.fake.sendChatInput({ name: 'ask', options: { question } });
+      expectClean(rec);
+      expect(rec.reply?.content).toContain('The sources have no good answer to this.');
+    }
+    const rec = await harness.fake.sendChatInput({
+      name: 'corpus',
+      subcommand: 'gaps',
+      member: 'moderator',
+    });
+    expectClean(rec);
+    expect(rec.ephemeral).toBe(true);
+    const lines = rec.reply!.content.split('\n');
+    expect(lines[0]).toBe(
+      '**Questions without a good answer, last 30 days** (most frequent first)',
+    );
+    expect(lines[1]).toMatch(
+      /^1\. \*\*2×\*\* “how to bake sourdough bread” · 2 wordings · last <t:\d+:R>$/u,
+    );
+    // The answer voted down above is a gap too.
+    expect(lines[2]).toMatch(/^2\. \*\*1×\*\* “Which Russian region .*” · 1 voted down · /u);
+    expect(buttons(rec.reply).map((button) => button.custom_id)).toEqual([
+      'corpus:gapadd:1',
+      'corpus:gapadd:2',
+    ]);
+
+    const add = await harness.fake.sendButton('corpus:gapadd:1', {
+      message: rec.reply!,
+      member: 'moderator',
+    });
+    expectClean(add);
+    expect(add.ephemeral).toBe(true);
+    expect(add.reply?.content).toMatch(/^To answer “how to bake sourdough bread” \(asked twice\)/u);
+    expect(add.reply?.content).toContain('/corpus add-url');
+
+    const paste = await harness.fake.sendButton('corpus:gaptext', {
+      message: add.reply!,
+      member: 'moderator',
+    });
+    expectClean(paste);
+    expect(paste.callback?.type).toBe(9);
+  });
+
+  it('is for moderators only, whatever Discord shows', async () => {
+    const rec = await harness.fake.sendChatInput({
+      name: 'corpus',
+      subcommand: 'gaps',
+      member: 'member',
+      bypassCommandPermissions: true,
+    });
+    expectClean(rec);
+    expect(rec.ephemeral).toBe(true);
+    expect(rec.reply?.content).toMatch(/Manage Server/u);
+  });
+});

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureAcknowledgements } from '../../bench/load.ts';
+import { BUSY_THRESHOLD } from '../../src/discord/dispatcher.ts';
+import { expectClean, startHarness, type Harness } from '../e2e/harness.ts';
+
+describe('a burst of questions', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it(`is answered directly up to ${BUSY_THRESHOLD} at once; beyond that, acknowledged first and answered after`, async () => {
+    const records = await Promise.all(
+      Array.from({ length: BUSY_THRESHOLD + 4 }, (_, index) =>
+        harness.fake.sendChatInput({
+          name: 'ask',
+          options: { question: 'QR codes' },
+          member: { username: `burst-${index}` },
+        }),
+      ),
+    );
+    for (const record of records) {
+      expectClean(record);
+      expect(record.reply?.embeds.length).toBeGreaterThan(0);
+    }
+    expect(records.map((record) => record.callback?.type)).toEqual([
+      ...Array<number>(BUSY_THRESHOLD).fill(4), // a message
+      ...Array<number>(4).fill(5), // "thinking…", then the answer edited in
+    ]);
+  });
+});
+
+describe('load', () => {
+  it('acknowledges 200 /ask sent together, every one inside Discord’s 3 s', async () => {
+    const report = await measureAcknowledgements({ count: 200 });
+    expect(report.latency.samples).toBe(200);
+    expect(report.acknowledgedInTime).toBe(200);
+    expect(report.latency.max).toBeLessThan(3000);
+    expect(report.violations).toBe(0);
+  });
+});
