@@ -262,12 +262,12 @@ export default defineCommand({
       const { held, pending, corpus, guildId } = ownPreview(token, interaction, context);
       // Taken first, so a second press (or a second moderator racing) cannot commit twice.
       pending.take(token!);
+      let added;
       try {
-        const added = await corpus.commit(held.preview, { guildId, actor: interaction.user.id });
-        context.logger.info({ documentId: added.id }, 'corpus add');
-        await context.respond.update(renderAdded(added));
+        added = await corpus.commit(held.preview, { guildId, actor: interaction.user.id });
       } catch (error) {
         if (!(error instanceof DuplicateDocumentError)) {
+          // Nothing was written (one transaction): the same preview can be confirmed again.
           pending.restore(token!, held);
           throw error;
         }
@@ -283,7 +283,10 @@ export default defineCommand({
         };
         pending.restore(token!, { ...held, preview });
         await context.respond.update(renderPreview(preview, token!));
+        return;
       }
+      context.logger.info({ documentId: added.id }, 'corpus add');
+      await context.respond.update(renderAdded(added));
     },
     async [CORPUS_ACTIONS.edit]([token], interaction, context) {
       const { held } = ownPreview(token, interaction, context);

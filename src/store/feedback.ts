@@ -86,15 +86,15 @@ export class Feedback {
       const next = nextVote(existing?.vote, input.vote);
       const passageIds = JSON.stringify(input.passageIds);
       let id = existing?.id;
-      if (next === undefined) {
+      if (existing && next === undefined) {
         // The gap that went with a down-vote goes with it (ON DELETE CASCADE).
-        db.prepare('DELETE FROM feedback WHERE id = ?').run(existing?.id);
+        db.prepare('DELETE FROM feedback WHERE id = ?').run(existing.id);
       } else if (existing) {
         db.prepare(
           'UPDATE feedback SET vote = ?, question = ?, passage_ids = ?, at = ? WHERE id = ?',
         ).run(next, input.question, passageIds, at, existing.id);
         if (next === 1) db.prepare('DELETE FROM gaps WHERE feedback_id = ?').run(existing.id);
-      } else {
+      } else if (next !== undefined) {
         id = Number(
           db
             .prepare(

@@ -368,6 +368,24 @@ describe('the preview buttons', () => {
     expectOneSentence(stale, PREVIEW_EXPIRED);
     expect(stored()).toEqual(before);
   });
+
+  it('when another moderator adds the same document first, Confirm shows the duplicate', async () => {
+    const [mine, theirs] = await Promise.all([
+      corpus('add-url', { url: `${server.origin}/notes.md` }),
+      corpus('add-url', { url: `${server.origin}/notes.md` }, { member: 'moderator2' }),
+    ]);
+    await press(button(theirs!, 'Confirm'), 'moderator2');
+    const before = stored();
+    const late = await press(button(mine!, 'Confirm'));
+    expect(late.callback?.type).toBe(7);
+    expect(shown(late)).toContain('That address was already added as “Ferry timetable”');
+    expect(late.reply?.components[0].components[0]).toMatchObject({
+      label: 'Confirm',
+      disabled: true,
+    });
+    expect(stored()).toEqual(before);
+    await press(button(late, 'Cancel'));
+  });
 });
 
 describe('ingestion failures: one private sentence, nothing written', () => {
