@@ -45,6 +45,8 @@ export interface AnswerContext {
   document(documentId: string): CorpusDocument | undefined;
   passageCount(documentId: string): number;
   /** Every index term of a document, title included. */
+  /** Every index term of a passage and of its document's title. */
+  passageTerms(passageId: string): ReadonlySet<string>;
   /** How often each index term occurs in a document, title included. */
   documentTerms(documentId: string): ReadonlyMap<string, number>;
   /** The nearest documents, for a no-answer. */
@@ -96,7 +98,7 @@ export function judgeCandidates(
     const passage = context.passage(candidate.passageId);
     const document = context.document(candidate.documentId);
     if (!passage || !document) return [];
-    const present = termSet(`${document.title}\n${passage.text}`);
+    const present = context.passageTerms(passage.id);
     const inDocument = context.documentTerms(document.id);
     // A name is the passage's subject if the passage has it, or the document keeps coming back to it.
     const mentions = (term: string) => {
@@ -132,10 +134,6 @@ export function judgeCandidates(
       },
     ];
   });
-}
-
-function termSet(text: string): Set<string> {
-  return new Set(tokenize(text).flatMap((token) => (token.term ? [token.term] : [])));
 }
 
 function containsTerm(present: ReadonlySet<string>, term: QueryTerm): boolean {

@@ -1,7 +1,13 @@
 import type { AskOptions, FindOptions, Footnote, Visibility } from './api.ts';
 import { composeAnswer, judgeCandidates, type AnswerContext, type Judged } from './answer.ts';
 import { UserError } from './errors.ts';
-import { PassageIndex, type Candidate, type SerializedPassageIndex } from './passage-index.ts';
+import {
+  analyzePassage,
+  PassageIndex,
+  type Candidate,
+  type PassageTerms,
+  type SerializedPassageIndex,
+} from './passage-index.ts';
 import { segmentDocument } from './segment.ts';
 import { TitleIndex } from './title-index.ts';
 import { cutAtWord } from './text.ts';
@@ -25,6 +31,8 @@ export const SUMMARY_MAX_CHARS = 400;
 const DEFAULT_ASK_LIMIT = 6;
 const DEFAULT_FIND_LIMIT = 25;
 const SUGGESTIONS = 3;
+/** Passage analyses kept for reuse: the passages questions keep meeting, a few MB. */
+const PASSAGE_ANALYSIS_CACHE = 20_000;
 /** A question word found in more passages than this is searched as typed, without synonyms. */
 export const EXPAND_BELOW_PASSAGES = 1;
 
@@ -78,7 +86,7 @@ export class Library implements Footnote {
     const text =
       trimmed.length > MAX_QUESTION_CHARS ? cutAtWord(trimmed, MAX_QUESTION_CHARS, '') : trimmed;
     const terms = this.#analyze(text);
-    const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#textOf);
+    const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#analysed);
     return composeAnswer(text, terms, candidates, this.#context(candidates), {
       limit: options.limit ?? DEFAULT_ASK_LIMIT,
       now: options.now ?? new Date(),
@@ -92,7 +100,7 @@ export class Library implements Footnote {
    */
   explain(question: string, options: AskOptions = {}): Judged[] {
     const terms = this.#analyze(question);
-    const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#textOf);
+    const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#analysed);
     return judgeCandidates(terms, candidates, this.#context(candidates)).slice(
       0,
       options.limit ?? 5,
@@ -112,7 +120,36 @@ export class Library implements Footnote {
     );
   }
 
-  readonly #textOf = (passageId: string) => this.#passages.get(passageId)?.text;
+  /** Passage analyses, most recently used last; bounded so a large corpus cannot hold them all. */
+  readonly #analyses = new Map<string, PassageTerms>();
+
+  readonly #analysed = (passageId: string): PassageTerms | undefined => {
+    let analysis = this.#analyses.get(passageId);
+    if (analysis) {
+      this.#analyses.delete(passageId); // refresh its place in the recency order
+    } else {
+      const passage = this.#passages.get(passageId);
+      if (!passage) return undefined;
+      analysis = analyzePassage(passage.text);
+      if (this.#analyses.size >= PASSAGE_ANALYSIS_CACHE) {
+        this.#analyses.delete(this.#analyses.keys().next().value!);
+      }
+    }
+    this.#analyses.set(passageId, analysis);
+    return analysis;
+  };
+
+  /** A passage's terms together with its document's title terms, as the answer rules read them. */
+  #passageWithTitleTerms(passageId: string): ReadonlySet<string> {
+    const passage = this.#passages.get(passageId);
+    const analysis = this.#analysed(passageId);
+    if (!passage || !analysis) return new Set();
+    const title = this.#documents.get(passage.documentId)?.title ?? '';
+    const titleTerms = tokenize(title).flatMap((token) => (token.term ? [token.term] : []));
+    return titleTerms.every((term) => analysis.all.has(term))
+      ? analysis.all
+      : new Set([...analysis.all, ...titleTerms]);
+  }
 
   #context(candidates: readonly Candidate[]): AnswerContext {
     return {
@@ -121,6 +158,7 @@ export class Library implements Footnote {
       document: (id) => this.#documents.get(id),
       passageCount: (id) => this.#passagesByDocument.get(id)?.length ?? 0,
       documentTerms: (id) => this.#documentTerms(id),
+      passageTerms: (id) => this.#passageWithTitleTerms(id),
       suggest: () => this.#suggest(candidates),
     };
   }
@@ -200,7 +238,10 @@ export class Library implements Footnote {
     if (!passages) return false;
     this.#index.remove(passages);
     this.#titles.remove(documentId);
-    for (const passage of passages) this.#passages.delete(passage.id);
+    for (const passage of passages) {
+      this.#passages.delete(passage.id);
+      this.#analyses.delete(passage.id);
+    }
     this.#passagesByDocument.delete(documentId);
     this.#documents.delete(documentId);
     this.#termsByDocument.delete(documentId);

@@ -57,35 +57,56 @@ export const RERANK_DEPTH = 20;
  */
 export const PROXIMITY_WEIGHTS = { sentence: 1, adjacentPair: 1 } as const;
 
+/** A passage's index terms, worked out once and reused by every question that meets it. */
+export interface PassageTerms {
+  /** Every distinct term. */
+  all: ReadonlySet<string>;
+  /** The terms in reading order (stop words left out), for adjacent pairs. */
+  sequence: readonly string[];
+  /** The distinct terms of each sentence. */
+  sentences: ReadonlyArray<ReadonlySet<string>>;
+}
+
+/**
+ * Analyses a passage's text for the re-rank and the answer rules.
+ *
+ * @example
+ * analyzePassage('Passports arrive. Masks stay.').sentences; // [Set {"passport", "arriv"}, Set {"mask", "stai"}]
+ */
+export function analyzePassage(text: string): PassageTerms {
+  const sentences = splitSentences(text).map((range) => termsOf(text.slice(range.start, range.end)));
+  const sequence = tokenize(text).flatMap((token) => (token.term ? [token.term] : []));
+  return { all: new Set(sequence), sequence, sentences };
+}
+
 /**
  * Adds to each candidate's BM25 score the question weight held by its best sentence and by the
  * question's adjacent word pairs that it repeats in order ("vaccine passport"), then re-sorts.
  *
  * @example
- * rerankByProximity(candidates, analyzeQuestion(question), weights, (id) => passages.get(id)?.text);
+ * rerankByProximity(candidates, analyzeQuestion(question), weights, (id) => analyzePassage(texts.get(id)));
  */
 export function rerankByProximity(
   candidates: readonly Candidate[],
   terms: readonly QueryTerm[],
   weights: ReadonlyMap<string, number>,
-  textOf: (passageId: string) => string | undefined,
+  termsOfPassage: (passageId: string) => PassageTerms | undefined,
 ): Candidate[] {
   const sequence = terms.map((term) => term.term);
   const pairs = new Set(sequence.slice(1).map((term, index) => `${sequence[index]} ${term}`));
   return candidates
     .map((candidate) => {
-      const text = textOf(candidate.passageId);
-      if (text === undefined) return candidate;
+      const analysed = termsOfPassage(candidate.passageId);
+      if (analysed === undefined) return candidate;
       let bestSentence = 0;
-      for (const range of splitSentences(text)) {
+      for (const sentence of analysed.sentences) {
         let weight = 0;
-        for (const term of termsOf(text.slice(range.start, range.end)))
-          weight += weights.get(term) ?? 0;
+        for (const term of sentence) weight += weights.get(term) ?? 0;
         bestSentence = Math.max(bestSentence, weight);
       }
       let pairWeight = 0;
       const seen = new Set<string>();
-      const passageTerms = [...tokenize(text)].flatMap((token) => (token.term ? [token.term] : []));
+      const passageTerms = analysed.sequence;
       for (let i = 1; i < passageTerms.length; i++) {
         const pair = `${passageTerms[i - 1]} ${passageTerms[i]}`;
         if (!pairs.has(pair) || seen.has(pair)) continue;
@@ -212,7 +233,7 @@ export class PassageIndex {
     query: string | readonly QueryTerm[],
     visible: (documentId: string) => boolean,
     limit = 50,
-    textOf?: (passageId: string) => string | undefined,
+    termsOfPassage?: (passageId: string) => PassageTerms | undefined,
   ): Candidate[] {
     const terms = typeof query === 'string' ? analyzeQuestion(query) : query;
     if (terms.length === 0) return [];
@@ -244,9 +265,14 @@ export class PassageIndex {
         terms: result.queryTerms,
       }))
       .sort(byScore);
-    if (!textOf) return candidates.slice(0, limit);
+    if (!termsOfPassage) return candidates.slice(0, limit);
     const weights = new Map(terms.map((term) => [term.term, this.idf(term.term)]));
-    const reranked = rerankByProximity(candidates.slice(0, RERANK_DEPTH), terms, weights, textOf);
+    const reranked = rerankByProximity(
+      candidates.slice(0, RERANK_DEPTH),
+      terms,
+      weights,
+      termsOfPassage,
+    );
     return [...reranked, ...candidates.slice(RERANK_DEPTH)].slice(0, limit);
   }
 

@@ -13,6 +13,7 @@ import type { Config } from '../config.ts';
 import { dataDirectoryCheck, runHealthChecks, StateCheck } from '../http/health.ts';
 import { startOpsServer, type OpsServer } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
+import { openStore } from '../store/store.ts';
 import { createRest } from './register.ts';
 import { isShardMessage, type ShardMessage } from './shard-ipc.ts';
 
@@ -22,8 +23,11 @@ export const IDENTIFY_INTERVAL_MS = 5_500;
 /** How long a shard may take from spawning to ready before the manager gives up. */
 const SHARD_READY_TIMEOUT_MS = 60_000;
 
-/** How long a shard gets to finish its interactions after SIGTERM before it is killed. */
-const SHARD_STOP_TIMEOUT_MS = 10_000;
+/**
+ * How long a shard gets to finish its interactions after SIGTERM before it is killed: inside
+ * the manager's own `STOP_DEADLINE_MS`, so no shard outlives the manager.
+ */
+const SHARD_STOP_TIMEOUT_MS = 8_000;
 
 /** The entry point each shard process runs: the `footnote` command, which registers tsx. */
 const SHARD_ENTRY = fileURLToPath(new URL('../../bin/footnote.js', import.meta.url));
@@ -85,6 +89,9 @@ export async function runShardManager(
   config: Config,
   { env, logger }: ShardManagerOptions,
 ): Promise<{ stop(): Promise<void> }> {
+  // The shards open the store at the same moment; creating and migrating it here first means
+  // they never race to do it (and a store that cannot open stops the start with one line).
+  openStore(config.FOOTNOTE_DATA_DIR).close();
   const plan = await planShards(config);
   logger.info({ shards: plan.total, maxConcurrency: plan.maxConcurrency }, 'starting shards');
   const manager = new ShardingManager(SHARD_ENTRY, {
