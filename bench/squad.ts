@@ -107,7 +107,7 @@ export function squadMarkdown(report: SquadReport): string {
     '',
     ...table(report.rows.filter((row) => row.role !== 'ablation')),
     '',
-    "### Footnote's retrieval levers, rebuilt with MiniSearch",
+    "### Footnote's retrieval levers, one at a time",
     '',
     ...table(report.rows.filter((row) => row.role !== 'peer')),
     ...replicaNotes,
