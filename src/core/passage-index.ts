@@ -74,7 +74,9 @@ export interface PassageTerms {
  * analyzePassage('Passports arrive. Masks stay.').sentences; // [Set {"passport", "arriv"}, Set {"mask", "stai"}]
  */
 export function analyzePassage(text: string): PassageTerms {
-  const sentences = splitSentences(text).map((range) => termsOf(text.slice(range.start, range.end)));
+  const sentences = splitSentences(text).map((range) =>
+    termsOf(text.slice(range.start, range.end)),
+  );
   const sequence = tokenize(text).flatMap((token) => (token.term ? [token.term] : []));
   return { all: new Set(sequence), sequence, sentences };
 }

@@ -52,7 +52,8 @@ export function splitSentences(text: string, offset = 0): TextRange[] {
 function isAbbreviation(text: string, periodIndex: number): boolean {
   if (text[periodIndex] !== '.') return false;
   // Abbreviations are short: look back a few characters, not over the whole text.
-  const word = text.slice(Math.max(0, periodIndex - 12), periodIndex).match(/([\p{L}.]+)$/u)?.[1] ?? '';
+  const word =
+    text.slice(Math.max(0, periodIndex - 12), periodIndex).match(/([\p{L}.]+)$/u)?.[1] ?? '';
   if (word === '') return false;
   if (/^\p{Lu}$/u.test(word)) return true; // an initial: "Radiy K. Khabirov"
   return ABBREVIATIONS.has(word.toLowerCase());
