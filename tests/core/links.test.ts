@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Library } from '../../src/core/library.ts';
 import { textFragmentUrl } from '../../src/core/links.ts';
+import { loadShippedCorpus } from '../../src/library/corpus-loader.ts';
 
 describe('textFragmentUrl', () => {
   it('quotes a short excerpt whole', () => {
@@ -25,5 +27,24 @@ describe('textFragmentUrl', () => {
     expect(textFragmentUrl('https://example.org/a#top', '… masks stay on …')).toBe(
       'https://example.org/a#:~:text=masks%20stay%20on',
     );
+  });
+});
+
+describe('text fragments on real citations', () => {
+  it('locates the quoted Moscow Times passage: start and end terms occur in order in the article', async () => {
+    const documents = await loadShippedCorpus();
+    const answer = new Library(documents).ask(
+      'Which Russian region first introduced Covid-19 passports?',
+    );
+    if (answer.status !== 'answered') throw new Error('expected an answer');
+    const citation = answer.citations.find((c) => c.url !== undefined)!;
+    const directive = textFragmentUrl(citation.url!, citation.excerpt).split('#:~:text=')[1]!;
+    const [start, end] = directive.split(',').map((term) => decodeURIComponent(term));
+    const article = documents.find((d) => d.id === citation.documentId)!.text.replace(/\s+/g, ' ');
+    const at = article.indexOf(start!);
+    expect(at).toBeGreaterThanOrEqual(0);
+    if (end !== undefined) expect(article.indexOf(end, at + start!.length)).toBeGreaterThan(at);
+    // The fragment spans exactly the excerpt the citation quotes.
+    expect(citation.excerpt.replace(/^… /, '').startsWith(start!)).toBe(true);
   });
 });
