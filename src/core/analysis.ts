@@ -2,7 +2,7 @@ import { stemmer } from 'stemmer';
 
 /**
  * Lucene's English stop words plus the pronouns, auxiliaries and question words that fill
- * natural-language questions. Measured on SQuAD (../shared/research/retrieval-squad.md): this
+ * natural-language questions. Measured on SQuAD v1.1 dev with MiniSearch (see the ablation rows of `npm run bench`): this
  * list is worth +4 to +5 R@1 with MiniSearch, because MiniSearch multiplies a passage's score by
  * the number of distinct query terms it matched, so "what" and "did" otherwise count as much as
  * "Bashkortostan".

@@ -1,4 +1,4 @@
-import { termsRelated, tokenize, type QueryTerm } from './analysis.ts';
+import { termsRelated, type QueryTerm } from './analysis.ts';
 import { bestExcerpt } from './excerpt.ts';
 import { ageInDays, asksForLatest } from './recency.ts';
 import type { Candidate, PassageIndex } from './passage-index.ts';
@@ -116,7 +116,7 @@ export function judgeCandidates(
         isName(term, context) && !mentioned(term.term) && !term.alternatives.some(mentioned),
     );
     const fromDocument = terms.filter(
-      (term) => !containsTerm(present, term) && containsTerm(new Set(inDocument.keys()), term),
+      (term) => !containsTerm(present, term) && containsTerm(inDocument, term),
     );
     const score =
       candidate.score + ANSWER_RULES.documentContextWeight * sumWeights(fromDocument, weights);
@@ -136,7 +136,8 @@ export function judgeCandidates(
   });
 }
 
-function containsTerm(present: ReadonlySet<string>, term: QueryTerm): boolean {
+/** Whether a set of terms (or a document's term counts) holds the term or one of its alternatives. */
+function containsTerm(present: { has(term: string): boolean }, term: QueryTerm): boolean {
   return (
     present.has(term.term) || term.alternatives.some((alternative) => present.has(alternative))
   );

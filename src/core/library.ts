@@ -120,6 +120,8 @@ export class Library implements Footnote {
     );
   }
 
+  readonly #withTitle = new WeakMap<PassageTerms, ReadonlySet<string>>();
+
   /** Passage analyses, most recently used last; bounded so a large corpus cannot hold them all. */
   readonly #analyses = new Map<string, PassageTerms>();
 
@@ -144,11 +146,15 @@ export class Library implements Footnote {
     const passage = this.#passages.get(passageId);
     const analysis = this.#analysed(passageId);
     if (!passage || !analysis) return new Set();
-    const title = this.#documents.get(passage.documentId)?.title ?? '';
-    const titleTerms = tokenize(title).flatMap((token) => (token.term ? [token.term] : []));
-    return titleTerms.every((term) => analysis.all.has(term))
-      ? analysis.all
-      : new Set([...analysis.all, ...titleTerms]);
+    // Merged once per analysis, and dropped with it when the analysis leaves the cache.
+    let merged = this.#withTitle.get(analysis);
+    if (!merged) {
+      const title = this.#documents.get(passage.documentId)?.title ?? '';
+      const titleTerms = tokenize(title).flatMap((token) => (token.term ? [token.term] : []));
+      merged = new Set([...analysis.all, ...titleTerms]);
+      this.#withTitle.set(analysis, merged);
+    }
+    return merged;
   }
 
   #context(candidates: readonly Candidate[]): AnswerContext {
