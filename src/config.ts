@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_STALE_AFTER_DAYS } from './core/recency.ts';
+import { parseShardIds } from './core/shard-slice.ts';
 
 /** Empty strings in the environment mean "not set" (a blank `DISCORD_GUILD_ID=` line in `.env`). */
 const optionalString = z.preprocess(
@@ -40,6 +41,7 @@ const booleanFlag = (fallback: boolean) =>
 
 const STALE_MESSAGE = 'must be a whole number of days from 1 to 36500';
 const SHARDS_MESSAGE = 'must be auto or a number of shards from 1 to 10000';
+const SHARD_COUNT_MESSAGE = 'must be the total number of shards, from 1 to 10000';
 
 /** Digits become a number; empty means unset; anything else is left for the schema to refuse. */
 const digitsToNumber = (value: unknown) => {
@@ -56,88 +58,139 @@ const wholeNumber = (min: number, max: number, message: string) =>
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting Footnote reads from the environment. `.env.example` documents each one. */
-export const configSchema = z.object({
-  DISCORD_TOKEN: optionalString,
-  DISCORD_GUILD_ID: snowflake,
-  DISCORD_API_BASE: httpUrl,
-  FOOTNOTE_DATA_DIR: z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z.string().trim().default('./data'),
-  ),
-  /**
-   * Lets `footnote add` and /corpus fetch URLs on this machine (127.0.0.0/8, ::1). For tests
-   * against a local server only: private, link-local and metadata addresses stay refused.
-   */
-  FOOTNOTE_ALLOW_LOOPBACK_URLS: booleanFlag(false),
-  /**
-   * Roles (ids or exact names, comma-separated) whose members may use /corpus besides those with
-   * Manage Server. Empty: Manage Server only.
-   */
-  FOOTNOTE_MODERATOR_ROLES: z.preprocess(
-    (value) =>
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((role) => role.trim())
-            .filter(Boolean)
-        : value,
-    z
-      .array(z.string())
-      .refine((roles) => roles.every((role) => role.length <= 100), {
-        error: 'each role must be an id or a name of at most 100 characters',
-      })
-      .default([]),
-  ),
-  FOOTNOTE_STALE_AFTER_DAYS: z.preprocess(
-    digitsToNumber,
-    z
-      .number({ error: STALE_MESSAGE })
-      .int(STALE_MESSAGE)
-      .min(1, STALE_MESSAGE)
-      .max(36_500, STALE_MESSAGE)
-      .default(DEFAULT_STALE_AFTER_DAYS),
-  ),
-  /** Serves /healthz and /metrics on this port when set; 0 picks a free port (tests). */
-  FOOTNOTE_HTTP_PORT: z.preprocess(
-    digitsToNumber,
-    wholeNumber(0, 65_535, 'must be a port number from 0 to 65535').optional(),
-  ),
-  /** 0.0.0.0 so a container's port can be published; 127.0.0.1 keeps it to this machine. */
-  FOOTNOTE_HTTP_HOST: z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z.string().trim().default('0.0.0.0'),
-  ),
-  /** How many /ask each member may send per cooldown window. */
-  FOOTNOTE_ASK_LIMIT: z.preprocess(
-    digitsToNumber,
-    wholeNumber(1, 1_000, 'must be a whole number from 1 to 1000').default(3),
-  ),
-  /** The /ask cooldown window in seconds; 0 turns the cooldown off. */
-  FOOTNOTE_ASK_COOLDOWN_SECONDS: z.preprocess(
-    digitsToNumber,
-    wholeNumber(0, 86_400, 'must be a whole number of seconds from 0 to 86400').default(30),
-  ),
-  /** Unset: one process. `auto` or a count: discord.js's ShardingManager, one process per shard. */
-  FOOTNOTE_SHARDS: z.preprocess(
-    digitsToNumber,
-    z
-      .union(
-        [
-          z.literal('auto'),
-          z.number().int(SHARDS_MESSAGE).min(1, SHARDS_MESSAGE).max(10_000, SHARDS_MESSAGE),
-        ],
-        { error: SHARDS_MESSAGE },
-      )
-      .optional(),
-  ),
-  LOG_LEVEL: z.preprocess(
-    (value) =>
-      typeof value === 'string' && value.trim() === ''
-        ? undefined
-        : value?.toString().toLowerCase(),
-    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  ),
-});
+export const configSchema = z
+  .object({
+    DISCORD_TOKEN: optionalString,
+    DISCORD_GUILD_ID: snowflake,
+    DISCORD_API_BASE: httpUrl,
+    FOOTNOTE_DATA_DIR: z.preprocess(
+      (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+      z.string().trim().default('./data'),
+    ),
+    /**
+     * Lets `footnote add` and /corpus fetch URLs on this machine (127.0.0.0/8, ::1). For tests
+     * against a local server only: private, link-local and metadata addresses stay refused.
+     */
+    FOOTNOTE_ALLOW_LOOPBACK_URLS: booleanFlag(false),
+    /**
+     * Roles (ids or exact names, comma-separated) whose members may use /corpus besides those with
+     * Manage Server. Empty: Manage Server only.
+     */
+    FOOTNOTE_MODERATOR_ROLES: z.preprocess(
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((role) => role.trim())
+              .filter(Boolean)
+          : value,
+      z
+        .array(z.string())
+        .refine((roles) => roles.every((role) => role.length <= 100), {
+          error: 'each role must be an id or a name of at most 100 characters',
+        })
+        .default([]),
+    ),
+    FOOTNOTE_STALE_AFTER_DAYS: z.preprocess(
+      digitsToNumber,
+      z
+        .number({ error: STALE_MESSAGE })
+        .int(STALE_MESSAGE)
+        .min(1, STALE_MESSAGE)
+        .max(36_500, STALE_MESSAGE)
+        .default(DEFAULT_STALE_AFTER_DAYS),
+    ),
+    /** Serves /healthz and /metrics on this port when set; 0 picks a free port (tests). */
+    FOOTNOTE_HTTP_PORT: z.preprocess(
+      digitsToNumber,
+      wholeNumber(0, 65_535, 'must be a port number from 0 to 65535').optional(),
+    ),
+    /** 0.0.0.0 so a container's port can be published; 127.0.0.1 keeps it to this machine. */
+    FOOTNOTE_HTTP_HOST: z.preprocess(
+      (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+      z.string().trim().default('0.0.0.0'),
+    ),
+    /** How many /ask each member may send per cooldown window. */
+    FOOTNOTE_ASK_LIMIT: z.preprocess(
+      digitsToNumber,
+      wholeNumber(1, 1_000, 'must be a whole number from 1 to 1000').default(3),
+    ),
+    /** The /ask cooldown window in seconds; 0 turns the cooldown off. */
+    FOOTNOTE_ASK_COOLDOWN_SECONDS: z.preprocess(
+      digitsToNumber,
+      wholeNumber(0, 86_400, 'must be a whole number of seconds from 0 to 86400').default(30),
+    ),
+    /** Unset: one process. `auto` or a count: discord.js's ShardingManager, one process per shard. */
+    FOOTNOTE_SHARDS: z.preprocess(
+      digitsToNumber,
+      z
+        .union(
+          [
+            z.literal('auto'),
+            z.number().int(SHARDS_MESSAGE).min(1, SHARDS_MESSAGE).max(10_000, SHARDS_MESSAGE),
+          ],
+          { error: SHARDS_MESSAGE },
+        )
+        .optional(),
+    ),
+    /**
+     * The shards this process runs (`0-7`, `0,2,4`), all in one discord.js client with one index:
+     * several hosts each run a slice of `FOOTNOTE_SHARD_COUNT`. Needs `FOOTNOTE_SHARD_COUNT`.
+     */
+    FOOTNOTE_SHARD_IDS: z.preprocess(
+      (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+      z
+        .string()
+        .transform((text, context) => {
+          const parsed = parseShardIds(text);
+          if ('ids' in parsed) return parsed.ids;
+          context.addIssue({
+            code: 'custom',
+            message: `must list shard ids like 0-7 or 0,2,4 (${parsed.error})`,
+          });
+          return z.NEVER;
+        })
+        .optional(),
+    ),
+    /** How many shards the bot runs across every host, with `FOOTNOTE_SHARD_IDS`. */
+    FOOTNOTE_SHARD_COUNT: z.preprocess(
+      digitsToNumber,
+      wholeNumber(1, 10_000, SHARD_COUNT_MESSAGE).optional(),
+    ),
+    LOG_LEVEL: z.preprocess(
+      (value) =>
+        typeof value === 'string' && value.trim() === ''
+          ? undefined
+          : value?.toString().toLowerCase(),
+      z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    ),
+  })
+  .superRefine((config, context) => {
+    const ids = config.FOOTNOTE_SHARD_IDS;
+    const count = config.FOOTNOTE_SHARD_COUNT;
+    const problem = (path: string, message: string) =>
+      context.addIssue({ code: 'custom', path: [path], message });
+    if (ids && count === undefined)
+      problem(
+        'FOOTNOTE_SHARD_COUNT',
+        'must be set with FOOTNOTE_SHARD_IDS (the total across hosts)',
+      );
+    else if (!ids && count !== undefined)
+      problem(
+        'FOOTNOTE_SHARD_IDS',
+        'must be set with FOOTNOTE_SHARD_COUNT (the shards this host runs)',
+      );
+    else if (ids && count !== undefined && ids.some((id) => id >= count))
+      problem(
+        'FOOTNOTE_SHARD_IDS',
+        `shard ${ids.find((id) => id >= count)} does not exist with FOOTNOTE_SHARD_COUNT=${count} (ids run from 0 to ${count - 1})`,
+      );
+    if (ids && config.FOOTNOTE_SHARDS !== undefined)
+      problem(
+        'FOOTNOTE_SHARDS',
+        'cannot be combined with FOOTNOTE_SHARD_IDS: use FOOTNOTE_SHARDS on one host, FOOTNOTE_SHARD_IDS with FOOTNOTE_SHARD_COUNT across hosts',
+      );
+  });
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -9,6 +9,7 @@ import {
   RESTEvents,
   Status,
   type Interaction,
+  type WebSocketOptions,
 } from 'discord.js';
 import { commands, messageCommands } from '../../commands/index.ts';
 import { ConfigError, type Config } from '../config.ts';
@@ -36,6 +37,11 @@ export interface StartBotOptions {
   onInteraction?: (summary: InteractionSummary) => void;
   /** Told when the Discord client reports an error (the metrics). */
   onClientError?: () => void;
+  /**
+   * Decides when each shard may identify (default: discord.js's in-process throttler). Shard
+   * slices on several hosts share one through PostgreSQL (`pg-identify-throttler.ts`).
+   */
+  buildIdentifyThrottler?: WebSocketOptions['buildIdentifyThrottler'];
 }
 
 export interface RunningBot {
@@ -69,6 +75,7 @@ export async function startBot({
   cooldowns,
   onInteraction,
   onClientError,
+  buildIdentifyThrottler,
 }: StartBotOptions): Promise<RunningBot> {
   if (!config.DISCORD_TOKEN)
     throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to start the bot.');
@@ -77,6 +84,11 @@ export async function startBot({
     // Defence in depth: every reply also says this itself.
     allowedMentions: NO_MENTIONS,
     ...(config.DISCORD_API_BASE ? { rest: { api: config.DISCORD_API_BASE } } : {}),
+    // A shard slice: these shards, of this many across every host, in this one client.
+    ...(config.FOOTNOTE_SHARD_IDS && config.FOOTNOTE_SHARD_COUNT
+      ? { shards: [...config.FOOTNOTE_SHARD_IDS], shardCount: config.FOOTNOTE_SHARD_COUNT }
+      : {}),
+    ...(buildIdentifyThrottler ? { ws: { buildIdentifyThrottler } } : {}),
   });
   const dispatch = createDispatcher({
     commands,
@@ -124,8 +136,8 @@ export async function startBot({
     const [readyClient] = await ready;
     logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'logged in');
     const applicationId = readyClient.application.id;
-    // Under a ShardingManager, shard 0 registers for all: the registry is the same everywhere.
-    const registers = !readyClient.shard || readyClient.shard.ids.includes(0);
+    // The process running shard 0 registers for all: the registry is the same everywhere.
+    const registers = runsShardZero(readyClient, config);
     try {
       if (registers)
         await putCommands(readyClient.rest, applicationId, config.DISCORD_GUILD_ID, logger);
@@ -179,6 +191,19 @@ export function parseRateLimitDebug(message: string): Record<string, string> | u
     fields[key] = match[2]!.trim();
   }
   return fields;
+}
+
+/**
+ * Whether this process runs shard 0: always without sharding, the shard process 0 under a
+ * ShardingManager, the slice that lists 0 with `FOOTNOTE_SHARD_IDS`. It registers the commands
+ * and prints the invite link, once for the whole bot.
+ */
+export function runsShardZero(
+  client: Pick<Client, 'shard'>,
+  config: Pick<Config, 'FOOTNOTE_SHARD_IDS'>,
+): boolean {
+  if (client.shard) return client.shard.ids.includes(0);
+  return config.FOOTNOTE_SHARD_IDS?.includes(0) ?? true;
 }
 
 /** Whether every shard this process runs is connected and ready to deliver interactions. */

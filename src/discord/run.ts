@@ -1,5 +1,6 @@
 import type { DestinationStream } from 'pino';
 import { ConfigError, parseConfig } from '../config.ts';
+import { describeShardIds } from '../core/shard-slice.ts';
 import type { Footnote } from '../core/api.ts';
 import { withAskDefaults } from '../core/api.ts';
 import { ensureWritableDataDir, Operations } from '../http/operations.ts';
@@ -7,7 +8,7 @@ import type { FetchOptions } from '../ingest/fetch.ts';
 import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { Feedback } from '../store/feedback.ts';
-import { startBot, type RunningBot } from './bot.ts';
+import { runsShardZero, startBot, type RunningBot } from './bot.ts';
 import { askCooldowns } from './cooldown.ts';
 import { inviteUrl } from './invite.ts';
 import { commandPayloads, registerCommands } from './register.ts';
@@ -118,7 +119,7 @@ export async function runBot(env: Env, options: RunOptions = {}): Promise<Runnin
   shardLink.onCorpusChanged(() => void openedCorpus.corpus.refresh());
   const invite = inviteUrl(bot.applicationId);
   logger.info({ invite }, 'ready');
-  if (!bot.client.shard || bot.client.shard.ids.includes(0))
+  if (runsShardZero(bot.client, config))
     (options.output ?? process.stdout).write(
       `Footnote is online. Invite it to a server: ${invite}\n`,
     );
@@ -152,7 +153,10 @@ function processLogger(
   destination: DestinationStream | undefined,
 ): Logger {
   const logger = createLogger(config.LOG_LEVEL, destination, { secrets: [config.DISCORD_TOKEN] });
-  return isShardProcess(env) ? logger.child({ shard: Number(env['SHARDS']) }) : logger;
+  if (isShardProcess(env)) return logger.child({ shard: Number(env['SHARDS']) });
+  if (config.FOOTNOTE_SHARD_IDS)
+    return logger.child({ shards: describeShardIds(config.FOOTNOTE_SHARD_IDS) });
+  return logger;
 }
 
 /**
