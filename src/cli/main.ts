@@ -319,13 +319,17 @@ async function offline(
     return 0;
   }
   write('Type a question and press Enter; an empty line or Ctrl+D quits.\n');
-  const prompt = createInterface({ input: io.stdin, output: io.stdout });
+  const prompt = createInterface({ input: io.stdin, output: io.stdout, prompt: 'question> ' });
   try {
-    for (;;) {
-      const question = await prompt.question('question> ').catch(() => '');
+    // The line iterator buffers lines typed (or pasted) while an answer is printed; a
+    // `question()` call per line would drop them.
+    prompt.prompt();
+    for await (const question of prompt) {
       if (question.trim() === '') return 0;
       write(`\n${renderAnswer(library.ask(question, { staleAfterDays }), style)}\n`);
+      prompt.prompt();
     }
+    return 0;
   } finally {
     prompt.close();
   }
