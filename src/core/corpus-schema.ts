@@ -20,7 +20,7 @@ export const shippedDocumentSchema = z.strictObject({
   language: z
     .string()
     .regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag such as "en"'),
-  /** The raw file in `shared/seeds/` the text was cleaned from. */
+  /** The raw page in `corpus/seeds/` the text was cleaned from. */
   seed: z.string().min(1),
   /** Where each field came from, and why any is absent. */
   provenance: z.string().min(1),

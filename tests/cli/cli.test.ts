@@ -104,9 +104,9 @@ describe('footnote source and list', () => {
     expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
-  it('lists the five shipped documents', async () => {
+  it('lists the 25 shipped documents', async () => {
     const { stdout } = await footnote('list', '--json');
-    expect(JSON.parse(stdout)).toHaveLength(5);
+    expect(JSON.parse(stdout)).toHaveLength(25);
   });
 });
 

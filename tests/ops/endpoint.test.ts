@@ -91,7 +91,7 @@ describe('/metrics', () => {
   });
 
   it('gives the documents each server can search', async () => {
-    expect(await sample(`footnote_documents{server="${harness.fake.guild.id}"}`)).toBe(5);
+    expect(await sample(`footnote_documents{server="${harness.fake.guild.id}"}`)).toBe(25);
   });
 
   it('counts errors by source, from zero', async () => {
