@@ -9,7 +9,7 @@
  *   --only <list>     sections to run, comma-separated: corpus, squad, speed, load
  *   --verbose         list the shipped-corpus misses
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,24 @@ const machine =
   `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
   `Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} at start`;
 
+/**
+ * Every `bench/questions*.json`: `questions.json` is the tuning set, `questions-<name>.json` the
+ * others (held-out, unseen, vocabulary: questions worded with words the corpus does not use).
+ */
+async function questionSets(): Promise<Array<{ name: string; file: string }>> {
+  const files = (await readdir(here('.'))).filter((file) =>
+    /^questions(-[a-z-]+)?\.json$/u.test(file),
+  );
+  return files
+    .map((file) => ({
+      name: file === 'questions.json' ? 'tuning' : file.slice('questions-'.length, -'.json'.length),
+      file: here(file),
+    }))
+    .sort((a, b) =>
+      a.name === 'tuning' ? -1 : b.name === 'tuning' ? 1 : a.name.localeCompare(b.name),
+    );
+}
+
 async function corpusQuality(): Promise<Record<string, QualityRow[]>> {
   const benchDataDir = await mkdtemp(join(tmpdir(), 'footnote-bench-'));
   const library = await openLibrary({ dataDir: benchDataDir });
@@ -71,13 +89,8 @@ async function corpusQuality(): Promise<Record<string, QualityRow[]>> {
     vocabulary: EMPTY_VOCABULARY,
   });
   const quality: Record<string, QualityRow[]> = {};
-  for (const [name, file] of [
-    ['tuning', 'questions.json'],
-    ['heldout', 'questions-heldout.json'],
-    // Worded with words the corpus does not use but the synonym map knows: what the map adds.
-    ['vocabulary', 'questions-vocabulary.json'],
-  ] as const) {
-    const set = await loadQuestionSet(here(file));
+  for (const { name, file } of await questionSets()) {
+    const set = await loadQuestionSet(file);
     quality[name] = [
       evaluate('footnote', footnoteRetriever(library), set),
       evaluate('footnote-without-vocabulary', footnoteRetriever(withoutVocabulary), set),
@@ -93,11 +106,11 @@ function corpusMarkdown(quality: Record<string, QualityRow[]>): string {
     const first = rows[0]!;
     lines.push(
       `## Shipped corpus, ${name} questions (${first.answerable} answerable, ${first.unanswerable} unanswerable)\n`,
-      '| system | hit@1 | hit@3 | MRR | unanswerable refused | answerable refused |',
-      '|---|---:|---:|---:|---:|---:|',
+      '| system | hit@1 | hit@3 | MRR | answer shown (Discord) | answer shown (CLI) | unanswerable refused | answerable refused |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
       ...rows.map(
         (row) =>
-          `| ${row.system} | ${row.hitAt1} % | ${row.hitAt3} % | ${row.mrr.toFixed(3)} | ${row.refusedUnanswerable} % | ${row.wronglyRefused} |`,
+          `| ${row.system} | ${row.hitAt1} % | ${row.hitAt3} % | ${row.mrr.toFixed(3)} | ${percentOrDash(row.answerShown)} | ${percentOrDash(row.answerShownCli)} | ${row.refusedUnanswerable} % | ${row.wronglyRefused} |`,
       ),
       '',
     );
@@ -107,6 +120,10 @@ function corpusMarkdown(quality: Record<string, QualityRow[]>): string {
           `- miss (${miss.refused ? 'refused' : `rank ${miss.rank ?? '—'}`}): ${miss.question}`,
         );
       }
+      for (const { question, answer, shown } of first.hidden)
+        lines.push(
+          `- answer not shown: ${question}\n  wanted: ${answer}\n  shown: ${shown[0] ?? '—'}`,
+        );
       for (const question of first.falseAnswers)
         lines.push(`- answered, should refuse: ${question}`);
       lines.push('');
@@ -115,7 +132,10 @@ function corpusMarkdown(quality: Record<string, QualityRow[]>): string {
   return lines.join('\n');
 }
 
-const strip = (rows: QualityRow[]) => rows.map(({ misses: _m, falseAnswers: _f, ...row }) => row);
+const percentOrDash = (value: number | null) => (value === null ? '—' : `${value} %`);
+
+const strip = (rows: QualityRow[]) =>
+  rows.map(({ misses: _m, hidden: _h, falseAnswers: _f, ...row }) => row);
 
 const report: Record<string, unknown> = { machine };
 const notes: string[] = [];
@@ -124,11 +144,9 @@ print(`# Footnote bench\n\nMachine: ${machine}\n`);
 if (sections.has('corpus')) {
   progress('shipped corpus');
   const quality = await corpusQuality();
-  report['corpus'] = {
-    tuning: strip(quality['tuning']!),
-    heldout: strip(quality['heldout']!),
-    vocabulary: strip(quality['vocabulary']!),
-  };
+  report['corpus'] = Object.fromEntries(
+    Object.entries(quality).map(([name, rows]) => [name, strip(rows)]),
+  );
   print(corpusMarkdown(quality));
 }
 

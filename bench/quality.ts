@@ -2,6 +2,10 @@ import { readFile } from 'node:fs/promises';
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
 import type { Library } from '../src/core/library.ts';
+import type { Answer } from '../src/core/types.ts';
+import { renderAnswer as renderForTerminal } from '../src/cli/render.ts';
+import { renderAnswer as renderForDiscord } from '../src/discord/render/answer.ts';
+import { unescapeMarkdown } from '../src/discord/text.ts';
 
 const questionSetSchema = z.strictObject({
   about: z.string().optional(),
@@ -24,16 +28,33 @@ export interface QualityRow {
   hitAt1: number;
   hitAt3: number;
   mrr: number;
+  /**
+   * Share of answerable questions whose answer text is in an excerpt the Discord reply shows
+   * (its first page of citations), read from the rendered embeds; null for a system without
+   * excerpts.
+   */
+  answerShown: number | null;
+  /** The same, read from the CLI's rendered text (every citation it prints). */
+  answerShownCli: number | null;
   /** Share of unanswerable questions the system refused. */
   refusedUnanswerable: number;
   /** Answerable questions it refused (count). */
   wronglyRefused: number;
   misses: Array<{ question: string; rank: number | null; refused: boolean }>;
+  /** Answerable questions answered without their answer in the Discord excerpts, and what showed. */
+  hidden: Array<{ question: string; answer: string; shown: string[] }>;
   falseAnswers: string[];
 }
 
-/** What a system returns for a question: the passages it cites, in order, or a refusal. */
-type Retrieve = (question: string) => { refused: boolean; passages: string[] };
+/**
+ * What a system returns for a question: the passages it cites, in order, or a refusal, and
+ * the excerpts a reader sees of them in the Discord reply and on the terminal.
+ */
+type Retrieve = (question: string) => {
+  refused: boolean;
+  passages: string[];
+  shown?: { discord: string[]; cli: string[] };
+};
 
 const normalize = (text: string) => text.replace(/\s+/gu, ' ').trim();
 
@@ -47,6 +68,10 @@ function rankOf(passages: readonly string[], answer: string): number | null {
 export function evaluate(system: string, retrieve: Retrieve, set: QuestionSet): QualityRow {
   let hit1 = 0;
   let hit3 = 0;
+  let shownDiscord = 0;
+  let shownCli = 0;
+  let hasExcerpts = false;
+  const hidden: QualityRow['hidden'] = [];
   let reciprocal = 0;
   let wronglyRefused = 0;
   const misses: QualityRow['misses'] = [];
@@ -57,6 +82,15 @@ export function evaluate(system: string, retrieve: Retrieve, set: QuestionSet): 
     if (rank === 1) hit1 += 1;
     if (rank !== null && rank <= 3) hit3 += 1;
     if (rank !== null) reciprocal += 1 / rank;
+    if (result.shown) {
+      hasExcerpts = true;
+      const wanted = normalize(item.answer);
+      const inDiscord = result.shown.discord.some((text) => normalize(text).includes(wanted));
+      if (inDiscord) shownDiscord += 1;
+      else if (!result.refused)
+        hidden.push({ question: item.question, answer: item.answer, shown: result.shown.discord });
+      if (result.shown.cli.some((text) => normalize(text).includes(wanted))) shownCli += 1;
+    }
     if (rank !== 1) misses.push({ question: item.question, rank, refused: result.refused });
   }
   const falseAnswers: string[] = [];
@@ -75,9 +109,12 @@ export function evaluate(system: string, retrieve: Retrieve, set: QuestionSet): 
     hitAt1: percent(hit1, n),
     hitAt3: percent(hit3, n),
     mrr: Math.round((1000 * reciprocal) / Math.max(1, n)) / 1000,
+    answerShown: hasExcerpts ? percent(shownDiscord, n) : null,
+    answerShownCli: hasExcerpts ? percent(shownCli, n) : null,
     refusedUnanswerable: percent(refused, set.unanswerable.length),
     wronglyRefused,
     misses,
+    hidden,
     falseAnswers,
   };
 }
@@ -86,9 +123,35 @@ export function evaluate(system: string, retrieve: Retrieve, set: QuestionSet): 
 export function footnoteRetriever(library: Library): Retrieve {
   return (question) => {
     const answer = library.ask(question);
-    if (answer.status === 'no-answer') return { refused: true, passages: [] };
-    return { refused: false, passages: answer.citations.map((citation) => citation.passage) };
+    if (answer.status === 'no-answer')
+      return { refused: true, passages: [], shown: { discord: [], cli: [] } };
+    return {
+      refused: false,
+      passages: answer.citations.map((citation) => citation.passage),
+      shown: shownExcerpts(answer),
+    };
   };
+}
+
+const PLAIN_TEXT = { strong: (text: string) => text, dim: (text: string) => text };
+
+/**
+ * The excerpts as the reader gets them: the quoted text of each embed on the Discord reply's
+ * first page, bold and escapes taken off, and each quoted line of the CLI's output. Read from
+ * the rendered output, so a cut or a lost word in rendering counts against the answer.
+ */
+export function shownExcerpts(answer: Answer): { discord: string[]; cli: string[] } {
+  const discord = renderForDiscord(answer).embeds.flatMap((embed) => {
+    const quoted = /^“([\s\S]*)”\n\n/u.exec(embed.description ?? '');
+    return quoted ? [unescapeMarkdown(quoted[1]!.replaceAll('**', ''))] : [];
+  });
+  const cli = renderForTerminal(answer, PLAIN_TEXT)
+    .split('\n')
+    .flatMap((line) => {
+      const quoted = /^ {4}“(.*)”$/u.exec(line);
+      return quoted ? [quoted[1]!] : [];
+    });
+  return { discord, cli };
 }
 
 /**
