@@ -210,7 +210,7 @@ describe('FOOTNOTE_SHARDS=2: footnote start under the ShardingManager', () => {
     expect(text).toContain(
       'footnote_interactions_total{kind="command",command="ask",outcome="ok"} 1',
     );
-    expect(text).toContain(`footnote_documents{server="${fake.guild.id}"} 5`);
+    expect(text).toContain(`footnote_documents{server="${fake.guild.id}"} 25`);
   });
 
   it('stops every shard and exits 0 on SIGTERM', async () => {
