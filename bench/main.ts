@@ -6,7 +6,7 @@
  *
  *   --squad <file>    SQuAD v1.1 dev file (default: ../shared/data/squad/dev-v1.1.json)
  *   --quick           smaller speed sizes, for a smoke run
- *   --only <list>     sections to run, comma-separated: corpus, squad, speed, load
+ *   --only <list>     sections to run, comma-separated: corpus, squad, speed, load, scale
  *   --verbose         list the shipped-corpus misses
  */
 import { mkdtemp, readdir } from 'node:fs/promises';
@@ -27,8 +27,9 @@ import { resolveSquadFile, SQUAD_SOURCE_NOTE } from './squad-data.ts';
 import { runSquad, squadJson, squadMarkdown } from './squad.ts';
 import { runSpeed, speedMarkdown } from './speed.ts';
 import { acknowledgementMarkdown, measureAcknowledgements } from './load.ts';
+import { runScale, scaleMarkdown } from './scale.ts';
 
-const SECTIONS = ['corpus', 'squad', 'speed', 'load'] as const;
+const SECTIONS = ['corpus', 'squad', 'speed', 'load', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -152,7 +153,9 @@ if (sections.has('corpus')) {
 
 // Resolved once for both sections that read SQuAD; a missing --squad file stops the bench.
 const squadFile =
-  sections.has('squad') || sections.has('speed') ? resolveSquadFile(values.squad) : undefined;
+  sections.has('squad') || sections.has('speed') || sections.has('scale')
+    ? resolveSquadFile(values.squad)
+    : undefined;
 
 if (sections.has('squad')) {
   if (squadFile) {
@@ -177,6 +180,12 @@ if (sections.has('load')) {
   const load = await measureAcknowledgements({ count: 200 });
   report['load'] = load;
   print(acknowledgementMarkdown(load));
+}
+
+if (sections.has('scale')) {
+  const scale = await runScale({ squadFile, quick: values.quick, progress });
+  report['scale'] = scale;
+  print(scaleMarkdown(scale));
 }
 
 // Other processes on the machine slow every timing: say how busy it was when the run ended.
