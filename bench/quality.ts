@@ -56,7 +56,12 @@ type Retrieve = (question: string) => {
   shown?: { discord: string[]; cli: string[] };
 };
 
-const normalize = (text: string) => text.replace(/\s+/gu, ' ').trim();
+// Quotation marks are compared as one: the reply shows an excerpt's own quotes as single ones.
+const normalize = (text: string) =>
+  text
+    .replace(/\s+/gu, ' ')
+    .replace(/[“”"‘’']/gu, "'")
+    .trim();
 
 /** Rank (1-based) of the first passage containing the answer text, or null. */
 function rankOf(passages: readonly string[], answer: string): number | null {

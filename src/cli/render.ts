@@ -1,3 +1,4 @@
+import { describeMatches, nestQuotes } from '../core/excerpt.ts';
 import { textFragmentUrl } from '../core/links.ts';
 import type { Answer, Citation, DocumentMeta, DocumentSummary, TextRange } from '../core/types.ts';
 
@@ -80,8 +81,8 @@ export function renderAnswer(answer: Answer, style: TextStyle = PLAIN_STYLE): st
         `[${index + 1}] ${style.strong(citation.title)}`,
         `    ${sourceLine(citation)}`,
         `    ${link}`,
-        `    “${markRanges(citation.excerpt, citation.marks, style.strong)}”`,
-        style.dim(`    matched: ${citation.matchedTerms.join(', ')} · id ${citation.documentId}`),
+        `    “${markRanges(nestQuotes(citation.excerpt), citation.marks, style.strong)}”`,
+        style.dim(`    matched ${describeMatches(citation)} · id ${citation.documentId}`),
       ].join('\n');
     })
     .join('\n\n');

@@ -1,5 +1,6 @@
-import { termsRelated, type QueryTerm } from './analysis.ts';
-import { bestExcerpt } from './excerpt.ts';
+import { splitWords, termsRelated, type QueryTerm } from './analysis.ts';
+import { answerKindOf } from './answer-kind.ts';
+import { bestExcerpt, type ExcerptFocus } from './excerpt.ts';
 import { ageInDays, asksForLatest } from './recency.ts';
 import type { Candidate, PassageIndex } from './passage-index.ts';
 import type { Answer, Citation, CorpusDocument, Passage, Suggestion } from './types.ts';
@@ -222,6 +223,10 @@ export function composeAnswer(
   if (accepted.length === 0) return explainNoAnswer(question, terms, judged, context);
 
   const best = accepted[0]!.score;
+  const focus: ExcerptFocus = {
+    kind: answerKindOf(question),
+    questionWords: new Set(splitWords(question).map((word) => word.toLowerCase())),
+  };
   const citations: Citation[] = [];
   const perDocument = new Map<string, number>();
   for (const entry of accepted) {
@@ -231,7 +236,7 @@ export function composeAnswer(
     if (relative < ANSWER_RULES.minRelativeScore) break;
     if (already > 0 && relative < ANSWER_RULES.sameDocumentRelativeScore) continue;
     perDocument.set(entry.document.id, already + 1);
-    citations.push(cite(entry, weights, context, options));
+    citations.push(cite(entry, terms, weights, focus, context, options));
   }
   return { status: 'answered', question, citations };
 }
@@ -262,12 +267,19 @@ function preferNewer(entries: Judged[], question: string, now: Date): Judged[] {
 
 function cite(
   entry: Judged,
+  terms: readonly QueryTerm[],
   weights: ReadonlyMap<string, number>,
+  focus: ExcerptFocus,
   context: AnswerContext,
   options: CompositionOptions,
 ): Citation {
   const { passage, document } = entry;
-  const excerpt = bestExcerpt(passage.text, passage.start, weights);
+  const excerpt = bestExcerpt(passage.text, passage.start, weights, focus);
+  // Which question words the reader sees in the excerpt, and which the rest of the document has.
+  const shown = terms.filter((term) => containsTerm(excerpt.terms, term));
+  const elsewhere = terms.filter(
+    (term) => !shown.includes(term) && containsTerm(context.documentTerms(document.id), term),
+  );
   const ageDays = ageInDays(document.publishedAt, options.now);
   return {
     documentId: document.id,
@@ -284,6 +296,8 @@ function cite(
     excerptRange: excerpt.range,
     marks: excerpt.marks,
     matchedTerms: [...new Set(entry.matched.map((term) => term.phrase))],
+    matchedInExcerpt: phrases(shown),
+    matchedElsewhere: phrases(elsewhere),
     score: round(entry.score),
     ageDays,
     stale: ageDays !== undefined && ageDays > options.staleAfterDays,
@@ -365,5 +379,7 @@ function quoteList(words: readonly string[], conjunction: 'and' | 'or' = 'and'):
   if (quoted.length <= 1) return quoted.join('');
   return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted.at(-1)}`;
 }
+
+const phrases = (terms: readonly QueryTerm[]) => [...new Set(terms.map((term) => term.phrase))];
 
 const round = (value: number) => Math.round(value * 1000) / 1000;

@@ -1,9 +1,37 @@
-import { tokenize } from './analysis.ts';
+import { tokenize, type Token } from './analysis.ts';
+import { holdsAnswer, type AnswerKind } from './answer-kind.ts';
 import { splitSentences } from './segment.ts';
 import type { TextRange } from './types.ts';
 
 /** Excerpts stay short enough to read at a glance and to fit several in one Discord reply. */
-export const EXCERPT_MAX_CHARS = 320;
+export const EXCERPT_MAX_CHARS = 400;
+
+/**
+ * How sentences are weighed against each other, as shares of the best single sentence's
+ * question-word weight. Tuned on `bench/questions.json` only; `npm run bench` reports the
+ * held-out sets beside it.
+ */
+export const EXCERPT_RULES = {
+  /** A sentence holding the kind of answer asked for (a number for "how many"). */
+  answerKind: 0.3,
+  /** A stretch made only of questions (an interviewer's) has not answered anything yet. */
+  onlyQuestions: 0.5,
+  /** Length costs a little, so a longer stretch has to bring something. */
+  length: 0.05,
+  /** A stretch this much shorter than the limit takes the next sentence as context. */
+  shortShare: 0.5,
+  /** A name cut at the end of an excerpt is completed when this few characters finish it. */
+  nameOverflow: 40,
+} as const;
+
+/** What the question asks for, so the excerpt can show the sentence that answers. */
+export interface ExcerptFocus {
+  kind: AnswerKind;
+  /** The question's own words, lower case: they do not count as an answer. */
+  questionWords: ReadonlySet<string>;
+}
+
+export const NO_FOCUS: ExcerptFocus = { kind: 'other', questionWords: new Set() };
 
 export interface Excerpt {
   text: string;
@@ -11,56 +39,89 @@ export interface Excerpt {
   range: TextRange;
   /** Matched words, relative to `text`. */
   marks: TextRange[];
+  /** The weighted terms that occur in `text`. */
+  terms: ReadonlySet<string>;
+}
+
+interface Sentence {
+  range: TextRange;
+  terms: Set<string>;
+  asks: boolean;
+  holds: boolean;
 }
 
 /**
- * Picks the sentence (or two adjacent ones) of a passage that best answer the question: the
- * most weight of distinct question terms, the earlier sentence on ties. A lone short sentence
- * takes its neighbour for context. Too long a result is cut at word boundaries around the
- * matches, with an ellipsis where text was left out.
+ * Picks the run of adjacent sentences of a passage that best answers the question: the most
+ * weight of distinct question terms, more when a sentence holds the kind of answer asked for
+ * (a date for "when", a number for "how many", a name for "who", a cause for "why"), less when
+ * the run is only a question being asked. The run fits `maxChars` unless one sentence is longer;
+ * a short run takes the next sentence as context. A long sentence is cut at word boundaries
+ * around the matches, with an ellipsis where text was left out, never inside a name.
  *
  * @example
- * const weights = new Map([['bashkortostan', 3.2], ['passport', 1.1]]);
- * bestExcerpt(passageText, passageStart, weights).text;
+ * const weights = new Map([['bashkortostan', 3.2], ['dose', 1.1]]);
+ * bestExcerpt(passageText, passageStart, weights, {
+ *   kind: 'number', questionWords: new Set(['how', 'many', 'doses', 'bashkortostan']),
+ * }).text;
  */
 export function bestExcerpt(
   passage: string,
   passageStart: number,
   weights: ReadonlyMap<string, number>,
+  focus: ExcerptFocus = NO_FOCUS,
   maxChars = EXCERPT_MAX_CHARS,
 ): Excerpt {
-  const sentences = splitSentences(passage);
-  if (sentences.length === 0)
-    return { text: '', range: { start: passageStart, end: passageStart }, marks: [] };
-  const termsOf = sentences.map((range) => new Set(termsIn(passage.slice(range.start, range.end))));
-  const weightOf = (terms: Set<string>) =>
-    [...terms].reduce((sum, term) => sum + (weights.get(term) ?? 0), 0);
-
-  let best = { first: 0, last: 0, weight: -1 };
-  sentences.forEach((_, index) => {
-    const single = weightOf(termsOf[index]!);
-    if (single > best.weight) best = { first: index, last: index, weight: single };
+  const sentences: Sentence[] = splitSentences(passage).map((range) => {
+    const text = passage.slice(range.start, range.end);
+    return {
+      range,
+      terms: new Set(termsIn(text).filter((term) => weights.has(term))),
+      asks: /\?["'”’)]*$/u.test(text) || /^Question\b/u.test(text),
+      holds: holdsAnswer(focus.kind, text, focus.questionWords),
+    };
   });
-  // Add the neighbour that brings the most new question terms, or context for a short sentence.
-  const chosen = sentences[best.first]!;
-  const withNext =
-    best.first + 1 < sentences.length
-      ? union(termsOf[best.first]!, termsOf[best.first + 1]!)
-      : undefined;
-  const withPrevious =
-    best.first > 0 ? union(termsOf[best.first - 1]!, termsOf[best.first]!) : undefined;
-  const gainNext = withNext ? weightOf(withNext) - best.weight : -1;
-  const gainPrevious = withPrevious ? weightOf(withPrevious) - best.weight : -1;
-  const short = chosen.end - chosen.start < maxChars / 2.5;
-  if (gainNext > 0 || gainPrevious > 0 || short) {
-    if (gainNext >= gainPrevious && withNext) best.last = best.first + 1;
-    else if (withPrevious) best.first -= 1;
+  if (sentences.length === 0)
+    return {
+      text: '',
+      range: { start: passageStart, end: passageStart },
+      marks: [],
+      terms: new Set(),
+    };
+  const weightOf = (terms: Iterable<string>) => {
+    let sum = 0;
+    for (const term of terms) sum += weights.get(term) ?? 0;
+    return sum;
+  };
+  const scale = Math.max(...sentences.map((sentence) => weightOf(sentence.terms)), 1e-6);
+  const lengthOf = (first: number, last: number) =>
+    sentences[last]!.range.end - sentences[first]!.range.start;
+
+  let best = { first: 0, last: 0, score: Number.NEGATIVE_INFINITY };
+  for (let first = 0; first < sentences.length; first += 1) {
+    for (let last = first; last < sentences.length; last += 1) {
+      if (last > first && lengthOf(first, last) > maxChars) break;
+      const run = sentences.slice(first, last + 1);
+      const terms = new Set(run.flatMap((sentence) => [...sentence.terms]));
+      if (terms.size === 0) continue;
+      let score = weightOf(terms);
+      if (run.some((sentence) => sentence.holds && !sentence.asks))
+        score += EXCERPT_RULES.answerKind * scale;
+      if (run.every((sentence) => sentence.asks)) score -= EXCERPT_RULES.onlyQuestions * scale;
+      score -= EXCERPT_RULES.length * scale * (lengthOf(first, last) / maxChars);
+      if (score > best.score) best = { first, last, score };
+    }
   }
-  let range: TextRange = { start: sentences[best.first]!.start, end: sentences[best.last]!.end };
-  if (range.end - range.start > maxChars && best.last > best.first) {
-    // Two sentences are too long together: keep the one with the matches.
-    range = { start: chosen.start, end: chosen.end };
+  if (best.score === Number.NEGATIVE_INFINITY) best = { first: 0, last: 0, score: 0 };
+  // A short run takes the next sentence (or, at the end, the previous one) for context.
+  if (lengthOf(best.first, best.last) < maxChars * EXCERPT_RULES.shortShare) {
+    if (best.last + 1 < sentences.length && lengthOf(best.first, best.last + 1) <= maxChars)
+      best.last += 1;
+    else if (best.first > 0 && lengthOf(best.first - 1, best.last) <= maxChars) best.first -= 1;
   }
+  const range: TextRange = {
+    start: sentences[best.first]!.range.start,
+    end: sentences[best.last]!.range.end,
+  };
   return clip(passage, passageStart, range, weights, maxChars);
 }
 
@@ -68,11 +129,29 @@ function termsIn(text: string): string[] {
   return tokenize(text).flatMap((token) => (token.term === null ? [] : [token.term]));
 }
 
-function union(a: Set<string>, b: Set<string>): Set<string> {
-  return new Set([...a, ...b]);
+/** Tokens of `range`, with offsets in the passage. */
+function tokensOf(passage: string, range: TextRange): Token[] {
+  return tokenize(passage.slice(range.start, range.end)).map((token) => ({
+    ...token,
+    start: token.start + range.start,
+    end: token.end + range.start,
+  }));
 }
 
-/** Cuts `range` to `maxChars` around its matched words, at word boundaries, and marks them. */
+const capitalised = (token: Token | undefined) =>
+  token !== undefined && /^\p{Lu}/u.test(token.word);
+
+/** Whether two tokens are one name: both capitalised, only a space between them. */
+function sameName(passage: string, left: Token | undefined, right: Token | undefined): boolean {
+  return (
+    capitalised(left) && capitalised(right) && /^ $/u.test(passage.slice(left!.end, right!.start))
+  );
+}
+
+/**
+ * Cuts `range` to `maxChars` around its matched words, at word boundaries, never inside a
+ * name, and marks the matches.
+ */
 function clip(
   passage: string,
   passageStart: number,
@@ -80,34 +159,100 @@ function clip(
   weights: ReadonlyMap<string, number>,
   maxChars: number,
 ): Excerpt {
-  const tokens = tokenize(passage.slice(range.start, range.end)).map((token) => ({
-    ...token,
-    start: token.start + range.start,
-    end: token.end + range.start,
-  }));
+  const tokens = tokensOf(passage, range);
   const matched = tokens.filter((token) => token.term !== null && weights.has(token.term));
-  let start = range.start;
-  let end = range.end;
-  if (end - start > maxChars) {
-    // Centre the window on the matches, then snap both ends to word boundaries.
-    const first = matched[0]?.start ?? start;
-    const last = matched.at(-1)?.end ?? first;
-    const centre = Math.round((first + last) / 2);
-    start = Math.max(
+  let first = 0;
+  let last = tokens.length - 1;
+  if (range.end - range.start > maxChars && tokens.length > 0) {
+    // Centre the window on the matches, then keep whole words.
+    const from = matched[0]?.start ?? range.start;
+    const to = matched.at(-1)?.end ?? from;
+    const centre = Math.round((from + to) / 2);
+    const start = Math.max(
       range.start,
       Math.min(centre - Math.floor(maxChars / 2), range.end - maxChars),
     );
-    end = Math.min(range.end, start + maxChars);
-    const inside = tokens.filter((token) => token.start >= start && token.end <= end);
-    start = start === range.start ? start : (inside[0]?.start ?? start);
-    end = end === range.end ? end : (inside.at(-1)?.end ?? end);
+    const end = Math.min(range.end, start + maxChars);
+    first = tokens.findIndex((token) => token.start >= start);
+    last = tokens.findLastIndex((token) => token.end <= end);
+    if (first === -1 || last < first) {
+      first = 0;
+      last = Math.max(
+        0,
+        tokens.findLastIndex((token) => token.end <= range.start + maxChars),
+      );
+    }
+    // Never keep part of a name ("told The Moscow …"): finish it if that is short, else drop it.
+    if (last + 1 < tokens.length && sameName(passage, tokens[last], tokens[last + 1])) {
+      let nameEnd = last + 1;
+      while (nameEnd + 1 < tokens.length && sameName(passage, tokens[nameEnd], tokens[nameEnd + 1]))
+        nameEnd += 1;
+      if (tokens[nameEnd]!.end - tokens[last]!.end <= EXCERPT_RULES.nameOverflow) last = nameEnd;
+      else {
+        while (last > first && sameName(passage, tokens[last - 1], tokens[last])) last -= 1;
+        last = Math.max(first, last - 1);
+      }
+    }
+    if (first > 0 && sameName(passage, tokens[first - 1], tokens[first])) {
+      while (first < last && sameName(passage, tokens[first], tokens[first + 1])) first += 1;
+      first = Math.min(last, first + 1);
+    }
   }
+  const start = first === 0 ? range.start : tokens[first]!.start;
+  const end = last === tokens.length - 1 ? range.end : tokens[last]!.end;
   const body = passage.slice(start, end).replace(/\s+/gu, ' ');
   const prefix = start > range.start ? '… ' : '';
   const suffix = end < range.end ? ' …' : '';
-  const text = prefix + body + suffix;
-  const marks = tokenize(body)
-    .filter((token) => token.term !== null && weights.has(token.term))
-    .map((token) => ({ start: token.start + prefix.length, end: token.end + prefix.length }));
-  return { text, range: { start: passageStart + start, end: passageStart + end }, marks };
+  const shownTokens = tokenize(body).filter(
+    (token) => token.term !== null && weights.has(token.term),
+  );
+  return {
+    text: prefix + body + suffix,
+    range: { start: passageStart + start, end: passageStart + end },
+    marks: shownTokens.map((token) => ({
+      start: token.start + prefix.length,
+      end: token.end + prefix.length,
+    })),
+    terms: new Set(shownTokens.map((token) => token.term!)),
+  };
+}
+
+/**
+ * An excerpt made ready to sit inside the “ ” that frame it on screen: its own double quotation
+ * marks become single ones, as nested quotations are written, so an excerpt that opens or
+ * closes a quote never shows doubled marks (“"A person…). One character for one, so the
+ * excerpt's marks still apply.
+ *
+ * @example
+ * `“${nestQuotes('"A person who received the vaccine," she said.')}”`;
+ * // '“‘A person who received the vaccine,’ she said.”'
+ */
+export function nestQuotes(excerpt: string): string {
+  return excerpt
+    .replace(/“/gu, '‘')
+    .replace(/”/gu, '’')
+    .replace(/(^|[\s([{—–-])"/gu, '$1‘')
+    .replace(/"/gu, '’');
+}
+
+/**
+ * Which of the question's words the excerpt shows and which only the rest of the document has,
+ * as the line under a citation says it: a word matched in the title or another paragraph is
+ * not presented as if the excerpt contained it.
+ *
+ * @example
+ * describeMatches({ matchedInExcerpt: ['doses'], matchedElsewhere: ['Bashkortostan'] });
+ * // 'in the excerpt: doses · elsewhere in the document: Bashkortostan'
+ */
+export function describeMatches(citation: {
+  matchedInExcerpt: readonly string[];
+  matchedElsewhere: readonly string[];
+}): string {
+  const here =
+    citation.matchedInExcerpt.length > 0
+      ? `in the excerpt: ${citation.matchedInExcerpt.join(', ')}`
+      : 'nothing in the excerpt';
+  return citation.matchedElsewhere.length > 0
+    ? `${here} · elsewhere in the document: ${citation.matchedElsewhere.join(', ')}`
+    : here;
 }

@@ -71,6 +71,10 @@ export interface Citation {
   marks: TextRange[];
   /** The question's words that this passage contains, as the question spelled them. */
   matchedTerms: string[];
+  /** The question's words the excerpt shows. */
+  matchedInExcerpt: string[];
+  /** The question's words found in the document (title included) but not in the excerpt. */
+  matchedElsewhere: string[];
   /** Relevance score; comparable only within one answer. */
   score: number;
   /** Days since the document was published; absent when it is undated. */

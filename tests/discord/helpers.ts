@@ -33,6 +33,8 @@ export function citation(overrides: Partial<Citation> = {}): Citation {
     excerptRange: { start: 0, end: excerpt.length },
     marks: [{ start: 0, end: 13 }],
     matchedTerms: ['Bashkortostan'],
+    matchedInExcerpt: ['Bashkortostan'],
+    matchedElsewhere: [],
     score: 1,
     ...overrides,
   };

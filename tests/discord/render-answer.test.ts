@@ -72,11 +72,25 @@ describe('renderAnswer: a citation', () => {
     expect(unsafe?.description).not.toContain('javascript');
   });
 
-  it('shows what matched', () => {
+  it('shows what matched in the excerpt apart from what matched elsewhere in the document', () => {
     const [matched] = renderAnswer(
-      answered([citation({ matchedTerms: ['region', 'Covid-19', 'passports'] })]),
+      answered([
+        citation({
+          matchedTerms: ['region', 'Covid-19', 'passports'],
+          matchedInExcerpt: ['region', 'Covid-19'],
+          matchedElsewhere: ['passports'],
+        }),
+      ]),
     ).embeds;
-    expect(matched?.description).toMatch(/\nMatched: region, Covid-19, passports$/u);
+    expect(matched?.description).toMatch(
+      /\nMatched in the excerpt: region, Covid-19 · elsewhere in the document: passports$/u,
+    );
+  });
+
+  it('shows an excerpt that opens a quotation without doubled quotation marks', () => {
+    const excerpt = '"A person who received the vaccine," she said.';
+    const [quoted] = renderAnswer(answered([citation({ excerpt, marks: [] })])).embeds;
+    expect(quoted?.description).toMatch(/^“‘A person who received the vaccine,’ she said\.”/u);
   });
 
   it('says "undated" when the source gives no date', () => {

@@ -53,7 +53,7 @@ describe('/ask', () => {
     expect(first.description).toMatch(
       /\[Open at this passage\]\(https:\/\/www\.themoscowtimes\.com\/[^)\s]+#:~:text=[^)\s]+\) · passage \d+ of \d+/u,
     );
-    expect(first.description).toMatch(/\nMatched: .*region/u);
+    expect(first.description).toMatch(/\nMatched in the excerpt: .*region/u);
     expect(rec.reply?.allowed_mentions).toEqual({ parse: [] });
   });
 

@@ -6,6 +6,7 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
 } from 'discord.js';
+import { describeMatches, nestQuotes } from '../../core/excerpt.ts';
 import { textFragmentUrl } from '../../core/links.ts';
 import type { AnsweredAnswer, Answer, Citation, NoAnswer, TextRange } from '../../core/types.ts';
 import type { VoteCounts } from '../../store/feedback.ts';
@@ -388,12 +389,12 @@ function citationEmbed(
     ? `${markdownLink('Open at this passage', textFragmentUrl(url, citation.excerpt))} · ${passage}`
     : `${capitalize(passage)} · the source gives no web address`;
   const matched =
-    citation.matchedTerms.length > 0
-      ? `Matched: ${escapeToFit(citation.matchedTerms.join(', '), 300)}`
+    citation.matchedInExcerpt.length + citation.matchedElsewhere.length > 0
+      ? `Matched ${escapeToFit(describeMatches(citation), 300)}`
       : 'Matched: the passage as a whole';
   const tail = `\n\n${where}\n${matched}`;
   const room = Math.min(excerptBudget, DISCORD_LIMITS.embedDescription - codePointLength(tail) - 2);
-  const description = `“${excerptMarkdown(citation.excerpt, citation.marks, room)}”${tail}`;
+  const description = `“${excerptMarkdown(nestQuotes(citation.excerpt), citation.marks, room)}”${tail}`;
   const sourceLine = [
     citation.site,
     citation.author,

@@ -1,0 +1,95 @@
+/**
+ * What kind of answer a question asks for, read from its wording, and whether a sentence holds
+ * one: the excerpt shows the sentence that answers, not only the one that repeats the question.
+ */
+
+/** The kind of thing a question asks for; `other` when its wording does not say. */
+export type AnswerKind = 'person' | 'date' | 'number' | 'reason' | 'place' | 'other';
+
+const KIND_PATTERNS: ReadonlyArray<[AnswerKind, RegExp]> = [
+  // "How many", "how much", "what share", "how long is it valid": a quantity or a percentage.
+  [
+    'number',
+    /\b(?:how\s+(?:many|much|long|big|large|high|low|old|far|often)|what\s+(?:share|percentage|percent|proportion|number|amount|fraction|part)|which\s+(?:share|percentage|proportion)|(?:death\s+)?toll|how\s+fast)\b/iu,
+  ],
+  [
+    'date',
+    /\b(?:when|what\s+(?:date|day|year|month|time)|since\s+when|which\s+(?:date|day|year|month))\b/iu,
+  ],
+  [
+    'reason',
+    /\b(?:why|what\s+(?:is|was|were|are)\s+the\s+reasons?|for\s+what\s+reason|how\s+come)\b/iu,
+  ],
+  [
+    'person',
+    /\b(?:who(?:m|se)?|which\s+(?:person|people|official|minister|agency|body|party|newspaper|outlet|organisation|organization))\b/iu,
+  ],
+  [
+    'place',
+    /\b(?:where|which\s+(?:city|cities|country|countries|region|regions|place|places|town|towns))\b/iu,
+  ],
+];
+
+/**
+ * The kind of answer a question asks for.
+ *
+ * @example
+ * answerKindOf('How many doses has Bashkortostan received?'); // 'number'
+ * answerKindOf('Who announced the passports?'); // 'person'
+ */
+export function answerKindOf(question: string): AnswerKind {
+  for (const [kind, pattern] of KIND_PATTERNS) if (pattern.test(question)) return kind;
+  return 'other';
+}
+
+const MONTH =
+  /\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?/u;
+const NUMBER_WORD =
+  /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|half|third|quarter|dozen|percent|per\s+cent)\b/iu;
+const REASON =
+  /\b(?:because|since|due\s+to|as\s+a\s+result|so\s+that|in\s+order\s+to|owing\s+to|the\s+reason|after|since)\b/iu;
+/** Two or more capitalised words in a row ("Valentina Matviyenko", "Federation Council"). */
+const NAME = /\p{Lu}[\p{L}'’.-]+(?:\s+(?:of\s+|the\s+|de\s+|von\s+der\s+)?\p{Lu}[\p{L}'’.-]+)+/u;
+const ROLE =
+  /\b(?:president|minister|governor|mayor|head|chair(?:man|woman)?|spokes(?:man|woman|person)|secretary|council|ministry|agency|service|office|court|committee|journalists?|authorities|government|party|official|experts?|doctors?)\b/iu;
+const PLACE = /\b(?:in|at|to|from|near|on\s+the\s+bank\s+of)\s+(?:the\s+)?\p{Lu}/u;
+
+/**
+ * Whether a sentence holds the kind of answer asked for; words the question itself contains
+ * do not count ("in 2021" does not answer "when" if the question said 2021).
+ *
+ * @example
+ * holdsAnswer('number', 'Some 2,200 people were not admitted.', new Set()); // true
+ */
+export function holdsAnswer(
+  kind: AnswerKind,
+  sentence: string,
+  questionWords: ReadonlySet<string>,
+): boolean {
+  const fresh = sentence
+    .split(/(\s+)/u)
+    .map((word) => (questionWords.has(bare(word)) ? ' '.repeat(word.length) : word))
+    .join('');
+  switch (kind) {
+    case 'number':
+      return /\d/u.test(fresh) || NUMBER_WORD.test(fresh) || /%/u.test(fresh);
+    case 'date':
+      return (
+        MONTH.test(fresh) ||
+        /\b(?:1[89]|20)\d\d\b/u.test(fresh) ||
+        /\b\d{1,2}\.\d{1,2}\.\d{4}\b/u.test(fresh)
+      );
+    case 'reason':
+      return REASON.test(fresh);
+    case 'person':
+      return NAME.test(fresh.slice(1)) || ROLE.test(fresh);
+    case 'place':
+      return PLACE.test(fresh);
+    case 'other':
+      return false;
+  }
+}
+
+function bare(word: string): string {
+  return word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+}

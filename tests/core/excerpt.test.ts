@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { answerKindOf } from '../../src/core/answer-kind.ts';
+import { bestExcerpt, describeMatches, nestQuotes, NO_FOCUS } from '../../src/core/excerpt.ts';
+
+const focusOn = (question: string) => ({
+  kind: answerKindOf(question),
+  questionWords: new Set(question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []),
+});
+
+describe('answerKindOf', () => {
+  it.each([
+    ['How many doses has Bashkortostan received?', 'number'],
+    ['What share of people were fully vaccinated?', 'number'],
+    ['How long is the pass valid?', 'number'],
+    ['When did China launch its pass?', 'date'],
+    ['Who announced the passports?', 'person'],
+    ['Why did Moscow scrap the QR codes?', 'reason'],
+    ['Where was Lavrov filmed?', 'place'],
+    ['Does Lavrov like the word passport?', 'other'],
+  ])('%s → %s', (question, kind) => {
+    expect(answerKindOf(question)).toBe(kind);
+  });
+});
+
+describe('bestExcerpt', () => {
+  const weights = new Map([
+    ['passport', 2],
+    ['issu', 1],
+    ['resid', 1],
+  ]);
+  const passage =
+    'Passports were issued to residents of the region last winter. ' +
+    'Passports were issued by the regional health ministry to some 7,000 residents of the region.';
+
+  it('shows the sentence with a number for a how-many question, not the first that repeats it', () => {
+    const question = 'How many residents were issued passports?';
+    expect(bestExcerpt(passage, 0, weights, focusOn(question), 100).text).toContain('7,000');
+  });
+
+  it('keeps to the earlier, shorter sentence when the question asks for no number', () => {
+    expect(bestExcerpt(passage, 0, weights, NO_FOCUS, 100).text).toBe(
+      'Passports were issued to residents of the region last winter.',
+    );
+  });
+
+  it('shows the answer after an interviewer’s question, not the question alone', () => {
+    const interview =
+      'Question: How many countries use Sputnik V today, and which ones in Europe? ' +
+      'Sergey Lavrov: As of today, there are nearly 70 such countries, including eight in Europe.';
+    const sputnikWeights = new Map([
+      ['countri', 1],
+      ['sputnik', 2],
+      ['europ', 1],
+    ]);
+    const question = 'How many countries use Sputnik V?';
+    const excerpt = bestExcerpt(interview, 0, sputnikWeights, focusOn(question), 100);
+    expect(excerpt.text).toContain('nearly 70 such countries');
+  });
+
+  it('never cuts a name in two, wherever the length limit falls', () => {
+    const sentence =
+      'A person who received the vaccine would be issued a passport valid for one year, ' +
+      'Sofya Aleshina, the head of the press service, told The Moscow Times on Monday in a long call.';
+    const nameWeights = new Map([['vaccin', 1]]);
+    for (let maxChars = 60; maxChars < sentence.length; maxChars += 1) {
+      const { text } = bestExcerpt(sentence, 0, nameWeights, NO_FOCUS, maxChars);
+      expect(text, `at ${maxChars}`).not.toMatch(/\b(?:The|The Moscow|Sofya) …$/u);
+      expect(text, `at ${maxChars}`).not.toMatch(/^… (?:Moscow|Times|Aleshina)\b/u);
+    }
+  });
+
+  it('marks the question words it shows and lists them as its terms', () => {
+    const excerpt = bestExcerpt(passage, 100, weights, NO_FOCUS, 100);
+    expect(excerpt.marks.map((mark) => excerpt.text.slice(mark.start, mark.end))).toEqual([
+      'Passports',
+      'issued',
+      'residents',
+    ]);
+    expect([...excerpt.terms].sort()).toEqual(['issu', 'passport', 'resid']);
+    expect(excerpt.range).toEqual({ start: 100, end: 161 });
+  });
+});
+
+describe('nestQuotes', () => {
+  it('turns an excerpt’s own double quotation marks into single ones, one for one', () => {
+    const excerpt = '"A person who received the vaccine," she said, “not a passport.”';
+    const nested = nestQuotes(excerpt);
+    expect(nested).toBe('‘A person who received the vaccine,’ she said, ‘not a passport.’');
+    expect(nested).toHaveLength(excerpt.length);
+  });
+});
+
+describe('describeMatches', () => {
+  it('says which words the excerpt shows and which only the rest of the document has', () => {
+    expect(
+      describeMatches({ matchedInExcerpt: ['doses'], matchedElsewhere: ['Bashkortostan'] }),
+    ).toBe('in the excerpt: doses · elsewhere in the document: Bashkortostan');
+    expect(describeMatches({ matchedInExcerpt: [], matchedElsewhere: ['Lavrov'] })).toBe(
+      'nothing in the excerpt · elsewhere in the document: Lavrov',
+    );
+  });
+});
