@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
-import { ConfigError, parseConfig } from '../config.ts';
-import { describeShardIds } from '../core/shard-slice.ts';
+import { ConfigError, parseConfig, type Config } from '../config.ts';
+import { describeShardIds, type ShardSlice } from '../core/shard-slice.ts';
 import type { Footnote } from '../core/api.ts';
 import { withAskDefaults } from '../core/api.ts';
 import { ensureWritableDataDir, Operations } from '../http/operations.ts';
@@ -73,6 +73,7 @@ export async function runBot(env: Env, options: RunOptions = {}): Promise<Runnin
   try {
     opened = await openCorpus({
       dataDir: config.FOOTNOTE_DATA_DIR,
+      slice: servedSlice(config, env),
       onWarning: (message) => logger.warn(message),
       fetch: { allowLoopback: config.FOOTNOTE_ALLOW_LOOPBACK_URLS, ...options.fetch },
     });
@@ -144,6 +145,21 @@ export async function runBot(env: Env, options: RunOptions = {}): Promise<Runnin
     })());
   if (options.handleSignals ?? true) removeSignalHandlers = exitOnSignals(stop, logger);
   return { stop, httpPort: operations.port, shardLink };
+}
+
+/**
+ * The shards this process runs, whose servers' documents it holds: `FOOTNOTE_SHARD_IDS`, or the
+ * one shard a ShardingManager started it for. Undefined when it runs every shard.
+ */
+export function servedSlice(config: Config, env: Env): ShardSlice | undefined {
+  if (config.FOOTNOTE_SHARD_IDS && config.FOOTNOTE_SHARD_COUNT)
+    return { ids: config.FOOTNOTE_SHARD_IDS, count: config.FOOTNOTE_SHARD_COUNT };
+  if (!isShardProcess(env)) return undefined;
+  const id = Number(env['SHARDS']);
+  const count = Number(env['SHARD_COUNT']);
+  return Number.isInteger(id) && Number.isInteger(count) && count > 0
+    ? { ids: [id], count }
+    : undefined;
 }
 
 /** The process's logger: the token censored everywhere, and each shard's lines marked. */

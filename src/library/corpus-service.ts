@@ -67,6 +67,12 @@ export interface CorpusServiceOptions {
   /** Called after the library changed (add, remove, refresh): the index cache is stale. */
   onChange?: () => void;
   /**
+   * Whether this process holds the documents of a server (null: every server's). A process
+   * running a slice of the shards holds only its servers'; `refresh` passes over the others.
+   * Default: every server's.
+   */
+  serves?: (guildId: string | null) => boolean;
+  /**
    * Ids of the stored documents the library was opened with. Default: every stored id the
    * library holds (which would misjudge a stored document whose id a shipped one took).
    */
@@ -93,6 +99,7 @@ export class CorpusService {
   /** Ids of stored documents the library holds. */
   readonly #held = new Set<string>();
   #dataVersion: number;
+  readonly #serves: (guildId: string | null) => boolean;
   #shippedByHash: Map<string, CorpusDocument> | undefined;
 
   constructor(options: CorpusServiceOptions) {
@@ -100,6 +107,7 @@ export class CorpusService {
     this.#store = options.store;
     this.#fetch = options.fetch ?? {};
     this.#onChange = options.onChange ?? (() => {});
+    this.#serves = options.serves ?? (() => true);
     this.#dataVersion = this.#store.dataVersion();
     const held =
       options.held ??
@@ -251,7 +259,12 @@ export class CorpusService {
     const version = this.#store.dataVersion();
     if (version === this.#dataVersion) return { added: 0, removed: 0 };
     this.#dataVersion = version;
-    const current = new Set(this.#store.listDocuments().map((document) => document.id));
+    const current = new Set(
+      this.#store
+        .listDocuments()
+        .filter((document) => this.#serves(document.guildId))
+        .map((document) => document.id),
+    );
     let added = 0;
     let removed = 0;
     for (const id of [...this.#held]) {

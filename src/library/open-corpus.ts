@@ -1,4 +1,5 @@
 import type { Library } from '../core/library.ts';
+import { servesGuild, type ShardSlice } from '../core/shard-slice.ts';
 import type { CorpusDocument } from '../core/types.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../store/store.ts';
@@ -13,6 +14,11 @@ export interface OpenCorpusOptions extends Omit<OpenLibraryOptions, 'addedDocume
   saveDelayMs?: number;
   /** Test seam for the store (pragmas, triggers). */
   store?: OpenStoreOptions;
+  /**
+   * The shards this process runs. It then holds the documents for every server and those of
+   * the servers on its shards, not every server's. Default: every server's.
+   */
+  slice?: ShardSlice | undefined;
 }
 
 export interface OpenedCorpus {
@@ -44,7 +50,11 @@ export interface OpenedCorpus {
 export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorpus> {
   const store = openStore(options.dataDir, options.store);
   try {
-    const added = store.allDocuments().map(toCorpusDocument);
+    const serves = (guildId: string | null) => servesGuild(options.slice, guildId);
+    const added = store
+      .allDocuments()
+      .filter((document) => serves(document.guildId))
+      .map(toCorpusDocument);
     const opened = await openLibraryWithSource({ ...options, addedDocuments: added });
     // A stored document whose id a shipped one took is not loaded (open.ts warns): not held.
     const loaded = new Set(opened.documents);
@@ -58,6 +68,7 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
       library,
       store,
       fetch: options.fetch,
+      serves,
       held: added.filter((document) => loaded.has(document)).map((document) => document.id),
       onChange: () => {
         dirty = true;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.ts';
+import { servedSlice } from '../../src/discord/run.ts';
 import {
   describeShardIds,
   identifyBucket,
@@ -84,5 +85,15 @@ describe('FOOTNOTE_SHARD_IDS and FOOTNOTE_SHARD_COUNT', () => {
   ])('refuse %o with one line naming the variable', (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(message);
+  });
+});
+
+describe('the shards a process serves', () => {
+  it('are its slice, the one shard a ShardingManager started it for, or all of them', () => {
+    const sliced = parseConfig({ FOOTNOTE_SHARD_IDS: '2-3', FOOTNOTE_SHARD_COUNT: '4' });
+    expect(servedSlice(sliced, {})).toEqual({ ids: [2, 3], count: 4 });
+    const shardProcess = { SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '2' };
+    expect(servedSlice(parseConfig({}), shardProcess)).toEqual({ ids: [1], count: 2 });
+    expect(servedSlice(parseConfig({}), {})).toBeUndefined();
   });
 });

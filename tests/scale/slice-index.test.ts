@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OPERATOR_SCOPE, type ActorContext } from '../../src/library/corpus-service.ts';
+import { openCorpus, type OpenedCorpus } from '../../src/library/open-corpus.ts';
+import { guildOnShard } from './guilds.ts';
+
+/** This process runs shards 0 and 1 of 4. */
+const SLICE = { ids: [0, 1], count: 4 };
+const OURS = guildOnShard(1, 4);
+const THEIRS = guildOnShard(2, 4);
+
+let dataDir: string;
+const open: OpenedCorpus[] = [];
+const opened = async (options: Partial<Parameters<typeof openCorpus>[0]> = {}) => {
+  const corpus = await openCorpus({ dataDir, saveDelayMs: 10, ...options });
+  open.push(corpus);
+  return corpus;
+};
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'footnote-slice-'));
+});
+afterEach(async () => {
+  for (const corpus of open.splice(0)) await corpus.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Adds a short note in a scope, as a moderator (or the operator) would. */
+async function add(corpus: OpenedCorpus, title: string, context: ActorContext) {
+  const text = `${title} is written here so that the index has something to hold about it.`;
+  const preview = await corpus.corpus.preview({ kind: 'text', title, text }, context);
+  return corpus.corpus.commit(preview, context);
+}
+
+/** The added notes the process's library holds, whoever they are for. */
+const held = (corpus: OpenedCorpus) =>
+  [...corpus.corpus.heldIds()].map((id) => corpus.library.getDocument(id)!.title).sort();
+
+describe('one index per process, holding what its shards serve', () => {
+  it('opens with the documents for every server and those of its own servers only', async () => {
+    const writer = await opened();
+    await add(writer, 'Note for our server', { guildId: OURS, actor: 'moderator' });
+    await add(writer, 'Note for their server', { guildId: THEIRS, actor: 'moderator' });
+    await add(writer, 'Note for every server', { ...OPERATOR_SCOPE, actor: 'cli:operator' });
+    await writer.close();
+    open.length = 0;
+
+    const slice = await opened({ slice: SLICE });
+    expect(held(slice)).toEqual(['Note for every server', 'Note for our server']);
+    // Unsliced, as one process running every shard: all three.
+    const whole = await opened();
+    expect(held(whole)).toHaveLength(3);
+  });
+
+  it('takes in another process’s changes for its servers and passes over the rest', async () => {
+    const slice = await opened({ slice: SLICE });
+    const writer = await opened();
+    await add(writer, 'Note for their server', { guildId: THEIRS, actor: 'moderator' });
+    await add(writer, 'Note for our server', { guildId: OURS, actor: 'moderator' });
+    expect(slice.corpus.refresh()).toEqual({ added: 1, removed: 0 });
+    expect(held(slice)).toEqual(['Note for our server']);
+    const answer = slice.library.ask('What is written about our server?', { guildId: OURS });
+    expect(answer.status).toBe('answered');
+  });
+});
