@@ -12,6 +12,7 @@ import {
   PASSAGE_INDEX_OPTIONS,
   PassageIndex,
   QUESTION_SEARCH_OPTIONS,
+  type Evaluation,
   type PassageTerms,
 } from '../src/core/passage-index.ts';
 import type { Passage } from '../src/core/types.ts';
@@ -26,7 +27,7 @@ export interface BenchPassage {
 
 export interface Retriever {
   build(passages: readonly BenchPassage[]): void;
-  /** Ids of the best passages, best first, at most `TOP_K`. */
+  /** Ids of the best passages, best first, at most `TOP_K` (or the retriever's depth). */
   search(question: string): number[];
 }
 
@@ -47,9 +48,14 @@ export interface RetrieverSpec {
  * passage, and the order is that of `PassageIndex.search` with the proximity re-rank of the
  * top passages (before the answer rules, which choose what to quote; with one passage per
  * document their document-context credit changes nothing). `proximity: false` is the ablation
- * row without the re-rank.
+ * row without the re-rank; `evaluation: 'exhaustive'` walks every posting (the pruning check),
+ * `depth` is how many ids `search` returns.
  */
-function footnoteRetriever({ proximity = true }: { proximity?: boolean } = {}): Retriever {
+export function footnoteRetriever({
+  proximity = true,
+  evaluation = 'pruned',
+  depth = TOP_K,
+}: { proximity?: boolean; evaluation?: Evaluation; depth?: number } = {}): Retriever {
   const index = new PassageIndex();
   const benchIdOf = new Map<string, number>();
   const texts = new Map<string, string>();
@@ -82,7 +88,7 @@ function footnoteRetriever({ proximity = true }: { proximity?: boolean } = {}): 
     },
     search(question) {
       return index
-        .search(question, () => true, TOP_K, proximity ? analysed : undefined)
+        .search(question, () => true, depth, proximity ? analysed : undefined, evaluation)
         .map((candidate) => benchIdOf.get(candidate.passageId)!);
     },
   };

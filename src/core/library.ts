@@ -8,7 +8,7 @@ import {
   type PassageTerms,
   type SerializedPassageIndex,
 } from './passage-index.ts';
-import { segmentDocument } from './segment.ts';
+import { passagesAt, segmentDocument } from './segment.ts';
 import { TitleIndex } from './title-index.ts';
 import { cutAtWord } from './text.ts';
 import { analyzeQuestion, tokenize, type QueryTerm } from './analysis.ts';
@@ -22,6 +22,7 @@ import type {
   DocumentSummary,
   Passage,
   Suggestion,
+  TextRange,
 } from './types.ts';
 
 /** Questions longer than this are cut before searching: nobody types more, and it bounds the work. */
@@ -68,7 +69,16 @@ export class Library implements Footnote {
   ) {
     this.#index = new PassageIndex(savedIndex);
     this.#vocabulary = vocabulary;
-    for (const document of documents) this.#hold(document, savedIndex === undefined);
+    const segments = savedIndex?.header.segments;
+    for (const document of documents) {
+      const saved = segments?.[document.id];
+      // A saved index brings its passage boundaries: segmenting every document again was most
+      // of a cold start.
+      const passages = saved
+        ? passagesAt(document.id, document.text, rangesOf(saved))
+        : segmentDocument(document.id, document.text);
+      this.#hold(document, passages, savedIndex === undefined);
+    }
   }
 
   /** Number of documents held, all scopes together. */
@@ -235,14 +245,15 @@ export class Library implements Footnote {
   /** Adds a document and indexes it at once. An id already held is refused. */
   add(document: CorpusDocument): void {
     if (this.#documents.has(document.id)) throw new Error(`document ${document.id} already exists`);
-    this.#hold(document, true);
+    this.#hold(document, segmentDocument(document.id, document.text), true);
   }
 
   /** Removes a document from both indexes. Returns false when it was not held. */
   remove(documentId: string): boolean {
     const passages = this.#passagesByDocument.get(documentId);
-    if (!passages) return false;
-    this.#index.remove(passages);
+    const document = this.#documents.get(documentId);
+    if (!passages || !document) return false;
+    this.#index.remove(document, passages);
     this.#titles.remove(documentId);
     for (const passage of passages) {
       this.#passages.delete(passage.id);
@@ -254,13 +265,20 @@ export class Library implements Footnote {
     return true;
   }
 
-  /** The passage index as it can be saved and handed back to the constructor. */
+  /**
+   * The passage index as it can be saved and handed back to the constructor, with each
+   * document's passage boundaries.
+   */
   serializeIndex(): SerializedPassageIndex {
-    return this.#index.serialize();
+    const serialized = this.#index.serialize();
+    const segments: Record<string, number[]> = {};
+    for (const [documentId, passages] of this.#passagesByDocument) {
+      segments[documentId] = passages.flatMap((passage) => [passage.start, passage.end]);
+    }
+    return { ...serialized, header: { ...serialized.header, segments } };
   }
 
-  #hold(document: CorpusDocument, indexPassages: boolean): void {
-    const passages = segmentDocument(document.id, document.text);
+  #hold(document: CorpusDocument, passages: Passage[], indexPassages: boolean): void {
     this.#documents.set(document.id, document);
     this.#passagesByDocument.set(document.id, passages);
     for (const passage of passages) this.#passages.set(passage.id, passage);
@@ -306,6 +324,15 @@ export class Library implements Footnote {
     }
     return suggestions;
   }
+}
+
+/** `[start, end, start, end, …]` as ranges. */
+function rangesOf(flat: readonly number[]): TextRange[] {
+  const ranges: TextRange[] = [];
+  for (let index = 0; index + 1 < flat.length; index += 2) {
+    ranges.push({ start: flat[index]!, end: flat[index + 1]! });
+  }
+  return ranges;
 }
 
 function toMatch(document: DocumentMeta, score: number): DocumentMatch {

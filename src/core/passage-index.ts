@@ -1,5 +1,6 @@
 import MiniSearch, { type Options, type Query, type SearchOptions } from 'minisearch';
 import { analyzeQuestion, processTerm, splitWords, tokenize, type QueryTerm } from './analysis.ts';
+import { PrunedSearch, type WeightedTerm } from './pruned-search.ts';
 import { splitSentences } from './segment.ts';
 import type { CorpusDocument, Passage } from './types.ts';
 
@@ -16,7 +17,7 @@ export interface IndexedPassage {
  * Bumped whenever analysis, fields or stored data change: a saved index with another version
  * is rebuilt instead of loaded.
  */
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 
 /**
  * Search settings for questions, chosen from SQuAD measurements: OR (AND refuses almost every
@@ -134,6 +135,12 @@ function termsOf(text: string): Set<string> {
 /** How much a vocabulary alternative counts next to the word the user typed. */
 export const ALTERNATIVE_WEIGHT = 0.7;
 
+/**
+ * `pruned` skips the postings of common words once they cannot change the result; `exhaustive`
+ * is MiniSearch's own search over every posting, the reference the bench checks pruning against.
+ */
+export type Evaluation = 'pruned' | 'exhaustive';
+
 /** A passage MiniSearch found, before the answer rules judge it. */
 export interface Candidate {
   passageId: string;
@@ -159,6 +166,11 @@ export interface SerializedPassageIndex {
     schemaVersion: number;
     terms: Record<string, TermStats>;
     passageCount: number;
+    /**
+     * Where each document's passages fall, `[start, end, start, end, …]` by document id: what
+     * segmentation produced, so a library loading this index does not segment again.
+     */
+    segments?: Record<string, number[]>;
   };
   miniSearchJson: string;
 }
@@ -175,6 +187,7 @@ export interface SerializedPassageIndex {
  */
 export class PassageIndex {
   readonly #miniSearch: MiniSearch<IndexedPassage>;
+  readonly #pruned: PrunedSearch;
   readonly #terms: Map<string, TermStats>;
   #passageCount: number;
 
@@ -193,6 +206,11 @@ export class PassageIndex {
       this.#terms = new Map();
       this.#passageCount = 0;
     }
+    this.#pruned = new PrunedSearch(this.#miniSearch, {
+      fields: PASSAGE_INDEX_OPTIONS.fields,
+      boost: QUESTION_SEARCH_OPTIONS.boost,
+      bm25: QUESTION_SEARCH_OPTIONS.bm25,
+    });
   }
 
   get passageCount(): number {
@@ -212,14 +230,27 @@ export class PassageIndex {
         text: passage.text,
       })),
     );
-    for (const passage of passages) this.#count(passage.text, +1);
+    const grown = new Set(termsOf(document.title));
+    for (const passage of passages) {
+      for (const term of this.#count(passage.text, +1)) grown.add(term);
+    }
+    this.#pruned.invalidate(grown);
     this.#passageCount += passages.length;
   }
 
-  remove(passages: readonly Passage[]): void {
+  /**
+   * Removes a document's passages. They leave MiniSearch's postings at once (`remove`, not
+   * `discard`): pruned evaluation reads the postings directly and needs exact term frequencies.
+   */
+  remove(document: Pick<CorpusDocument, 'id' | 'title'>, passages: readonly Passage[]): void {
     for (const passage of passages) {
       if (!this.#miniSearch.has(passage.id)) continue;
-      this.#miniSearch.discard(passage.id);
+      this.#miniSearch.remove({
+        id: passage.id,
+        documentId: document.id,
+        title: document.title,
+        text: passage.text,
+      });
       this.#count(passage.text, -1);
       this.#passageCount -= 1;
     }
@@ -236,18 +267,57 @@ export class PassageIndex {
     visible: (documentId: string) => boolean,
     limit = 50,
     termsOfPassage?: (passageId: string) => PassageTerms | undefined,
+    evaluation: Evaluation = 'pruned',
   ): Candidate[] {
     const terms = typeof query === 'string' ? analyzeQuestion(query) : query;
     if (terms.length === 0) return [];
     const alternatives = [...new Set(terms.flatMap((term) => term.alternatives))].filter(
       (alternative) => !terms.some((term) => term.term === alternative),
     );
+    // The re-rank reorders the best RERANK_DEPTH: those and the next `limit` must be exact.
+    const depth = Math.max(limit, termsOfPassage ? RERANK_DEPTH : 0);
+    const candidates =
+      evaluation === 'pruned' && this.#pruned.exact
+        ? this.#pruned.top(
+            [
+              ...terms.map((term): WeightedTerm => ({
+                term: term.term,
+                weight: 1,
+                alternative: false,
+              })),
+              ...alternatives.map((term): WeightedTerm => ({
+                term,
+                weight: ALTERNATIVE_WEIGHT,
+                alternative: true,
+              })),
+            ],
+            visible,
+            depth,
+          )
+        : this.#exhaustive(terms, alternatives, visible).slice(0, depth);
+    if (!termsOfPassage) return candidates.slice(0, limit);
+    const weights = new Map(terms.map((term) => [term.term, this.idf(term.term)]));
+    const reranked = rerankByProximity(
+      candidates.slice(0, RERANK_DEPTH),
+      terms,
+      weights,
+      termsOfPassage,
+    );
+    return [...reranked, ...candidates.slice(RERANK_DEPTH)].slice(0, limit);
+  }
+
+  /** MiniSearch's own OR search over every posting: the reference pruned evaluation must equal. */
+  #exhaustive(
+    terms: readonly QueryTerm[],
+    alternatives: readonly string[],
+    visible: (documentId: string) => boolean,
+  ): Candidate[] {
     // Terms are analysed already: the leaves must not be tokenized or stemmed again.
     const queries: Query[] = terms.map((term) => term.term);
     if (alternatives.length > 0) {
       queries.push({
         combineWith: 'OR',
-        queries: alternatives,
+        queries: [...alternatives],
         boostTerm: () => ALTERNATIVE_WEIGHT,
       });
     }
@@ -259,7 +329,7 @@ export class PassageIndex {
         filter: (result) => visible(result['documentId'] as string),
       },
     );
-    const candidates = results
+    return results
       .map((result) => ({
         passageId: result.id as string,
         documentId: result['documentId'] as string,
@@ -267,15 +337,6 @@ export class PassageIndex {
         terms: result.queryTerms,
       }))
       .sort(byScore);
-    if (!termsOfPassage) return candidates.slice(0, limit);
-    const weights = new Map(terms.map((term) => [term.term, this.idf(term.term)]));
-    const reranked = rerankByProximity(
-      candidates.slice(0, RERANK_DEPTH),
-      terms,
-      weights,
-      termsOfPassage,
-    );
-    return [...reranked, ...candidates.slice(RERANK_DEPTH)].slice(0, limit);
   }
 
   /** In how many passages a term occurs (0 when the corpus never uses it). */
@@ -312,7 +373,8 @@ export class PassageIndex {
     };
   }
 
-  #count(text: string, delta: 1 | -1): void {
+  /** Updates the term statistics for one passage; returns its distinct terms. */
+  #count(text: string, delta: 1 | -1): Set<string> {
     const inPassage = new Set<string>();
     let previousEnd = 0;
     for (const token of tokenize(text)) {
@@ -333,5 +395,6 @@ export class PassageIndex {
       else this.#terms.set(token.term, stats);
       previousEnd = token.end;
     }
+    return inPassage;
   }
 }

@@ -80,6 +80,13 @@ export const PASSAGE_LIMITS = {
 } as const;
 
 /**
+ * Bumped whenever `segmentDocument` can cut a text differently: saved indexes keep the passage
+ * boundaries it produced (so loading does not segment again), and one saved by another version
+ * is rebuilt.
+ */
+export const SEGMENTATION_VERSION = 1;
+
+/**
  * Splits a document into passages that stand on their own: paragraphs (separated by blank
  * lines), short ones merged with a neighbour, long ones split at sentence boundaries. Each
  * passage's text is exactly `text.slice(start, end)`.
@@ -91,14 +98,34 @@ export const PASSAGE_LIMITS = {
 export function segmentDocument(documentId: string, text: string): Passage[] {
   const paragraphs = mergeShort(text, paragraphRanges(text));
   const pieces = paragraphs.flatMap((range) => splitLong(text, range));
-  return pieces.map((range, index) => ({
-    id: `${documentId}#${index + 1}`,
-    documentId,
-    ordinal: index + 1,
-    start: range.start,
-    end: range.end,
-    text: text.slice(range.start, range.end),
-  }));
+  return passagesAt(documentId, text, pieces);
+}
+
+/**
+ * The passages of a document at ranges segmentation produced before (saved with the index).
+ * Ranges that do not fit the text are refused: the saved boundaries belong to another text.
+ *
+ * @example
+ * passagesAt('doc', text, [{ start: 0, end: 420 }, { start: 422, end: 980 }])[1].id; // "doc#2"
+ */
+export function passagesAt(
+  documentId: string,
+  text: string,
+  ranges: readonly TextRange[],
+): Passage[] {
+  return ranges.map((range, index) => {
+    if (!(range.start >= 0 && range.start < range.end && range.end <= text.length)) {
+      throw new Error(`passage ${index + 1} of ${documentId} does not fit its text`);
+    }
+    return {
+      id: `${documentId}#${index + 1}`,
+      documentId,
+      ordinal: index + 1,
+      start: range.start,
+      end: range.end,
+      text: text.slice(range.start, range.end),
+    };
+  });
 }
 
 function paragraphRanges(text: string): TextRange[] {

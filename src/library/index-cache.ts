@@ -2,25 +2,21 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INDEX_SCHEMA_VERSION, type SerializedPassageIndex } from '../core/passage-index.ts';
-import { segmentDocument } from '../core/segment.ts';
+import { SEGMENTATION_VERSION } from '../core/segment.ts';
 import type { CorpusDocument } from '../core/types.ts';
 
 const CACHE_FILE = 'passage-index.json';
 
 /**
- * A digest of everything the index is built from: the schema version, each document's text and
- * title, and where its passages fall. A change to any of them, including to how documents are
- * segmented, rebuilds the index.
+ * A digest of everything the index is built from: the schema and segmentation versions, each
+ * document's id, title and text. A change to any of them rebuilds the index. Passage boundaries
+ * are saved with the index rather than hashed here, so nothing is segmented to check the cache.
  */
 export function corpusFingerprint(documents: readonly CorpusDocument[]): string {
   const hash = createHash('sha256');
-  hash.update(`schema:${INDEX_SCHEMA_VERSION}\n`);
-  for (const document of [...documents].sort((a, b) => a.id.localeCompare(b.id))) {
-    const passages = segmentDocument(document.id, document.text).map((passage) => [
-      passage.start,
-      passage.end,
-    ]);
-    hash.update(JSON.stringify([document.id, document.title, document.text, passages]));
+  hash.update(`schema:${INDEX_SCHEMA_VERSION} segmentation:${SEGMENTATION_VERSION}\n`);
+  for (const document of [...documents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    hash.update(JSON.stringify([document.id, document.title, document.text]));
     hash.update('\n');
   }
   return hash.digest('hex');

@@ -1,0 +1,244 @@
+import type MiniSearch from 'minisearch';
+
+/**
+ * The parts of MiniSearch 7's index that pruned evaluation reads: per-term postings
+ * (`_index.get(term)` → field id → short document id → term frequency), field lengths and
+ * document ids. They are private in MiniSearch's types; `tests/core/pruned-search.test.ts`
+ * compares every ranking with MiniSearch's own search, so a release that changes them fails
+ * there rather than in production.
+ */
+interface MiniSearchInternals {
+  _index: { get(term: string): Map<number, Map<number, number>> | undefined };
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _documentCount: number;
+  _documentIds: Map<number, string>;
+  _storedFields: Map<number, Record<string, unknown> | undefined>;
+  _dirtCount: number;
+}
+
+/** BM25+ parameters, as MiniSearch names them. */
+export interface Bm25Parameters {
+  k: number;
+  b: number;
+  d: number;
+}
+
+/** How the index scores: its fields in MiniSearch's order, their boosts, BM25+ parameters. */
+export interface ScoringSettings {
+  fields: readonly string[];
+  boost: Readonly<Record<string, number>>;
+  bm25: Bm25Parameters;
+}
+
+/** One term of a query; `alternative` terms are summed apart, as MiniSearch's OR sub-query does. */
+export interface WeightedTerm {
+  term: string;
+  /** MiniSearch's `boostTerm`: 1 for the asker's words, less for vocabulary alternatives. */
+  weight: number;
+  alternative: boolean;
+}
+
+/** A passage with its score: BM25+ summed over matched terms (MiniSearch's multiplier undone). */
+export interface ScoredPassage {
+  passageId: string;
+  documentId: string;
+  score: number;
+  /** The matched query terms, in query order. */
+  terms: string[];
+}
+
+interface FieldPostings {
+  fieldId: number;
+  /** Term boost × field boost, multiplied as MiniSearch multiplies them. */
+  weight: number;
+  idf: number;
+  averageLength: number;
+  postings: Map<number, number>;
+}
+
+interface PreparedTerm extends WeightedTerm {
+  fields: FieldPostings[];
+  /** No passage can get more than this from the term. */
+  upperBound: number;
+}
+
+/** The largest BM25 saturation `tf·(k+1)/(tf+k·(1−b+b·len/avg))` over a posting list. */
+interface SaturationBound {
+  /** Valid while the field's average length stays at or below this. */
+  averageLength: number;
+  saturation: number;
+}
+
+/** Bounds stay valid while the average field length grows by up to this factor. */
+const AVERAGE_LENGTH_SLACK = 1.05;
+/** Bounds are raised by this much so float rounding can never make them too low. */
+const ROUNDING_MARGIN = 1 + 1e-9;
+
+/**
+ * Ranks passages over MiniSearch's postings with the scores `MiniSearch.search` gives an OR
+ * query of the same terms (summed in the same order, so equal to the last bit), but without
+ * walking the postings of common words when they can no longer change the result.
+ *
+ * This is MaxScore (Turtle and Flood, 1995) over term-at-a-time postings: a passage's score is
+ * a sum over the query terms it contains, so it is at most the sum of those terms' upper
+ * bounds. Terms are visited from the largest bound down (the rare words first); each passage
+ * met is scored in full at once by looking its id up in every term's postings. Once `limit`
+ * passages are held and the bounds of the terms not yet visited add up to less than the worst
+ * of them, no passage not yet met can enter, and the remaining postings are never walked.
+ * A term's bound uses the best saturation over its postings, computed on first use and cached
+ * until a passage with that term is added.
+ *
+ * @example
+ * const pruned = new PrunedSearch(miniSearch, { fields: ['title', 'text'], boost: { title: 1.5 }, bm25 });
+ * pruned.top([{ term: 'passport', weight: 1, alternative: false }], () => true, 30);
+ */
+export class PrunedSearch {
+  readonly #index: MiniSearchInternals;
+  readonly #settings: ScoringSettings;
+  /** Per term, per field id. */
+  readonly #bounds = new Map<string, Array<SaturationBound | undefined>>();
+
+  constructor(miniSearch: MiniSearch<never> | MiniSearch<unknown>, settings: ScoringSettings) {
+    this.#index = miniSearch as unknown as MiniSearchInternals;
+    this.#settings = settings;
+  }
+
+  /**
+   * Whether pruned evaluation gives MiniSearch's exact scores: not while discarded documents
+   * linger in the postings (MiniSearch counts them out of a term's frequency lazily).
+   */
+  get exact(): boolean {
+    return this.#index._dirtCount === 0;
+  }
+
+  /** Forgets the bounds of terms whose postings grew. */
+  invalidate(terms: Iterable<string>): void {
+    for (const term of terms) this.#bounds.delete(term);
+  }
+
+  /** The best `limit` passages among those `visible` accepts, best first (ties by id). */
+  top(
+    query: readonly WeightedTerm[],
+    visible: (documentId: string) => boolean,
+    limit: number,
+  ): ScoredPassage[] {
+    if (limit <= 0) return [];
+    const terms = query.map((term) => this.#prepare(term));
+    const byBound = [...terms].sort((a, b) => b.upperBound - a.upperBound);
+    // What a passage holding only the terms from position i on can score at most.
+    const remaining = byBound.map((term) => term.upperBound);
+    for (let i = remaining.length - 2; i >= 0; i--) remaining[i]! += remaining[i + 1]!;
+    const best: ScoredPassage[] = [];
+    const seen = new Set<number>();
+    for (const [position, next] of byBound.entries()) {
+      const worst = best.length === limit ? best[limit - 1]!.score : -Infinity;
+      if (remaining[position]! * ROUNDING_MARGIN < worst) break;
+      for (const field of next.fields) {
+        for (const shortId of field.postings.keys()) {
+          if (seen.has(shortId)) continue;
+          seen.add(shortId);
+          const scored = this.#score(shortId, terms);
+          if (scored === undefined) continue;
+          if (best.length === limit && !ranksBefore(scored, best[limit - 1]!)) continue;
+          if (!visible(scored.documentId)) continue;
+          insertRanked(best, scored, limit);
+        }
+      }
+    }
+    return best;
+  }
+
+  #prepare(term: WeightedTerm): PreparedTerm {
+    const { fields, boost, bm25 } = this.#settings;
+    const data = this.#index._index.get(term.term);
+    const prepared: FieldPostings[] = [];
+    let upperBound = 0;
+    for (const field of fields) {
+      const fieldId = this.#index._fieldIds[field]!;
+      const postings = data?.get(fieldId);
+      if (postings === undefined || postings.size === 0) continue;
+      const averageLength = this.#index._avgFieldLength[fieldId]!;
+      const matching = postings.size;
+      const total = this.#index._documentCount;
+      // MiniSearch's calcBM25Score, term by term, so the scores agree to the last bit.
+      const idf = Math.log(1 + (total - matching + 0.5) / (matching + 0.5));
+      const weight = term.weight * (boost[field] ?? 1);
+      prepared.push({ fieldId, weight, idf, averageLength, postings });
+      const saturation = this.#saturation(term.term, fieldId, postings, averageLength);
+      upperBound += weight * idf * (bm25.d + saturation);
+    }
+    return { ...term, fields: prepared, upperBound };
+  }
+
+  #saturation(
+    term: string,
+    fieldId: number,
+    postings: Map<number, number>,
+    averageLength: number,
+  ): number {
+    let bounds = this.#bounds.get(term);
+    const cached = bounds?.[fieldId];
+    if (cached && averageLength <= cached.averageLength) return cached.saturation;
+    const { k, b } = this.#settings.bm25;
+    const reference = averageLength * AVERAGE_LENGTH_SLACK;
+    let saturation = 0;
+    for (const [shortId, frequency] of postings) {
+      const length = this.#index._fieldLength.get(shortId)?.[fieldId];
+      if (length === undefined) continue;
+      const value = (frequency * (k + 1)) / (frequency + k * (1 - b + (b * length) / reference));
+      if (value > saturation) saturation = value;
+    }
+    if (!bounds) this.#bounds.set(term, (bounds = []));
+    bounds[fieldId] = { averageLength: reference, saturation };
+    return saturation;
+  }
+
+  /** The passage's full score over every query term, summed in MiniSearch's order. */
+  #score(shortId: number, terms: readonly PreparedTerm[]): ScoredPassage | undefined {
+    const passageId = this.#index._documentIds.get(shortId);
+    if (passageId === undefined) return undefined;
+    const lengths = this.#index._fieldLength.get(shortId)!;
+    const { k, b, d } = this.#settings.bm25;
+    let main = 0;
+    let alternatives = 0;
+    const matched: string[] = [];
+    for (const term of terms) {
+      let termScore = 0;
+      let found = false;
+      for (const field of term.fields) {
+        const frequency = field.postings.get(shortId);
+        if (frequency === undefined) continue;
+        found = true;
+        const length = lengths[field.fieldId]!;
+        const raw =
+          field.idf *
+          (d +
+            (frequency * (k + 1)) / (frequency + k * (1 - b + (b * length) / field.averageLength)));
+        termScore += field.weight * raw;
+      }
+      if (!found) continue;
+      if (term.alternative) alternatives += termScore;
+      else main += termScore;
+      if (!matched.includes(term.term)) matched.push(term.term);
+    }
+    const count = matched.length;
+    // MiniSearch multiplies by the number of matched terms and PassageIndex divides it out.
+    const score = ((main + alternatives) * (count || 1)) / Math.max(1, count);
+    const documentId = this.#index._storedFields.get(shortId)?.['documentId'] as string;
+    return { passageId, documentId, score, terms: matched };
+  }
+}
+
+function ranksBefore(a: ScoredPassage, b: ScoredPassage): boolean {
+  return a.score > b.score || (a.score === b.score && a.passageId.localeCompare(b.passageId) < 0);
+}
+
+/** Inserts into a list kept sorted best first and at most `limit` long. */
+function insertRanked(list: ScoredPassage[], item: ScoredPassage, limit: number): void {
+  let position = list.length;
+  while (position > 0 && ranksBefore(item, list[position - 1]!)) position--;
+  list.splice(position, 0, item);
+  if (list.length > limit) list.pop();
+}

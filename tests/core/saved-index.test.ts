@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { Library } from '../../src/core/library.ts';
+import type { CorpusDocument } from '../../src/core/types.ts';
+
+const paragraph = (subject: string) =>
+  `${subject} introduced digital passports for cafes and theatres in the spring. ` +
+  `Officials in ${subject} said the passports would be checked at the door, and that ` +
+  'visitors without one would be turned away until the end of the summer season.';
+
+const DOCUMENTS: CorpusDocument[] = [
+  {
+    id: 'regions',
+    title: 'Regional passports',
+    language: 'en',
+    text: [paragraph('Bashkortostan'), paragraph('Tatarstan'), paragraph('Moscow')].join('\n\n'),
+    scope: { kind: 'shipped' },
+  },
+];
+
+describe('a library loaded from a saved index', () => {
+  it('holds the passages it was saved with, without segmenting again', () => {
+    const built = new Library(DOCUMENTS);
+    const saved = built.serializeIndex();
+    expect(saved.header.segments?.['regions']).toEqual(
+      built.passagesOf('regions').flatMap((passage) => [passage.start, passage.end]),
+    );
+    const loaded = new Library(DOCUMENTS, saved);
+    expect(loaded.passagesOf('regions')).toEqual(built.passagesOf('regions'));
+    expect(loaded.ask('When did Tatarstan introduce passports?')).toEqual(
+      built.ask('When did Tatarstan introduce passports?'),
+    );
+  });
+
+  it('refuses saved passage boundaries that do not fit the text', () => {
+    const saved = new Library(DOCUMENTS).serializeIndex();
+    const shorter = [{ ...DOCUMENTS[0]!, text: paragraph('Bashkortostan') }];
+    expect(() => new Library(shorter, saved)).toThrow(/does not fit its text/u);
+  });
+});
