@@ -3,11 +3,12 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { UserError } from '../src/core/errors.ts';
+import { lookupDocument } from '../src/core/lookup.ts';
 import { defineCommand } from '../src/discord/command.ts';
 import { DISCORD_LIMITS } from '../src/discord/limits.ts';
 import { OPEN_SOURCE_ACTION } from '../src/discord/render/answer.ts';
 import { EPHEMERAL } from '../src/discord/render/payload.ts';
-import { documentChoices, renderSource } from '../src/discord/render/source.ts';
+import { documentChoices, renderCandidates, renderSource } from '../src/discord/render/source.ts';
 import { escapeToFit } from '../src/discord/text.ts';
 
 export const data = {
@@ -28,13 +29,17 @@ export default defineCommand({
   data,
   async execute({ document }, _interaction, { library, respond, guildId }) {
     // A chosen suggestion sends the document id; text typed without choosing is resolved here.
-    const summary = library.resolveDocument(document, { guildId });
-    if (!summary) {
+    const lookup = lookupDocument(library, document, { guildId });
+    if (lookup.kind === 'none') {
       throw new UserError(
         `No document matches “${escapeToFit(document, 100)}”. Start typing and pick one of the suggestions.`,
       );
     }
-    await respond.reply(renderSource(summary));
+    if (lookup.kind === 'ambiguous') {
+      await respond.reply({ ...renderCandidates(document, lookup.candidates), flags: EPHEMERAL });
+      return;
+    }
+    await respond.reply(renderSource(lookup.summary));
   },
   buttons: {
     // "Did you mean": a no-answer's suggestion opens the document, only for whoever clicks.

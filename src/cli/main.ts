@@ -1,3 +1,4 @@
+import { lookupDocument } from '../core/lookup.ts';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -14,6 +15,7 @@ import {
   ANSI_STYLE,
   PLAIN_STYLE,
   renderAnswer,
+  renderCandidates,
   renderList,
   renderSummary,
   type TextStyle,
@@ -161,10 +163,17 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         throw new UserError(
           'Please give a document title or id, e.g. footnote source "Moscow Times".',
         );
-      const summary = await withCorpus(({ library }) => library.resolveDocument(query, visibility));
-      if (!summary)
-        throw new UserError(`No document matches “${query}”. Run "footnote list" to see them all.`);
-      print(values.json ? summary : renderSummary(summary, style));
+      const lookup = await withCorpus(({ library }) => lookupDocument(library, query, visibility));
+      if (lookup.kind === 'none')
+        throw new UserError(
+          `No document matches “${query}”: no title, site or author has all of its words. Run "footnote list" to see them all.`,
+        );
+      if (lookup.kind === 'ambiguous')
+        throw new UserError(
+          `“${query}” matches ${lookup.candidates.length} documents; name one by its id:\n` +
+            renderCandidates(lookup.candidates),
+        );
+      print(values.json ? lookup.summary : renderSummary(lookup.summary, style));
       return 0;
     }
     case 'list': {

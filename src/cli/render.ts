@@ -1,6 +1,13 @@
 import { describeMatches, nestQuotes } from '../core/excerpt.ts';
 import { textFragmentUrl } from '../core/links.ts';
-import type { Answer, Citation, DocumentMeta, DocumentSummary, TextRange } from '../core/types.ts';
+import type {
+  Answer,
+  Citation,
+  DocumentMatch,
+  DocumentMeta,
+  DocumentSummary,
+  TextRange,
+} from '../core/types.ts';
 
 /** How matched words stand out: ANSI bold on a terminal, asterisks in a pipe or file. */
 export interface TextStyle {
@@ -111,6 +118,16 @@ export function renderSummary(summary: DocumentSummary, style: TextStyle = PLAIN
     '',
     summary.summary,
   ].join('\n');
+}
+
+/** The documents an ambiguous lookup could mean: id, then date and title, one per line. */
+export function renderCandidates(candidates: readonly DocumentMatch[]): string {
+  return candidates
+    .map(
+      (candidate) =>
+        `  ${candidate.documentId}\n      ${formatDate(candidate.publishedAt) ?? 'undated'} · ${candidate.title}`,
+    )
+    .join('\n');
 }
 
 /** The document list, one line each, newest first. */

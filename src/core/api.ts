@@ -18,6 +18,11 @@ export interface AskOptions extends Visibility {
 export interface FindOptions extends Visibility {
   /** The most matches to return (default 25, Discord's autocomplete limit). */
   limit?: number | undefined;
+  /**
+   * Only documents that match every word; without it, a query no document matches whole
+   * falls back to documents matching any word (autocomplete keeps suggesting while typing).
+   */
+  allWords?: boolean | undefined;
 }
 
 /**
@@ -30,7 +35,10 @@ export interface Footnote {
   findDocuments(query: string, options?: FindOptions): DocumentMatch[];
   /** A document's metadata and opening, by id; undefined when unknown or not visible. */
   summarize(documentId: string, options?: Visibility): DocumentSummary | undefined;
-  /** Resolves what a user typed (an id, or a title or part of one) to the best-matching document. */
+  /**
+   * Resolves what a user typed (an id, or a title or part of one) to the one document it
+   * clearly names; undefined when none or several fit (`lookupDocument` says which).
+   */
   resolveDocument(query: string, options?: Visibility): DocumentSummary | undefined;
   /** Every visible document, newest first. */
   listDocuments(options?: Visibility): DocumentMeta[];

@@ -1,3 +1,4 @@
+import { lookupDocument } from './lookup.ts';
 import type { AskOptions, FindOptions, Footnote, Visibility } from './api.ts';
 import { composeAnswer, judgeCandidates, type AnswerContext, type Judged } from './answer.ts';
 import { UserError } from './errors.ts';
@@ -76,7 +77,7 @@ export class Library implements Footnote {
       // of a cold start.
       const passages = saved
         ? passagesAt(document.id, document.text, rangesOf(saved))
-        : segmentDocument(document.id, document.text);
+        : segmentDocument(document.id, document.text, document.title);
       this.#hold(document, passages, savedIndex === undefined);
     }
   }
@@ -189,7 +190,7 @@ export class Library implements Footnote {
         .map((document) => toMatch(document, 0));
     }
     return this.#titles
-      .search(trimmed, visible)
+      .search(trimmed, visible, options.allWords)
       .slice(0, limit)
       .flatMap(({ id, score }) => {
         const document = this.#documents.get(id);
@@ -211,17 +212,8 @@ export class Library implements Footnote {
   }
 
   resolveDocument(query: string, options: Visibility = {}): DocumentSummary | undefined {
-    const trimmed = query.trim();
-    if (trimmed === '') return undefined;
-    const exact =
-      this.summarize(trimmed, options) ?? this.summarize(trimmed.toLowerCase(), options);
-    if (exact) return exact;
-    const byTitle = this.listDocuments(options).find(
-      (document) => document.title.toLowerCase() === trimmed.toLowerCase(),
-    );
-    if (byTitle) return this.summarize(byTitle.id, options);
-    const best = this.findDocuments(trimmed, { ...options, limit: 1 })[0];
-    return best ? this.summarize(best.documentId, options) : undefined;
+    const lookup = lookupDocument(this, query, options);
+    return lookup.kind === 'found' ? lookup.summary : undefined;
   }
 
   listDocuments(options: Visibility = {}): DocumentMeta[] {
@@ -245,7 +237,7 @@ export class Library implements Footnote {
   /** Adds a document and indexes it at once. An id already held is refused. */
   add(document: CorpusDocument): void {
     if (this.#documents.has(document.id)) throw new Error(`document ${document.id} already exists`);
-    this.#hold(document, segmentDocument(document.id, document.text), true);
+    this.#hold(document, segmentDocument(document.id, document.text, document.title), true);
   }
 
   /** Removes a document from both indexes. Returns false when it was not held. */

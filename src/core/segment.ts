@@ -84,19 +84,21 @@ export const PASSAGE_LIMITS = {
  * boundaries it produced (so loading does not segment again), and one saved by another version
  * is rebuilt.
  */
-export const SEGMENTATION_VERSION = 1;
+export const SEGMENTATION_VERSION = 2;
 
 /**
  * Splits a document into passages that stand on their own: paragraphs (separated by blank
  * lines), short ones merged with a neighbour, long ones split at sentence boundaries. Each
- * passage's text is exactly `text.slice(start, end)`.
+ * passage's text is exactly `text.slice(start, end)`. A first line that repeats the `title`
+ * (a text file's first line, a Markdown heading) is left out: shown as the title, it must not
+ * also open the first passage. The text itself keeps it.
  *
  * @example
- * const passages = segmentDocument('doc', 'First paragraph…\n\nSecond…');
- * passages[0].id; // "doc#1"
+ * const passages = segmentDocument('doc', 'Notes\n\nFirst paragraph…\n\nSecond…', 'Notes');
+ * passages[0].text; // "First paragraph…"
  */
-export function segmentDocument(documentId: string, text: string): Passage[] {
-  const paragraphs = mergeShort(text, paragraphRanges(text));
+export function segmentDocument(documentId: string, text: string, title?: string): Passage[] {
+  const paragraphs = mergeShort(text, withoutTitleLine(text, paragraphRanges(text), title));
   const pieces = paragraphs.flatMap((range) => splitLong(text, range));
   return passagesAt(documentId, text, pieces);
 }
@@ -126,6 +128,24 @@ export function passagesAt(
       text: text.slice(range.start, range.end),
     };
   });
+}
+
+/** The paragraphs without a first one that only repeats the title, if others follow. */
+function withoutTitleLine(
+  text: string,
+  paragraphs: TextRange[],
+  title: string | undefined,
+): TextRange[] {
+  const [first, ...rest] = paragraphs;
+  if (title === undefined || !first || rest.length === 0) return paragraphs;
+  const line = (value: string) =>
+    value
+      .replace(/^#{1,6}[ \t]+/u, '')
+      .replace(/[ \t#]+$/u, '')
+      .replace(/\s+/gu, ' ')
+      .trim()
+      .toLowerCase();
+  return line(text.slice(first.start, first.end)) === line(title) ? rest : paragraphs;
 }
 
 function paragraphRanges(text: string): TextRange[] {

@@ -53,14 +53,18 @@ export class TitleIndex {
     if (this.#miniSearch.has(documentId)) this.#miniSearch.discard(documentId);
   }
 
-  /** Ids with scores, best first. Every word must match; if none does, any word may. */
+  /**
+   * Ids with scores, best first. Every word must match; if none does, any word may, unless
+   * `allWords` is set.
+   */
   search(
     query: string,
     visible: (documentId: string) => boolean,
+    allWords = false,
   ): Array<{ id: string; score: number }> {
     const filter = (result: { id: unknown }) => visible(result.id as string);
     let results = this.#miniSearch.search(query, { filter });
-    if (results.length === 0)
+    if (results.length === 0 && !allWords)
       results = this.#miniSearch.search(query, { filter, combineWith: 'OR' });
     return results.map((result) => ({ id: result.id as string, score: result.score }));
   }

@@ -269,7 +269,7 @@ export function buildPreview(
     author: extracted.author,
     publishedAt: extracted.publishedAt,
   });
-  const passages = segmentDocument('preview', text);
+  const passages = segmentDocument('preview', text, metadata.title);
   return {
     source,
     ...metadata,

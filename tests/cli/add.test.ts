@@ -153,6 +153,20 @@ describe('footnote add', () => {
     expect(answer.stdout).toContain('Gullholm ferry bulletin');
   });
 
+  it('titles a .txt file by its first line, which does not also open the first passage', async () => {
+    const path = join(dataDir, 'lighthouse.txt');
+    await writeFile(
+      path,
+      'Lighthouse opening hours\n\nThe Gullholm lighthouse opens to visitors at noon on Sundays.\n',
+    );
+    expect((await footnote(['add', path, '--yes'])).code).toBe(0);
+    const asked = await footnote(['ask', 'When does the Gullholm lighthouse open?', '--json']);
+    const [cited] = JSON.parse(asked.stdout).citations;
+    expect(cited.title).toBe('Lighthouse opening hours');
+    expect(cited.passage).toBe('The Gullholm lighthouse opens to visitors at noon on Sundays.');
+    expect(cited.excerpt).not.toContain('Lighthouse opening hours');
+  });
+
   it('adds a PDF file, and refuses a missing file in one line', async () => {
     const path = join(dataDir, 'tides.pdf');
     await writeFile(

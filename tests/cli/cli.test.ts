@@ -104,6 +104,21 @@ describe('footnote source and list', () => {
     expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
+  it('fails, naming no document, when no title, site or author has the words', async () => {
+    const { code, stdout, stderr } = await footnote('source', 'vaccine blockchain');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^footnote: No document matches “vaccine blockchain”/u);
+  });
+
+  it('names the candidates of an ambiguous lookup and fails', async () => {
+    const { code, stdout, stderr } = await footnote('source', 'lavrov');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^footnote: “lavrov” matches \d+ documents; name one by its id:/u);
+    expect(stderr).toContain('  lavrov-makei-news-conference\n');
+  });
+
   it('lists the 25 shipped documents', async () => {
     const { stdout } = await footnote('list', '--json');
     expect(JSON.parse(stdout)).toHaveLength(25);

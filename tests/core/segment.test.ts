@@ -78,3 +78,27 @@ describe('segmentDocument', () => {
     expect(segmentDocument('doc', text).map((passage) => passage.ordinal)).toEqual([1, 2, 3]);
   });
 });
+
+describe('segmentDocument with the title', () => {
+  const text = 'Harbour notes\n\nThe ferry leaves at nine.\n\nThe café opens at ten.';
+
+  it('leaves out a first line that repeats the title, so it does not open the first passage', () => {
+    const passages = segmentDocument('notes', text, 'Harbour notes');
+    expect(passages[0]?.text).toBe('The ferry leaves at nine.\n\nThe café opens at ten.');
+    expect(passages.every((passage) => !passage.text.includes('Harbour'))).toBe(true);
+  });
+
+  it('reads a Markdown heading as the line it is', () => {
+    const markdown = '# Harbour notes\n\nThe ferry leaves at nine.';
+    expect(segmentDocument('notes', markdown, 'Harbour notes')[0]?.text).toBe(
+      'The ferry leaves at nine.',
+    );
+  });
+
+  it('keeps the first line when the title is another one, or when nothing else follows', () => {
+    expect(segmentDocument('notes', text, 'Ferry times')[0]?.text).toContain('Harbour notes');
+    expect(segmentDocument('notes', 'Harbour notes', 'Harbour notes')[0]?.text).toBe(
+      'Harbour notes',
+    );
+  });
+});

@@ -85,6 +85,25 @@ describe('/source', () => {
     expect(rec.reply?.embeds[0].footer.text).toContain(MOSCOW_TIMES);
   });
 
+  it('offers the candidates as buttons, privately, when the typed words fit several documents', async () => {
+    const rec = await harness.fake.sendChatInput({
+      name: 'source',
+      options: { document: 'lavrov' },
+    });
+    expectClean(rec);
+    expect(rec.ephemeral).toBe(true);
+    expect(rec.reply?.content).toMatch(/^“lavrov” fits \d+ documents\./u);
+    const buttons = (rec.reply?.components ?? []).flatMap(
+      (row: { components: Array<{ custom_id: string; label: string }> }) => row.components,
+    );
+    expect(buttons.length).toBeGreaterThan(1);
+    expect(buttons.length).toBeLessThanOrEqual(10);
+    for (const button of buttons) {
+      expect(button.custom_id).toMatch(/^source:open:/u);
+      expect([...button.label].length).toBeLessThanOrEqual(80);
+    }
+  });
+
   it('says so, privately, when no document matches', async () => {
     const rec = await harness.fake.sendChatInput({
       name: 'source',

@@ -90,6 +90,8 @@ describe('ingestUrl: a web page', () => {
     const preview = await ingestUrl(`${server.origin}/notes.txt`, local);
     expect(preview.title).toBe('Harbour notes');
     expect(preview.text).toBe('Harbour notes\n\nThe ferry leaves at nine.');
+    // The first line is the title; it does not also open the first passage.
+    expect(preview.firstPassage).toBe('The ferry leaves at nine.');
   });
 
   it('takes Markdown as it is, titled by its first heading', async () => {

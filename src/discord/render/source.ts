@@ -9,7 +9,9 @@ import {
   markdownLink,
   truncate,
 } from '../text.ts';
-import { NO_MENTIONS, type MessagePayload } from './payload.ts';
+import { customId } from '../custom-id.ts';
+import { OPEN_SOURCE_ACTION } from './answer.ts';
+import { buttonRow, NO_MENTIONS, type MessagePayload } from './payload.ts';
 
 const EMBED_COLOR = 0x3b6ea5;
 /** The opening is a taste of the document, not the document. */
@@ -42,6 +44,47 @@ function choiceName(match: DocumentMatch): string {
   const suffix = year && /^\d{4}$/u.test(year) ? ` (${year})` : '';
   const name = `${truncate(title, DISCORD_LIMITS.choiceName - codePointLength(suffix))}${suffix}`;
   return truncate(name, DISCORD_LIMITS.choiceName);
+}
+
+/** Buttons offered for an ambiguous lookup: two rows of five. */
+const CANDIDATE_BUTTONS = 2 * DISCORD_LIMITS.buttonsPerRow;
+
+/**
+ * `/source`'s reply when what was typed fits several documents: says so and offers each as a
+ * button (numbered title and year) that opens it, as the no-answer's suggestions do.
+ *
+ * @example
+ * await respond.reply({ ...renderCandidates('lavrov', lookup.candidates), flags: EPHEMERAL });
+ */
+export function renderCandidates(
+  typed: string,
+  candidates: readonly DocumentMatch[],
+): MessagePayload {
+  const offered = candidates
+    .filter(
+      (candidate) =>
+        candidate.documentId !== '' &&
+        !candidate.documentId.includes(':') &&
+        `source:${OPEN_SOURCE_ACTION}:${candidate.documentId}`.length <= DISCORD_LIMITS.customId,
+    )
+    .slice(0, CANDIDATE_BUTTONS);
+  const buttons = offered.map((candidate, index) => ({
+    customId: customId('source', OPEN_SOURCE_ACTION, candidate.documentId),
+    label: truncate(`${index + 1}. ${choiceName(candidate)}`, DISCORD_LIMITS.buttonLabel),
+  }));
+  const rows = [];
+  for (let start = 0; start < buttons.length; start += DISCORD_LIMITS.buttonsPerRow)
+    rows.push(buttonRow(buttons.slice(start, start + DISCORD_LIMITS.buttonsPerRow)));
+  const more =
+    candidates.length > offered.length
+      ? ` The first ${offered.length} are below; type more of the title to narrow it down.`
+      : ' Pick one:';
+  return {
+    content: `“${escapeToFit(typed, 100)}” fits ${candidates.length} documents.${more}`,
+    embeds: [],
+    components: rows,
+    allowedMentions: NO_MENTIONS,
+  };
 }
 
 /**
