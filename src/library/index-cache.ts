@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INDEX_SCHEMA_VERSION, type SerializedPassageIndex } from '../core/passage-index.ts';
 import { SEGMENTATION_VERSION } from '../core/segment.ts';
+import { describeShardIds, type ShardSlice } from '../core/shard-slice.ts';
 import type { CorpusDocument } from '../core/types.ts';
 
 const CACHE_FILE = 'passage-index.json';
@@ -23,40 +24,89 @@ export function corpusFingerprint(documents: readonly CorpusDocument[]): string 
 }
 
 /**
- * Reads a saved passage index if it was built from the same corpus with the same schema.
- * Anything else (missing, stale, unreadable, from another version) is a cache miss.
- * The file is the header JSON on the first line and MiniSearch's JSON after it.
+ * The file a process saves its index in: one per shard slice, so that shard processes sharing
+ * a data directory, each holding its own servers' documents, do not overwrite each other's.
+ *
+ * @example
+ * indexCacheFile(); // 'passage-index.json'
+ * indexCacheFile({ ids: [0, 1], count: 4 }); // 'passage-index.shards-0-1-of-4.json'
  */
-export async function readIndexCache(
+export function indexCacheFile(slice?: ShardSlice): string {
+  return slice
+    ? `passage-index.shards-${describeShardIds(slice.ids)}-of-${slice.count}.json`
+    : CACHE_FILE;
+}
+
+/** A saved index with what it was built from. */
+export interface IndexSnapshot {
+  index: SerializedPassageIndex;
+  /** `corpusFingerprint` of every document the index holds. */
+  fingerprint: string | undefined;
+  /** Each document's own fingerprint by id, when saved with them: which documents it holds. */
+  documents: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Reads the saved index in `file`, whatever it was built from; undefined when missing,
+ * unreadable or of another index schema. The file is the header JSON on the first line and
+ * MiniSearch's JSON after it.
+ */
+export async function readIndexSnapshot(
   dataDir: string,
-  fingerprint: string,
-): Promise<SerializedPassageIndex | undefined> {
+  file = CACHE_FILE,
+): Promise<IndexSnapshot | undefined> {
   try {
-    const content = await readFile(join(dataDir, CACHE_FILE), 'utf8');
+    const content = await readFile(join(dataDir, file), 'utf8');
     const newline = content.indexOf('\n');
     const header = JSON.parse(content.slice(0, newline)) as SerializedPassageIndex['header'] & {
       fingerprint?: string;
+      documents?: Record<string, string>;
     };
-    if (header.schemaVersion !== INDEX_SCHEMA_VERSION || header.fingerprint !== fingerprint)
-      return undefined;
-    return { header, miniSearchJson: content.slice(newline + 1) };
+    if (header.schemaVersion !== INDEX_SCHEMA_VERSION) return undefined;
+    const { fingerprint, documents, ...indexHeader } = header;
+    return {
+      index: { header: indexHeader, miniSearchJson: content.slice(newline + 1) },
+      fingerprint,
+      documents,
+    };
   } catch {
     return undefined;
   }
 }
 
-/** Saves the index atomically: a crash mid-write leaves the previous file, never half of one. */
+/**
+ * Reads a saved passage index if it was built from the same corpus with the same schema.
+ * Anything else (missing, stale, unreadable, from another version) is a cache miss.
+ */
+export async function readIndexCache(
+  dataDir: string,
+  fingerprint: string,
+  file = CACHE_FILE,
+): Promise<SerializedPassageIndex | undefined> {
+  const snapshot = await readIndexSnapshot(dataDir, file);
+  return snapshot?.fingerprint === fingerprint ? snapshot.index : undefined;
+}
+
+/**
+ * Saves the index atomically: a crash mid-write leaves the previous file, never half of one.
+ * With `documents` (those the index holds), each one's fingerprint is saved too, so that a later
+ * start can reuse the index when documents were only added since (`openLibrary`).
+ */
 export async function writeIndexCache(
   dataDir: string,
   fingerprint: string,
   index: SerializedPassageIndex,
+  { file = CACHE_FILE, documents }: { file?: string; documents?: readonly CorpusDocument[] } = {},
 ): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  const target = join(dataDir, CACHE_FILE);
+  const target = join(dataDir, file);
   const temporary = `${target}.${process.pid}.tmp`;
+  const digests =
+    documents &&
+    Object.fromEntries(documents.map((document) => [document.id, corpusFingerprint([document])]));
   await writeFile(
     temporary,
-    `${JSON.stringify({ ...index.header, fingerprint })}\n${index.miniSearchJson}`,
+    `${JSON.stringify({ ...index.header, fingerprint, documents: digests })}\n${index.miniSearchJson}`,
   );
   await rename(temporary, target);
 }

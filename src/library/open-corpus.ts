@@ -4,8 +4,8 @@ import type { CorpusDocument } from '../core/types.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../store/store.ts';
 import { CorpusService, toCorpusDocument } from './corpus-service.ts';
-import { corpusFingerprint, writeIndexCache } from './index-cache.ts';
-import { openLibraryWithSource, type OpenLibraryOptions } from './open.ts';
+import { corpusFingerprint, indexCacheFile, writeIndexCache } from './index-cache.ts';
+import { openLibraryWithSource, type OpenedLibrary, type OpenLibraryOptions } from './open.ts';
 
 export interface OpenCorpusOptions extends Omit<OpenLibraryOptions, 'addedDocuments'> {
   /** How URLs and attachments are downloaded (loopback permission, limits, resolver). */
@@ -25,7 +25,7 @@ export interface OpenedCorpus {
   library: Library;
   store: Store;
   corpus: CorpusService;
-  indexSource: 'cache' | 'built';
+  indexSource: OpenedLibrary['indexSource'];
   /** Saves the index cache now if documents changed since it was saved. */
   saveIndex(): Promise<void>;
   /** Saves the index cache if stale and closes the store. */
@@ -55,7 +55,8 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
       .allDocuments()
       .filter((document) => serves(document.guildId))
       .map(toCorpusDocument);
-    const opened = await openLibraryWithSource({ ...options, addedDocuments: added });
+    const indexFile = indexCacheFile(options.slice);
+    const opened = await openLibraryWithSource({ ...options, addedDocuments: added, indexFile });
     // A stored document whose id a shipped one took is not loaded (open.ts warns): not held.
     const loaded = new Set(opened.documents);
     const { library } = opened;
@@ -90,9 +91,13 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
         const document = library.getDocument(id);
         return document ? [document] : [];
       });
-      const fingerprint = corpusFingerprint([...shipped, ...held]);
+      const documents = [...shipped, ...held];
+      const fingerprint = corpusFingerprint(documents);
       const index = library.serializeIndex();
-      saving = writeIndexCache(options.dataDir, fingerprint, index).catch((error: unknown) => {
+      saving = writeIndexCache(options.dataDir, fingerprint, index, {
+        file: indexFile,
+        documents,
+      }).catch((error: unknown) => {
         options.onWarning?.(
           `Could not save the index in ${options.dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
         );

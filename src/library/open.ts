@@ -2,7 +2,13 @@ import { Library } from '../core/library.ts';
 import type { CorpusDocument } from '../core/types.ts';
 import type { Vocabulary } from '../core/vocabulary.ts';
 import { loadShippedCorpus, loadVocabulary, SHIPPED_CORPUS_DIR } from './corpus-loader.ts';
-import { corpusFingerprint, readIndexCache, writeIndexCache } from './index-cache.ts';
+import {
+  corpusFingerprint,
+  indexCacheFile,
+  readIndexSnapshot,
+  writeIndexCache,
+  type IndexSnapshot,
+} from './index-cache.ts';
 
 export interface OpenLibraryOptions {
   /** Folder of the shipped corpus (default: `corpus/` of this package). */
@@ -18,12 +24,18 @@ export interface OpenLibraryOptions {
    * cache fingerprint covers them too, so a cache saved after adds loads without a rebuild.
    */
   addedDocuments?: readonly CorpusDocument[];
+  /** The file in `dataDir` the index is saved in (default: `indexCacheFile()`). */
+  indexFile?: string;
 }
 
 /** How the library came to be, for logs and the cold-start benchmark. */
 export interface OpenedLibrary {
   library: Library;
-  indexSource: 'cache' | 'built';
+  /**
+   * `cache`: the saved index held exactly these documents. `snapshot`: it held some of them and
+   * the others (added since it was saved) were indexed on top. `built`: indexed from scratch.
+   */
+  indexSource: 'cache' | 'snapshot' | 'built';
   /** Every document the library was opened with, shipped and added. */
   documents: CorpusDocument[];
 }
@@ -48,11 +60,30 @@ export async function openLibraryWithSource(options: OpenLibraryOptions): Promis
   const documents = [...shipped, ...added];
   const vocabulary = options.vocabulary ?? (await loadVocabulary(corpusDir));
   const fingerprint = corpusFingerprint(documents);
-  const cached = await readIndexCache(options.dataDir, fingerprint);
-  if (cached) {
+  const file = options.indexFile ?? indexCacheFile();
+  const snapshot = await readIndexSnapshot(options.dataDir, file);
+  const save = (library: Library) =>
+    writeIndexCache(options.dataDir, fingerprint, library.serializeIndex(), {
+      file,
+      documents,
+    }).catch((error: unknown) => {
+      options.onWarning?.(
+        `Could not save the index in ${options.dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+    });
+  if (snapshot) {
     try {
-      const library = new Library(documents, cached, vocabulary);
-      return { library, indexSource: 'cache', documents };
+      if (snapshot.fingerprint === fingerprint) {
+        const library = new Library(documents, snapshot.index, vocabulary);
+        return { library, indexSource: 'cache', documents };
+      }
+      const since = documentsAddedSince(snapshot, documents);
+      if (since) {
+        const library = new Library(since.held, snapshot.index, vocabulary);
+        for (const document of since.added) library.add(document);
+        await save(library);
+        return { library, indexSource: 'snapshot', documents };
+      }
     } catch (error) {
       options.onWarning?.(
         `The saved index was unusable and is rebuilt: ${(error as Error).message}`,
@@ -60,12 +91,29 @@ export async function openLibraryWithSource(options: OpenLibraryOptions): Promis
     }
   }
   const library = new Library(documents, undefined, vocabulary);
-  try {
-    await writeIndexCache(options.dataDir, fingerprint, library.serializeIndex());
-  } catch (error) {
-    options.onWarning?.(
-      `Could not save the index in ${options.dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+  await save(library);
   return { library, indexSource: 'built', documents };
+}
+
+/**
+ * When every document a saved index holds is still there unchanged, those documents and the
+ * ones added since (a start after adds made while this process was down: the index is loaded,
+ * then only the new documents are indexed). Undefined when one was removed or changed, or the
+ * index was saved without its documents: then it is rebuilt.
+ */
+function documentsAddedSince(
+  snapshot: IndexSnapshot,
+  documents: readonly CorpusDocument[],
+): { held: CorpusDocument[]; added: CorpusDocument[] } | undefined {
+  const saved = snapshot.documents;
+  if (!saved) return undefined;
+  const held: CorpusDocument[] = [];
+  const added: CorpusDocument[] = [];
+  for (const document of documents) {
+    const digest = saved[document.id];
+    if (digest === undefined) added.push(document);
+    else if (digest === corpusFingerprint([document])) held.push(document);
+    else return undefined;
+  }
+  return held.length === Object.keys(saved).length ? { held, added } : undefined;
 }

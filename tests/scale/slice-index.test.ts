@@ -65,3 +65,50 @@ describe('one index per process, holding what its shards serve', () => {
     expect(answer.status).toBe('answered');
   });
 });
+
+describe('starting from the saved index', () => {
+  /** Opens the slice, saves its index on close, as a process that stops would. */
+  async function runOnce(options: Partial<Parameters<typeof openCorpus>[0]> = {}) {
+    const corpus = await opened({ slice: SLICE, ...options });
+    const source = corpus.indexSource;
+    await corpus.close();
+    open.splice(open.indexOf(corpus), 1);
+    return source;
+  }
+
+  it('loads its snapshot and indexes only the documents added since', async () => {
+    const writer = await opened();
+    await add(writer, 'Note kept before', { guildId: OURS, actor: 'moderator' });
+    expect(await runOnce()).toBe('built');
+    await add(writer, 'Note added while down', { guildId: OURS, actor: 'moderator' });
+    await add(writer, 'Note for their server', { guildId: THEIRS, actor: 'moderator' });
+    const slice = await opened({ slice: SLICE });
+    expect(slice.indexSource).toBe('snapshot');
+    expect(held(slice)).toEqual(['Note added while down', 'Note kept before']);
+    expect(
+      slice.library.ask('What is written about Note added while down?', { guildId: OURS }).status,
+    ).toBe('answered');
+  });
+
+  it('rebuilds when a document it held was removed meanwhile', async () => {
+    const writer = await opened();
+    const note = await add(writer, 'Note removed while down', {
+      guildId: OURS,
+      actor: 'moderator',
+    });
+    expect(await runOnce()).toBe('built');
+    await writer.corpus.remove(note.id, { guildId: OURS, actor: 'moderator' });
+    const slice = await opened({ slice: SLICE });
+    expect(slice.indexSource).toBe('built');
+    expect(held(slice)).toEqual([]);
+  });
+
+  it('keeps one saved index per slice, so slices sharing a data directory do not overwrite it', async () => {
+    const writer = await opened();
+    await add(writer, 'Note for our server', { guildId: OURS, actor: 'moderator' });
+    await add(writer, 'Note for their server', { guildId: THEIRS, actor: 'moderator' });
+    const other = { slice: { ids: [2, 3], count: 4 } };
+    expect([await runOnce(), await runOnce(other)]).toEqual(['built', 'built']);
+    expect([await runOnce(), await runOnce(other)]).toEqual(['cache', 'cache']);
+  });
+});
