@@ -14,7 +14,6 @@ interface MiniSearchInternals {
   _avgFieldLength: number[];
   _documentCount: number;
   _documentIds: Map<number, string>;
-  _storedFields: Map<number, Record<string, unknown> | undefined>;
   _dirtCount: number;
 }
 
@@ -91,18 +90,25 @@ const ROUNDING_MARGIN = 1 + 1e-9;
  * until a passage with that term is added.
  *
  * @example
- * const pruned = new PrunedSearch(miniSearch, { fields: ['title', 'text'], boost: { title: 1.5 }, bm25 });
+ * const pruned = new PrunedSearch(miniSearch, { fields: ['title', 'text'], boost: { title: 1.5 }, bm25 }, documentOf);
  * pruned.top([{ term: 'passport', weight: 1, alternative: false }], () => true, 30);
  */
 export class PrunedSearch {
   readonly #index: MiniSearchInternals;
   readonly #settings: ScoringSettings;
+  readonly #documentOf: (passageId: string) => string;
   /** Per term, per field id. */
   readonly #bounds = new Map<string, Array<SaturationBound | undefined>>();
 
-  constructor(miniSearch: MiniSearch<never> | MiniSearch<unknown>, settings: ScoringSettings) {
+  /** @param documentOf the document a passage id belongs to, for `visible`. */
+  constructor(
+    miniSearch: MiniSearch<never> | MiniSearch<unknown>,
+    settings: ScoringSettings,
+    documentOf: (passageId: string) => string,
+  ) {
     this.#index = miniSearch as unknown as MiniSearchInternals;
     this.#settings = settings;
+    this.#documentOf = documentOf;
   }
 
   /**
@@ -226,8 +232,7 @@ export class PrunedSearch {
     const count = matched.length;
     // MiniSearch multiplies by the number of matched terms and PassageIndex divides it out.
     const score = ((main + alternatives) * (count || 1)) / Math.max(1, count);
-    const documentId = this.#index._storedFields.get(shortId)?.['documentId'] as string;
-    return { passageId, documentId, score, terms: matched };
+    return { passageId, documentId: this.#documentOf(passageId), score, terms: matched };
   }
 }
 

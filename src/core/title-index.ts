@@ -39,9 +39,14 @@ export const TITLE_INDEX_OPTIONS = {
  */
 export class TitleIndex {
   readonly #miniSearch = new MiniSearch<IndexedTitle>(TITLE_INDEX_OPTIONS);
+  /**
+   * Titles not indexed yet. Indexing waits for the first lookup: at start-up it was an eighth of
+   * loading a large corpus, and only `/source` and autocomplete read it.
+   */
+  readonly #pending = new Map<string, IndexedTitle>();
 
   add(document: DocumentMeta): void {
-    this.#miniSearch.add({
+    this.#pending.set(document.id, {
       id: document.id,
       title: document.title,
       site: document.site ?? '',
@@ -50,6 +55,7 @@ export class TitleIndex {
   }
 
   remove(documentId: string): void {
+    if (this.#pending.delete(documentId)) return;
     if (this.#miniSearch.has(documentId)) this.#miniSearch.discard(documentId);
   }
 
@@ -62,6 +68,10 @@ export class TitleIndex {
     visible: (documentId: string) => boolean,
     allWords = false,
   ): Array<{ id: string; score: number }> {
+    if (this.#pending.size > 0) {
+      this.#miniSearch.addAll([...this.#pending.values()]);
+      this.#pending.clear();
+    }
     const filter = (result: { id: unknown }) => visible(result.id as string);
     let results = this.#miniSearch.search(query, { filter });
     if (results.length === 0 && !allWords)

@@ -17,7 +17,11 @@ export function corpusFingerprint(documents: readonly CorpusDocument[]): string 
   const hash = createHash('sha256');
   hash.update(`schema:${INDEX_SCHEMA_VERSION} segmentation:${SEGMENTATION_VERSION}\n`);
   for (const document of [...documents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    hash.update(JSON.stringify([document.id, document.title, document.text]));
+    // Lengths first, so no two different documents hash the same; the text as it is, not escaped.
+    hash.update(
+      `${document.id.length}:${document.id} ${document.title.length}:${document.title} ${document.text.length}:`,
+    );
+    hash.update(document.text);
     hash.update('\n');
   }
   return hash.digest('hex');
