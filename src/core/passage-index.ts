@@ -1,5 +1,6 @@
 import MiniSearch, { type Options, type Query, type SearchOptions } from 'minisearch';
 import { analyzeQuestion, processTerm, splitWords, tokenize, type QueryTerm } from './analysis.ts';
+import { restoreIndex, snapshotIndex, type IndexSnapshot } from './index-snapshot.ts';
 import { PrunedSearch, type WeightedTerm } from './pruned-search.ts';
 import { splitSentences } from './segment.ts';
 import type { CorpusDocument, Passage } from './types.ts';
@@ -25,7 +26,7 @@ export interface IndexedPassage {
  * Bumped whenever analysis, fields or stored data change: a saved index with another version
  * is rebuilt instead of loaded.
  */
-export const INDEX_SCHEMA_VERSION = 3;
+export const INDEX_SCHEMA_VERSION = 4;
 
 /**
  * Search settings for questions, chosen from SQuAD measurements: OR (AND refuses almost every
@@ -175,7 +176,7 @@ interface TermStats {
   occurrences: number;
 }
 
-/** A saved index: a small header and MiniSearch's own JSON, kept apart so neither is escaped twice. */
+/** A saved index: a small header and the MiniSearch snapshot's JSON, kept apart so neither is escaped twice. */
 export interface SerializedPassageIndex {
   header: {
     schemaVersion: number;
@@ -213,7 +214,10 @@ export class PassageIndex {
           `index schema ${serialized.header.schemaVersion} is not ${INDEX_SCHEMA_VERSION}`,
         );
       }
-      this.#miniSearch = MiniSearch.loadJSON(serialized.miniSearchJson, PASSAGE_INDEX_OPTIONS);
+      this.#miniSearch = restoreIndex(
+        JSON.parse(serialized.miniSearchJson) as IndexSnapshot,
+        PASSAGE_INDEX_OPTIONS,
+      );
       this.#terms = new Map(Object.entries(serialized.header.terms));
       this.#passageCount = serialized.header.passageCount;
     } else {
@@ -388,7 +392,7 @@ export class PassageIndex {
         terms: Object.fromEntries(this.#terms),
         passageCount: this.#passageCount,
       },
-      miniSearchJson: JSON.stringify(this.#miniSearch),
+      miniSearchJson: JSON.stringify(snapshotIndex(this.#miniSearch)),
     };
   }
 

@@ -1,4 +1,6 @@
+import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
+import { restoreIndex, snapshotIndex } from '../../src/core/index-snapshot.ts';
 import { Library } from '../../src/core/library.ts';
 import type { CorpusDocument } from '../../src/core/types.ts';
 
@@ -35,5 +37,30 @@ describe('a library loaded from a saved index', () => {
     const saved = new Library(DOCUMENTS).serializeIndex();
     const shorter = [{ ...DOCUMENTS[0]!, text: paragraph('Bashkortostan') }];
     expect(() => new Library(shorter, saved)).toThrow(/does not fit its text/u);
+  });
+});
+
+describe('an index snapshot', () => {
+  it('restores exactly the MiniSearch index it was taken of', () => {
+    const index = new MiniSearch<{ id: string; title: string; text: string }>({
+      fields: ['title', 'text'],
+    });
+    index.addAll([
+      { id: 'a#1', title: 'Passports', text: 'Bashkortostan introduced passports first.' },
+      { id: 'a#2', title: 'Passports', text: 'Tatarstan followed with QR codes.' },
+      { id: 'b#1', title: 'Codes', text: 'Moscow dropped its QR codes in the summer.' },
+    ]);
+    index.remove({ id: 'a#2', title: 'Passports', text: 'Tatarstan followed with QR codes.' });
+    const restored = restoreIndex(JSON.parse(JSON.stringify(snapshotIndex(index))), {
+      fields: ['title', 'text'],
+    });
+    const plain = (miniSearch: MiniSearch<never> | typeof index) => {
+      const { index: terms, ...rest } = JSON.parse(JSON.stringify(miniSearch)) as {
+        index: Array<[string, unknown]>;
+      };
+      return { ...rest, terms: Object.fromEntries(terms) };
+    };
+    expect(plain(restored as typeof index)).toEqual(plain(index));
+    expect(restored.search('qr codes')).toEqual(index.search('qr codes'));
   });
 });
