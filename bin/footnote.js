@@ -9,4 +9,6 @@ process.exitCode = await main(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
+  // Injected here, so nothing under src/ imports commands/ (the registry imports src/).
+  loadCommands: async () => (await import('../commands/index.ts')).registry,
 });

@@ -1,3 +1,4 @@
+import type { CommandRegistry } from '../src/discord/command.ts';
 import ask from './ask.ts';
 import corpus from './corpus.ts';
 import findSources from './find-sources.ts';
@@ -12,3 +13,6 @@ export const commands = [ask, source, help, corpus] as const;
 
 /** Message context-menu commands (right-click a message → Apps), registered with the others. */
 export const messageCommands = [findSources] as const;
+
+/** Both lists, as the entry point hands them to the composition root (`src/app/`). */
+export const registry = { commands, messageCommands } satisfies CommandRegistry;

@@ -10,6 +10,7 @@ import { OPERATOR_SCOPE, type IngestInput, type ScopeContext } from '../library/
 import { CorpusError } from '../library/corpus-loader.ts';
 import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
 import { INGEST_LIMITS } from '../ingest/limits.ts';
+import type { CommandRegistry } from '../discord/command.ts';
 import { StoreError } from '../store/errors.ts';
 import {
   ANSI_STYLE,
@@ -27,6 +28,11 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
+  /**
+   * The slash commands, for `start` and `register`: the entry point loads `commands/index.ts`
+   * and hands it in (loaded only then: the other subcommands need no discord.js).
+   */
+  loadCommands?: () => Promise<CommandRegistry>;
 }
 
 export const USAGE = `Footnote: answers questions about a document corpus with cited excerpts.
@@ -238,8 +244,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     case 'start': {
       if (config.DISCORD_TOKEN) {
-        const { runBot } = await import('../discord/run.ts');
-        await runBot(env);
+        const { runBot } = await import('../app/run.ts');
+        await runBot(env, await commandsOf(io));
         return await new Promise<number>(() => {}); // the bot runs until a signal stops it
       }
       return withCorpus(({ library }) =>
@@ -249,12 +255,17 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     case 'register': {
       if (!config.DISCORD_TOKEN)
         throw new ConfigError('Invalid DISCORD_TOKEN: set it to register the slash commands.');
-      const { runRegister } = await import('../discord/run.ts');
-      return runRegister(env);
+      const { runRegister } = await import('../app/run.ts');
+      return runRegister(env, await commandsOf(io));
     }
     default:
       throw new UsageError(`unknown command "${command}".`);
   }
+}
+
+function commandsOf(io: Io): Promise<CommandRegistry> {
+  if (!io.loadCommands) throw new Error('this entry point serves no slash commands');
+  return io.loadCommands();
 }
 
 /** `--guild` is a Discord server id; absent means the operator's scope (null). */

@@ -11,12 +11,12 @@ import {
   type Interaction,
   type WebSocketOptions,
 } from 'discord.js';
-import { commands, messageCommands } from '../../commands/index.ts';
 import { ConfigError, type Config } from '../config.ts';
 import type { Footnote } from '../core/api.ts';
 import type { CorpusService } from '../library/corpus-service.ts';
 import type { Logger } from '../logger.ts';
 import type { Feedback } from '../store/feedback.ts';
+import type { CommandRegistry } from './command.ts';
 import type { Cooldowns } from './cooldown.ts';
 import { createDispatcher, type InteractionSummary } from './dispatcher.ts';
 import { InteractionGate } from './gate.ts';
@@ -25,6 +25,8 @@ import { NO_MENTIONS } from './render/payload.ts';
 
 export interface StartBotOptions {
   config: Config;
+  /** The commands to register and answer (`commands/index.ts`, handed in by `src/app/`). */
+  registry: CommandRegistry;
   library: Footnote;
   logger: Logger;
   /** Adding and removing documents (/corpus); without it /corpus says it is unavailable. */
@@ -68,6 +70,7 @@ export const RESTARTING_NOTICE = 'Footnote is restarting: please try again in a 
  */
 export async function startBot({
   config,
+  registry,
   library,
   logger,
   corpus,
@@ -91,8 +94,8 @@ export async function startBot({
     ...(buildIdentifyThrottler ? { ws: { buildIdentifyThrottler } } : {}),
   });
   const dispatch = createDispatcher({
-    commands,
-    messageCommands,
+    commands: registry.commands,
+    messageCommands: registry.messageCommands,
     feedback,
     library,
     logger,
@@ -140,7 +143,13 @@ export async function startBot({
     const registers = runsShardZero(readyClient, config);
     try {
       if (registers)
-        await putCommands(readyClient.rest, applicationId, config.DISCORD_GUILD_ID, logger);
+        await putCommands(
+          readyClient.rest,
+          applicationId,
+          config.DISCORD_GUILD_ID,
+          registry,
+          logger,
+        );
     } catch (error) {
       // The commands registered last time still work; keep serving them and say why loudly.
       logger.error(

@@ -186,6 +186,16 @@ export function defineMessageCommand(command: MessageCommand): MessageCommand {
 }
 
 /**
+ * Every command the bot serves. `commands/index.ts` builds it and the entry point hands it to the
+ * composition root (`src/app/`), so nothing under `src/` imports `commands/`.
+ */
+export interface CommandRegistry {
+  readonly commands: readonly AnyCommand[];
+  /** Message context-menu commands (right-click a message → Apps), registered with the others. */
+  readonly messageCommands: readonly MessageCommand[];
+}
+
+/**
  * Reads a command's top-level options as declared in its data. Subcommands (`/corpus`) read
  * their options from the interaction directly.
  */

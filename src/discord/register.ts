@@ -4,12 +4,12 @@ import {
   type APIApplication,
   type RESTPutAPIApplicationCommandsResult,
 } from 'discord.js';
-import { commands, messageCommands } from '../../commands/index.ts';
 import { ConfigError, type Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { CommandRegistry } from './command.ts';
 
 /** The registration body: every command's data, in registry order. */
-export function commandPayloads() {
+export function commandPayloads({ commands, messageCommands }: CommandRegistry) {
   return [
     ...commands.map((command) => command.data),
     ...messageCommands.map((command) => command.data),
@@ -25,13 +25,14 @@ export async function putCommands(
   rest: REST,
   applicationId: string,
   guildId: string | undefined,
+  registry: CommandRegistry,
   logger: Logger,
 ): Promise<RESTPutAPIApplicationCommandsResult> {
   const route = guildId
     ? Routes.applicationGuildCommands(applicationId, guildId)
     : Routes.applicationCommands(applicationId);
   const registered = (await rest.put(route, {
-    body: commandPayloads(),
+    body: commandPayloads(registry),
   })) as RESTPutAPIApplicationCommandsResult;
   logger.info(
     {
@@ -58,9 +59,10 @@ export function createRest(config: Config): REST {
  */
 export async function registerCommands(
   config: Config,
+  registry: CommandRegistry,
   logger: Logger,
 ): Promise<RESTPutAPIApplicationCommandsResult> {
   const rest = createRest(config);
   const application = (await rest.get(Routes.currentApplication())) as APIApplication;
-  return putCommands(rest, application.id, config.DISCORD_GUILD_ID, logger);
+  return putCommands(rest, application.id, config.DISCORD_GUILD_ID, registry, logger);
 }

@@ -1,5 +1,20 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { InteractionSummary } from '../discord/dispatcher.ts';
+
+/**
+ * One handled interaction as the metrics count it. The Discord adapter's summaries have this
+ * shape; the composition root (`src/app/`) passes them on, so HTTP never imports the adapter.
+ */
+export interface InteractionObservation {
+  /** `command`, `button`, `modal`, `autocomplete`, `message-command`. */
+  kind: string;
+  /** The command, or `<command>:<action>` for a button. */
+  command: string;
+  /** `ok`, `user-error`, `denied`, `cooldown`, `unknown` or `error`. */
+  outcome: string;
+  latencyMs: number;
+  /** False when nothing reached the user. */
+  answered: boolean;
+}
 
 /** Where an unexpected failure happened, the `source` label of `footnote_errors_total`. */
 export type ErrorSource = 'command' | 'reply' | 'discord';
@@ -70,7 +85,7 @@ export class FootnoteMetrics {
     if (processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
-  recordInteraction(summary: InteractionSummary): void {
+  recordInteraction(summary: InteractionObservation): void {
     const { kind, command, outcome } = summary;
     this.#interactions.inc({ kind, command, outcome });
     this.#latency.observe({ kind, command }, summary.latencyMs / 1000);

@@ -4,7 +4,7 @@ import {
   type APIApplicationCommandOption,
 } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { commands, messageCommands } from '../../commands/index.ts';
+import { commands, messageCommands, registry } from '../../commands/index.ts';
 import { DISCORD_LIMITS } from '../../src/discord/limits.ts';
 import { commandPayloads } from '../../src/discord/register.ts';
 import { codePointLength } from '../../src/discord/text.ts';
@@ -24,7 +24,7 @@ describe('the command registry', () => {
       'help',
       'corpus',
     ]);
-    expect(commandPayloads()).toEqual([
+    expect(commandPayloads(registry)).toEqual([
       ...commands.map((command) => command.data),
       ...messageCommands.map((command) => command.data),
     ]);

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { runBot, type RunningFootnote, type RunOptions } from '../../src/discord/run.ts';
+import { registry } from '../../commands/index.ts';
+import { runBot, type RunningFootnote, type RunOptions } from '../../src/app/run.ts';
 import { FakeDiscord, type InteractionRecord } from '../fake-discord/fake-discord.mjs';
 
 export interface Harness {
@@ -49,7 +50,7 @@ export async function startHarness(
   const output: string[] = [];
   const logs: string[] = [];
   const start = () =>
-    runBot(env, {
+    runBot(env, registry, {
       ...runOptions,
       output: { write: (text: string) => output.push(text) },
       logDestination: { write: (line: string) => void logs.push(line) },

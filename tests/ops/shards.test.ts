@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import { connectToManager, type ShardMessage } from '../../src/discord/shard-ipc.ts';
+import { connectToManager, type ShardMessage } from '../../src/runtime/shard-ipc.ts';
 import {
   isShardProcess,
   planShards,
   relayCorpusChange,
   spawnWaves,
   type ShardEndpoint,
-} from '../../src/discord/shards.ts';
+} from '../../src/runtime/shards.ts';
 import { createLogger } from '../../src/logger.ts';
 import { FakeDiscord } from '../fake-discord/fake-discord.mjs';
 import { expectClean } from '../e2e/harness.ts';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBot } from '../../src/discord/run.ts';
+import { registry } from '../../commands/index.ts';
+import { runBot } from '../../src/app/run.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { FakeDiscord } from '../fake-discord/fake-discord.mjs';
 
@@ -39,7 +40,10 @@ const env = () => ({
 
 describe('an unwritable data directory at startup', () => {
   it('stops runBot with a StoreError saying where and what to do, before contacting Discord', async () => {
-    const start = runBot(env(), { handleSignals: false, logDestination: { write: () => {} } });
+    const start = runBot(env(), registry, {
+      handleSignals: false,
+      logDestination: { write: () => {} },
+    });
     await expect(start).rejects.toThrow(StoreError);
     await expect(start).rejects.toThrow(
       `Cannot write in the data directory ${blockedDataDir}: a part of the path is not a directory (ENOTDIR).`,

@@ -8,13 +8,14 @@ import type { FetchOptions } from '../ingest/fetch.ts';
 import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { Feedback } from '../store/feedback.ts';
-import { runsShardZero, startBot, type RunningBot } from './bot.ts';
-import { askCooldowns } from './cooldown.ts';
-import { inviteUrl } from './invite.ts';
-import { commandPayloads, registerCommands } from './register.ts';
-import { connectToManager, NO_SHARD_LINK, type ShardLink } from './shard-ipc.ts';
-import { isShardProcess } from './shards.ts';
-import { exitOnSignals } from './signals.ts';
+import { runsShardZero, startBot, type RunningBot } from '../discord/bot.ts';
+import { askCooldowns } from '../discord/cooldown.ts';
+import { inviteUrl } from '../discord/invite.ts';
+import type { CommandRegistry } from '../discord/command.ts';
+import { commandPayloads, registerCommands } from '../discord/register.ts';
+import { connectToManager, NO_SHARD_LINK, type ShardLink } from '../runtime/shard-ipc.ts';
+import { isShardProcess } from '../runtime/shards.ts';
+import { exitOnSignals } from '../runtime/signals.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -49,14 +50,18 @@ export const DRAIN_TIMEOUT_MS = 5_000;
  * one-line message names the variable; an unwritable data directory with a `StoreError`.
  * With `FOOTNOTE_SHARDS`, runs the sharding manager instead, which runs this once per shard.
  */
-export async function runBot(env: Env, options: RunOptions = {}): Promise<RunningFootnote> {
+export async function runBot(
+  env: Env,
+  registry: CommandRegistry,
+  options: RunOptions = {},
+): Promise<RunningFootnote> {
   const config = parseConfig(env);
   if (!config.DISCORD_TOKEN)
     throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to start the bot.');
   const logger = processLogger(config, env, options.logDestination);
   await ensureWritableDataDir(config.FOOTNOTE_DATA_DIR);
   if (config.FOOTNOTE_SHARDS !== undefined && !isShardProcess(env)) {
-    const { runShardManager } = await import('./shards.ts');
+    const { runShardManager } = await import('../runtime/shards.ts');
     const manager = await runShardManager(config, { env, logger });
     if (options.handleSignals ?? true) exitOnSignals(manager.stop, logger);
     return { ...manager, httpPort: undefined, shardLink: NO_SHARD_LINK };
@@ -85,6 +90,7 @@ export async function runBot(env: Env, options: RunOptions = {}): Promise<Runnin
     );
     bot = await startBot({
       config,
+      registry,
       library,
       logger,
       corpus: opened.corpus,
@@ -181,6 +187,7 @@ function processLogger(
  */
 export async function runRegister(
   env: Env,
+  registry: CommandRegistry,
   options: Pick<RunOptions, 'logDestination'> & { errors?: { write(text: string): unknown } } = {},
 ): Promise<number> {
   const errors = options.errors ?? process.stderr;
@@ -193,9 +200,9 @@ export async function runRegister(
   }
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   try {
-    const registered = await registerCommands(config, logger);
+    const registered = await registerCommands(config, registry, logger);
     logger.flush();
-    return registered.length === commandPayloads().length ? 0 : 1;
+    return registered.length === commandPayloads(registry).length ? 0 : 1;
   } catch (error) {
     logger.error({ err: error }, 'command registration failed');
     logger.flush();

@@ -14,7 +14,7 @@ import { dataDirectoryCheck, runHealthChecks, StateCheck } from '../http/health.
 import { startOpsServer, type OpsServer } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
 import { openStore } from '../store/store.ts';
-import { createRest } from './register.ts';
+import { createRest } from '../discord/register.ts';
 import { isShardMessage, type ShardMessage } from './shard-ipc.ts';
 
 /** Discord allows one IDENTIFY per 5 s per concurrency bucket; discord.js adds half a second. */
