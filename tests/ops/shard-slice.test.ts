@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.ts';
-import { servedSlice } from '../../src/discord/run.ts';
+import { servedSlice } from '../../src/app/run.ts';
 import {
   describeShardIds,
   identifyBucket,
