@@ -6,7 +6,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { runBot, type RunningFootnote } from '../../src/discord/run.ts';
+import { registry } from '../../commands/index.ts';
+import { runBot, type RunningFootnote } from '../../src/app/run.ts';
 import {
   FakeDiscord,
   type FakeMessage,
@@ -96,11 +97,15 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const logs: string[] = [];
   let bot: RunningFootnote;
   try {
-    bot = await runBot(botEnvironment(fake, options.dataDir ?? temporary!, options.env ?? {}), {
-      output: { write: () => true },
-      logDestination: { write: (line: string) => void logs.push(line) },
-      handleSignals: false,
-    });
+    bot = await runBot(
+      botEnvironment(fake, options.dataDir ?? temporary!, options.env ?? {}),
+      registry,
+      {
+        output: { write: () => true },
+        logDestination: { write: (line: string) => void logs.push(line) },
+        handleSignals: false,
+      },
+    );
     await fake.waitForCommand('ask');
   } catch (error) {
     await fake.stop();

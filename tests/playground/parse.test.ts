@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine, type CommandShape } from '../../scripts/playground/parse.ts';
+import { registry } from '../../commands/index.ts';
 import { commandPayloads } from '../../src/discord/register.ts';
 
 /** The commands exactly as the bot registers them. */
-const commands = commandPayloads() as unknown as CommandShape[];
+const commands = commandPayloads(registry) as unknown as CommandShape[];
 const parse = (line: string, form?: string[]) => parseLine(line, commands, form);
 
 describe('parseLine: slash commands, as typed in Discord', () => {
