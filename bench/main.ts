@@ -6,7 +6,8 @@
  *
  *   --squad <file>    SQuAD v1.1 dev file (default: ../shared/data/squad/dev-v1.1.json)
  *   --quick           smaller speed sizes, for a smoke run
- *   --only <list>     sections to run, comma-separated: corpus, squad, speed, load, scale
+ *   --only <list>     sections to run, comma-separated: corpus, squad, refusal, speed, load, scale
+ *   --cached          refusal: reuse the SQuAD features cached in bench/results/ by an earlier run
  *   --verbose         list the shipped-corpus misses
  */
 import { mkdtemp, readdir } from 'node:fs/promises';
@@ -25,11 +26,12 @@ import {
 } from './quality.ts';
 import { resolveSquadFile, SQUAD_SOURCE_NOTE } from './squad-data.ts';
 import { runSquad, squadJson, squadMarkdown } from './squad.ts';
+import { askLeavingArticlesOut, refusalMarkdown, reportRefusal } from './refusal.ts';
 import { runSpeed, speedMarkdown } from './speed.ts';
 import { acknowledgementMarkdown, measureAcknowledgements } from './load.ts';
 import { runScale, scaleMarkdown } from './scale.ts';
 
-const SECTIONS = ['corpus', 'squad', 'speed', 'load', 'scale'] as const;
+const SECTIONS = ['corpus', 'squad', 'refusal', 'speed', 'load', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    cached: { type: 'boolean', default: false },
     squad: { type: 'string' },
     only: { type: 'string' },
   },
@@ -89,11 +92,14 @@ async function corpusQuality(): Promise<Record<string, QualityRow[]>> {
     dataDir: benchDataDir,
     vocabulary: EMPTY_VOCABULARY,
   });
+  // And without WordNet's related words, to show what they add on top of the map.
+  const withoutWordNet = await openLibrary({ dataDir: benchDataDir, wordNet: EMPTY_VOCABULARY });
   const quality: Record<string, QualityRow[]> = {};
   for (const { name, file } of await questionSets()) {
     const set = await loadQuestionSet(file);
     quality[name] = [
       evaluate('footnote', footnoteRetriever(library), set),
+      evaluate('footnote-without-wordnet', footnoteRetriever(withoutWordNet), set),
       evaluate('footnote-without-vocabulary', footnoteRetriever(withoutVocabulary), set),
       evaluate('minisearch-defaults', miniSearchDefaultsRetriever(library), set),
     ];
@@ -153,7 +159,7 @@ if (sections.has('corpus')) {
 
 // Resolved once for both sections that read SQuAD; a missing --squad file stops the bench.
 const squadFile =
-  sections.has('squad') || sections.has('speed') || sections.has('scale')
+  sections.has('squad') || sections.has('refusal') || sections.has('speed') || sections.has('scale')
     ? resolveSquadFile(values.squad)
     : undefined;
 
@@ -166,6 +172,22 @@ if (sections.has('squad')) {
     report['squad'] = null;
     notes.push(`SQuAD section skipped: no SQuAD file. ${SQUAD_SOURCE_NOTE}`);
     print(`## SQuAD v1.1 dev passage retrieval\n\nSkipped: no SQuAD file. ${SQUAD_SOURCE_NOTE}\n`);
+  }
+}
+
+if (sections.has('refusal')) {
+  if (squadFile) {
+    const asked = await askLeavingArticlesOut(squadFile, 'dev-b', {
+      fresh: !values.cached,
+      progress,
+    });
+    const refusal = reportRefusal('dev-b', asked);
+    report['refusal'] = { squadDevB: refusal };
+    print(refusalMarkdown(refusal));
+  } else {
+    report['refusal'] = null;
+    notes.push(`Refusal section skipped: no SQuAD file. ${SQUAD_SOURCE_NOTE}`);
+    print(`## Refusal on SQuAD\n\nSkipped: no SQuAD file. ${SQUAD_SOURCE_NOTE}\n`);
   }
 }
 

@@ -1,27 +1,21 @@
 import { splitWords, termsRelated, type QueryTerm } from './analysis.ts';
 import { answerKindOf } from './answer-kind.ts';
 import { bestExcerpt, type ExcerptFocus } from './excerpt.ts';
+import {
+  answerProbability,
+  REFUSAL_MODEL,
+  type RefusalFeatures,
+  type RefusalModel,
+} from './refusal.ts';
 import { ageInDays, asksForLatest } from './recency.ts';
-import type { Candidate, PassageIndex } from './passage-index.ts';
+import type { Candidate, PassageIndex, PassageTerms } from './passage-index.ts';
 import type { Answer, Citation, CorpusDocument, Passage, Suggestion } from './types.ts';
 
 /**
- * When a passage counts as an answer. Tuned on `bench/questions.json`, checked on the held-out
- * `bench/questions-heldout.json`; `npm run bench` reports both.
+ * How an answer is put together once the refusal model (`refusal.ts`, fit on SQuAD) has judged
+ * which passages answer. `npm run bench` reports the shipped-corpus and SQuAD figures.
  */
 export const ANSWER_RULES = {
-  /**
-   * Share of the question's weight (idf of each content word; words the corpus never uses
-   * weigh the most) that the passage must contain.
-   */
-  minCoverage: 0.2,
-  /** Share of the weight of the words the corpus does use that the passage must contain. */
-  minKnownCoverage: 0.3,
-  /**
-   * Share of the question's words, unweighted, the passage must contain: one rare word (a name
-   * mentioned in passing) must not carry a passage on its own.
-   */
-  minTermShare: 0.3,
   /** Further citations must score at least this share of the best one. */
   minRelativeScore: 0.35,
   /**
@@ -49,9 +43,10 @@ export interface AnswerContext {
   passage(passageId: string): Passage | undefined;
   document(documentId: string): CorpusDocument | undefined;
   passageCount(documentId: string): number;
-  /** Every index term of a document, title included. */
   /** Every index term of a passage and of its document's title. */
   passageTerms(passageId: string): ReadonlySet<string>;
+  /** A passage's terms in order and by sentence (no title), for the proximity features. */
+  passageAnalysis(passageId: string): PassageTerms | undefined;
   /** How often each index term occurs in a document, title included. */
   documentTerms(documentId: string): ReadonlyMap<string, number>;
   /** The nearest documents, for a no-answer. */
@@ -77,6 +72,10 @@ export interface Judged {
   /** Names (and numbers) the question asks about that the passage's document never mentions. */
   missingNames: QueryTerm[];
   matched: QueryTerm[];
+  /** What the refusal model reads about this candidate. */
+  features: RefusalFeatures;
+  /** The refusal model's probability that this passage answers the question. */
+  probability: number;
 }
 
 /**
@@ -94,12 +93,15 @@ export function judgeCandidates(
   terms: readonly QueryTerm[],
   candidates: readonly Candidate[],
   context: AnswerContext,
+  model: RefusalModel = REFUSAL_MODEL,
 ): Judged[] {
   const weights = termWeights(terms, context);
   const known = terms.filter((term) => isKnown(term, context));
   const total = sumWeights(terms, weights);
   const knownTotal = sumWeights(known, weights);
-  return candidates.slice(0, ANSWER_RULES.candidates).flatMap((candidate) => {
+  const share = (weight: number) => (total === 0 ? 0 : weight / total);
+  const unknownShare = share(total - knownTotal);
+  const measured = candidates.slice(0, ANSWER_RULES.candidates).flatMap((candidate) => {
     const passage = context.passage(candidate.passageId);
     const document = context.document(candidate.documentId);
     if (!passage || !document) return [];
@@ -123,6 +125,19 @@ export function judgeCandidates(
     const fromDocument = terms.filter(
       (term) => !containsTerm(present, term) && containsTerm(inDocument, term),
     );
+    const documentCovered = sumWeights(
+      terms.filter((term) => containsTerm(inDocument, term)),
+      weights,
+    );
+    const { bestSentence, pairShare } = proximity(
+      terms,
+      weights,
+      context.passageAnalysis(passage.id),
+    );
+    const heaviestMissing = Math.max(
+      0,
+      ...terms.filter((term) => !matched.includes(term)).map((term) => weights.get(term.term)!),
+    );
     const score =
       candidate.score + ANSWER_RULES.documentContextWeight * sumWeights(fromDocument, weights);
     return [
@@ -130,15 +145,88 @@ export function judgeCandidates(
         candidate,
         passage,
         document,
-        coverage: total === 0 ? 0 : covered / total,
+        coverage: share(covered),
         knownCoverage: knownTotal === 0 ? 0 : covered / knownTotal,
         termShare: terms.length === 0 ? 0 : matched.length / terms.length,
         score,
         missingNames,
         matched,
+        heaviestMissing: share(heaviestMissing),
+        bestSentence: share(bestSentence),
+        pairShare,
+        documentCoverage: share(documentCovered),
       },
     ];
   });
+  // The margins and shares compare each candidate with the others, so they need them all first.
+  const ranked = [...measured].sort((a, b) => b.score - a.score);
+  const [first, second] = ranked;
+  const scoreSum = ranked.reduce((sum, entry) => sum + Math.max(0, entry.score), 0);
+  const documentScore = new Map<string, number>();
+  for (const entry of ranked) {
+    documentScore.set(
+      entry.document.id,
+      (documentScore.get(entry.document.id) ?? 0) + Math.max(0, entry.score),
+    );
+  }
+  const relativeLead = (score: number, other: number) =>
+    score <= 0 ? 0 : Math.max(-1, (score - other) / score);
+  return measured.map((measuredEntry) => {
+    const { heaviestMissing, bestSentence, pairShare, documentCoverage, ...entry } = measuredEntry;
+    const bestOther = measuredEntry === first ? (second?.score ?? 0) : (first?.score ?? 0);
+    const features: RefusalFeatures = {
+      coverage: entry.coverage,
+      knownCoverage: entry.knownCoverage,
+      termShare: entry.termShare,
+      unknownShare,
+      heaviestMissing,
+      normalizedScore: share(entry.score),
+      margin: relativeLead(entry.score, bestOther),
+      missingNames: entry.missingNames.length,
+      logTerms: Math.log1p(terms.length),
+      bestSentence,
+      pairShare,
+      documentCoverage,
+      documentShare: scoreSum === 0 ? 0 : (documentScore.get(entry.document.id) ?? 0) / scoreSum,
+      documentMargin: relativeLead(
+        entry.score,
+        ranked.find((other) => other.document.id !== entry.document.id)?.score ?? 0,
+      ),
+    };
+    return { ...entry, features, probability: answerProbability(features, model) };
+  });
+}
+
+/**
+ * The question weight held by the passage's best sentence (a term or any of its alternatives),
+ * and the share of the question's adjacent word pairs the passage repeats side by side.
+ */
+function proximity(
+  terms: readonly QueryTerm[],
+  weights: ReadonlyMap<string, number>,
+  analysis: PassageTerms | undefined,
+): { bestSentence: number; pairShare: number } {
+  if (!analysis) return { bestSentence: 0, pairShare: 0 };
+  let bestSentence = 0;
+  for (const sentence of analysis.sentences) {
+    bestSentence = Math.max(
+      bestSentence,
+      sumWeights(
+        terms.filter((term) => containsTerm(sentence, term)),
+        weights,
+      ),
+    );
+  }
+  if (terms.length < 2) return { bestSentence, pairShare: 0 };
+  const adjacent = new Set<string>();
+  for (let i = 1; i < analysis.sequence.length; i++) {
+    adjacent.add(`${analysis.sequence[i - 1]} ${analysis.sequence[i]}`);
+  }
+  let pairs = 0;
+  for (let i = 1; i < terms.length; i++) {
+    if (adjacent.has(`${terms[i - 1]!.term} ${terms[i]!.term}`)) pairs += 1;
+  }
+  return { bestSentence, pairShare: pairs / (terms.length - 1) };
 }
 
 /** Whether a set of terms (or a document's term counts) holds the term or one of its alternatives. */
@@ -203,6 +291,8 @@ export interface CompositionOptions {
   limit: number;
   now: Date;
   staleAfterDays: number;
+  /** Which passages answer (default: the shipped `refusal-model.json`). */
+  refusalModel?: RefusalModel;
 }
 
 export function composeAnswer(
@@ -222,8 +312,15 @@ export function composeAnswer(
     );
   }
   const weights = termWeights(terms, context);
-  const judged = judgeCandidates(terms, candidates, context).sort((a, b) => b.score - a.score);
-  const accepted = preferNewer(judged.filter(isAnswer), question, options.now);
+  const model = options.refusalModel ?? REFUSAL_MODEL;
+  const judged = judgeCandidates(terms, candidates, context, model).sort(
+    (a, b) => b.score - a.score,
+  );
+  const accepted = preferNewer(
+    judged.filter((entry) => isAnswer(entry, model)),
+    question,
+    options.now,
+  );
   if (accepted.length === 0) return explainNoAnswer(question, terms, judged, context);
 
   const best = accepted[0]!.score;
@@ -245,14 +342,13 @@ export function composeAnswer(
   return { status: 'answered', question, citations };
 }
 
-/** The rule itself: enough of the question covered, and every name it asks about mentioned. */
-export function isAnswer(entry: Judged): boolean {
-  return (
-    entry.coverage >= ANSWER_RULES.minCoverage &&
-    entry.knownCoverage >= ANSWER_RULES.minKnownCoverage &&
-    entry.termShare >= ANSWER_RULES.minTermShare &&
-    entry.missingNames.length === 0
-  );
+/**
+ * The decision: the refusal model finds it likely enough that the passage answers. A question
+ * with no such passage is refused.
+ */
+export function isAnswer(entry: Judged, model: RefusalModel = REFUSAL_MODEL): boolean {
+  if (model.namesRequired && entry.missingNames.length > 0) return false;
+  return entry.probability >= model.threshold;
 }
 
 /**
@@ -356,10 +452,12 @@ function explainNoAnswer(
           unknown.map((term) => term.word),
           'or',
         )}, and no passage covers enough of the question.`
-      : `No passage covers enough of the question; the closest one does not mention ${quoteList(
-          missing.map((term) => term.word),
-          'or',
-        )}.`;
+      : missing.length > 0
+        ? `No passage covers enough of the question; the closest one does not mention ${quoteList(
+            missing.map((term) => term.word),
+            'or',
+          )}.`
+        : 'The closest passage has the words of the question, but too loosely to be an answer.';
   return noAnswer(
     question,
     absent.map((term) => term.word),

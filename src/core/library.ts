@@ -176,6 +176,7 @@ export class Library implements Footnote {
       passageCount: (id) => this.#passagesByDocument.get(id)?.length ?? 0,
       documentTerms: (id) => this.#documentTerms(id),
       passageTerms: (id) => this.#passageWithTitleTerms(id),
+      passageAnalysis: (id) => this.#analysed(id),
       suggest: () => this.#suggest(candidates),
     };
   }

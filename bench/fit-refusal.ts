@@ -1,0 +1,145 @@
+/**
+ * Fits the refusal model (`src/core/refusal-model.json`) on SQuAD v1.1 dev-a by leaving articles
+ * out, and chooses its threshold there: the highest that refuses at most 5 % of dev-a's
+ * answerable questions. dev-b stays untouched for `npm run bench -- --only refusal`.
+ *
+ *   node bin/run-ts.js bench/fit-refusal.ts [--squad <file>] [--fresh] [--names-optional]
+ *
+ * By default a candidate whose document misses a name the question asks about is never an
+ * answer (`namesRequired`), and the model is fit on the best-scored candidate that misses none;
+ * `--names-optional` makes the number of missing names one more feature instead.
+ *
+ * A plain logistic regression (Newton's method / IRLS, a small L2 penalty) over standardised
+ * features of the best-scored candidate of each question asked: answerable (its article
+ * indexed) or not (its article removed).
+ */
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { REFUSAL_FEATURES, type RefusalModel } from '../src/core/refusal.ts';
+import {
+  ANSWERABLE_REFUSED_TARGET,
+  askLeavingArticlesOut,
+  bestProbability,
+  eligible,
+  refusedAtTarget,
+} from './refusal.ts';
+import { DEFAULT_SQUAD_FILE, resolveSquadFile } from './squad-data.ts';
+
+const COMMAND = 'node bin/run-ts.js bench/fit-refusal.ts';
+const MODEL_FILE = fileURLToPath(new URL('../src/core/refusal-model.json', import.meta.url));
+/** L2 penalty on the standardised weights: keeps them finite if a feature separates perfectly. */
+const L2 = 1;
+
+const { values } = parseArgs({
+  options: {
+    squad: { type: 'string' },
+    fresh: { type: 'boolean', default: false },
+    'names-optional': { type: 'boolean', default: false },
+  },
+});
+const namesRequired = !values['names-optional'];
+const features = REFUSAL_FEATURES.filter((name) => !namesRequired || name !== 'missingNames');
+const columns = features.map((name) => REFUSAL_FEATURES.indexOf(name));
+const file = resolveSquadFile(values.squad) ?? DEFAULT_SQUAD_FILE;
+const progress = (message: string) => process.stderr.write(`fit: ${message}\n`);
+
+const asked = await askLeavingArticlesOut(file, 'dev-a', { fresh: values.fresh, progress });
+// A question with no candidate is refused whatever the weights: it says nothing about them.
+const rows = asked.flatMap((entry) => {
+  const first = eligible(entry, { namesRequired })[0];
+  return first ? [{ answerable: entry.answerable, vector: first }] : [];
+});
+const x = rows.map((entry) => columns.map((column) => entry.vector[column]!));
+const y = rows.map((entry) => (entry.answerable ? 1 : 0));
+
+const width = features.length;
+const mean = features.map((_name, j) => x.reduce((sum, row) => sum + row[j]!, 0) / x.length);
+const scale = features.map((_name, j) => {
+  const variance = x.reduce((sum, row) => sum + (row[j]! - mean[j]!) ** 2, 0) / x.length;
+  return Math.sqrt(variance) || 1;
+});
+// Standardised rows with a leading 1 for the bias.
+const z = x.map((row) => [1, ...row.map((value, j) => (value - mean[j]!) / scale[j]!)]);
+
+let beta = new Array<number>(width + 1).fill(0);
+for (let iteration = 0; iteration < 50; iteration++) {
+  const gradient = new Array<number>(width + 1).fill(0);
+  const hessian = Array.from({ length: width + 1 }, () => new Array<number>(width + 1).fill(0));
+  z.forEach((row, i) => {
+    const p = 1 / (1 + Math.exp(-row.reduce((sum, value, j) => sum + value * beta[j]!, 0)));
+    const w = p * (1 - p);
+    for (let j = 0; j <= width; j++) {
+      gradient[j]! += (y[i]! - p) * row[j]!;
+      for (let k = 0; k <= width; k++) hessian[j]![k]! += w * row[j]! * row[k]!;
+    }
+  });
+  for (let j = 1; j <= width; j++) {
+    gradient[j]! -= L2 * beta[j]!;
+    hessian[j]![j]! += L2;
+  }
+  const step = solve(hessian, gradient);
+  beta = beta.map((value, j) => value + step[j]!);
+  if (Math.max(...step.map(Math.abs)) < 1e-8) break;
+}
+
+const model: RefusalModel = {
+  features,
+  mean: mean.map(round),
+  scale: scale.map(round),
+  weights: beta.slice(1).map(round),
+  bias: round(beta[0]!),
+  threshold: 0,
+  namesRequired,
+  trainedWith: {},
+};
+const scored = asked.map((entry) => ({
+  answerable: entry.answerable,
+  score: bestProbability(entry, model),
+}));
+const chosen = refusedAtTarget(scored, ANSWERABLE_REFUSED_TARGET);
+model.threshold = round(chosen.threshold);
+model.trainedWith = {
+  command: namesRequired ? COMMAND : `${COMMAND} --names-optional`,
+  data: 'SQuAD v1.1 dev-a (the 24 even-numbered articles), every question asked with its article indexed (answerable) and with it removed (unanswerable)',
+  rows: rows.length,
+  l2: L2,
+  threshold: `highest refusing at most ${ANSWERABLE_REFUSED_TARGET} % of dev-a's answerable questions`,
+  devA: {
+    unanswerableRefused: chosen.unanswerableRefused,
+    answerableRefused: chosen.answerableRefused,
+  },
+};
+await writeFile(MODEL_FILE, `${JSON.stringify(model, null, 2)}\n`);
+progress(
+  `dev-a: ${chosen.unanswerableRefused} % unanswerable refused, ${chosen.answerableRefused} % answerable refused at ${model.threshold}`,
+);
+console.log(JSON.stringify(model, null, 2));
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/** Solves A·x = b by Gaussian elimination with partial pivoting (A is small and positive definite). */
+function solve(matrix: number[][], vector: number[]): number[] {
+  const n = vector.length;
+  const a = matrix.map((row, i) => [...row, vector[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let row = col + 1; row < n; row++) {
+      if (Math.abs(a[row]![col]!) > Math.abs(a[pivot]![col]!)) pivot = row;
+    }
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    for (let row = col + 1; row < n; row++) {
+      const factor = a[row]![col]! / a[col]![col]!;
+      for (let k = col; k <= n; k++) a[row]![k]! -= factor * a[col]![k]!;
+    }
+  }
+  const out = new Array<number>(n).fill(0);
+  for (let row = n - 1; row >= 0; row--) {
+    let sum = a[row]![n]!;
+    for (let k = row + 1; k < n; k++) sum -= a[row]![k]! * out[k]!;
+    out[row] = sum / a[row]![row]!;
+  }
+  return out;
+}
