@@ -4,6 +4,11 @@
  * answerable questions. dev-b stays untouched for `npm run bench -- --only refusal`.
  *
  *   node bin/run-ts.js bench/fit-refusal.ts [--squad <file>] [--fresh] [--names-optional]
+ *     [--near-topic <weight>]
+ *
+ * `--near-topic w` adds dev-a's questions asked with only their own paragraph removed (the rest
+ * of the article indexed) as further refusals, each weighing w in the fit: near-topic questions
+ * like those people ask about a corpus, which leaving whole articles out never produces.
  *
  * By default a candidate whose document misses a name the question asks about is never an
  * answer (`namesRequired`), and the model is fit on the best-scored candidate that misses none;
@@ -20,6 +25,7 @@ import { REFUSAL_FEATURES, type RefusalModel } from '../src/core/refusal.ts';
 import {
   ANSWERABLE_REFUSED_TARGET,
   askLeavingArticlesOut,
+  askLeavingParagraphsOut,
   bestProbability,
   eligible,
   refusedAtTarget,
@@ -36,20 +42,30 @@ const { values } = parseArgs({
     squad: { type: 'string' },
     fresh: { type: 'boolean', default: false },
     'names-optional': { type: 'boolean', default: false },
+    'near-topic': { type: 'string', default: '0' },
   },
 });
 const namesRequired = !values['names-optional'];
+const nearTopicWeight = Number(values['near-topic']);
 const features = REFUSAL_FEATURES.filter((name) => !namesRequired || name !== 'missingNames');
 const columns = features.map((name) => REFUSAL_FEATURES.indexOf(name));
 const file = resolveSquadFile(values.squad) ?? DEFAULT_SQUAD_FILE;
 const progress = (message: string) => process.stderr.write(`fit: ${message}\n`);
 
 const asked = await askLeavingArticlesOut(file, 'dev-a', { fresh: values.fresh, progress });
+const nearTopic =
+  nearTopicWeight > 0
+    ? await askLeavingParagraphsOut(file, 'dev-a', { fresh: values.fresh, progress })
+    : [];
 // A question with no candidate is refused whatever the weights: it says nothing about them.
-const rows = asked.flatMap((entry) => {
+const rows = [
+  ...asked.map((entry) => ({ entry, weight: 1 })),
+  ...nearTopic.map((entry) => ({ entry, weight: nearTopicWeight })),
+].flatMap(({ entry, weight }) => {
   const first = eligible(entry, { namesRequired })[0];
-  return first ? [{ answerable: entry.answerable, vector: first }] : [];
+  return first ? [{ answerable: entry.answerable, vector: first, weight }] : [];
 });
+const sampleWeight = rows.map((row) => row.weight);
 const x = rows.map((entry) => columns.map((column) => entry.vector[column]!));
 const y = rows.map((entry) => (entry.answerable ? 1 : 0));
 
@@ -68,9 +84,10 @@ for (let iteration = 0; iteration < 50; iteration++) {
   const hessian = Array.from({ length: width + 1 }, () => new Array<number>(width + 1).fill(0));
   z.forEach((row, i) => {
     const p = 1 / (1 + Math.exp(-row.reduce((sum, value, j) => sum + value * beta[j]!, 0)));
-    const w = p * (1 - p);
+    const weight = sampleWeight[i]!;
+    const w = weight * p * (1 - p);
     for (let j = 0; j <= width; j++) {
-      gradient[j]! += (y[i]! - p) * row[j]!;
+      gradient[j]! += weight * (y[i]! - p) * row[j]!;
       for (let k = 0; k <= width; k++) hessian[j]![k]! += w * row[j]! * row[k]!;
     }
   });
@@ -100,8 +117,16 @@ const scored = asked.map((entry) => ({
 const chosen = refusedAtTarget(scored, ANSWERABLE_REFUSED_TARGET);
 model.threshold = round(chosen.threshold);
 model.trainedWith = {
-  command: namesRequired ? COMMAND : `${COMMAND} --names-optional`,
-  data: 'SQuAD v1.1 dev-a (the 24 even-numbered articles), every question asked with its article indexed (answerable) and with it removed (unanswerable)',
+  command: [
+    COMMAND,
+    ...(namesRequired ? [] : ['--names-optional']),
+    ...(nearTopicWeight > 0 ? [`--near-topic ${nearTopicWeight}`] : []),
+  ].join(' '),
+  data:
+    'SQuAD v1.1 dev-a (the 24 even-numbered articles), every question asked with its article indexed (answerable) and with it removed (unanswerable)' +
+    (nearTopicWeight > 0
+      ? `, and with only its paragraph removed (unanswerable, weight ${nearTopicWeight})`
+      : ''),
   rows: rows.length,
   l2: L2,
   threshold: `highest refusing at most ${ANSWERABLE_REFUSED_TARGET} % of dev-a's answerable questions`,

@@ -8,6 +8,7 @@
  *   --quick           smaller speed sizes, for a smoke run
  *   --only <list>     sections to run, comma-separated: corpus, squad, refusal, speed, load, scale
  *   --cached          refusal: reuse the SQuAD features cached in bench/results/ by an earlier run
+ *   --near-topic      refusal: also ask dev-b with only each question's paragraph left out (~15 min)
  *   --verbose         list the shipped-corpus misses
  */
 import { mkdtemp, readdir } from 'node:fs/promises';
@@ -26,7 +27,12 @@ import {
 } from './quality.ts';
 import { resolveSquadFile, SQUAD_SOURCE_NOTE } from './squad-data.ts';
 import { runSquad, squadJson, squadMarkdown } from './squad.ts';
-import { askLeavingArticlesOut, refusalMarkdown, reportRefusal } from './refusal.ts';
+import {
+  askLeavingArticlesOut,
+  askLeavingParagraphsOut,
+  refusalMarkdown,
+  reportRefusal,
+} from './refusal.ts';
 import { runSpeed, speedMarkdown } from './speed.ts';
 import { acknowledgementMarkdown, measureAcknowledgements } from './load.ts';
 import { runScale, scaleMarkdown } from './scale.ts';
@@ -40,6 +46,7 @@ const { values } = parseArgs({
     verbose: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     cached: { type: 'boolean', default: false },
+    'near-topic': { type: 'boolean', default: false },
     squad: { type: 'string' },
     only: { type: 'string' },
   },
@@ -181,7 +188,10 @@ if (sections.has('refusal')) {
       fresh: !values.cached,
       progress,
     });
-    const refusal = reportRefusal('dev-b', asked);
+    const nearTopic = values['near-topic']
+      ? await askLeavingParagraphsOut(squadFile, 'dev-b', { fresh: !values.cached, progress })
+      : undefined;
+    const refusal = reportRefusal('dev-b', asked, undefined, nearTopic);
     report['refusal'] = { squadDevB: refusal };
     print(refusalMarkdown(refusal));
   } else {

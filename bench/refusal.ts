@@ -61,40 +61,66 @@ export async function askLeavingArticlesOut(
   split: SquadSplitName,
   options: { fresh?: boolean; progress?: (message: string) => void } = {},
 ): Promise<AskedQuestion[]> {
-  const cache = `${RESULTS_DIR}refusal-${split}-${REFUSAL_FEATURES.join('-')}.json`;
+  return askLeavingOut('article', file, split, options);
+}
+
+/**
+ * The near-topic variant: every question asked with only its own paragraph removed, the rest of
+ * its article still indexed, as a question about a detail the corpus's documents do not hold
+ * (a few are answered elsewhere in the article: the label is a refusal regardless). Only the
+ * unanswerable asks are kept: the answerable ones are those of `askLeavingArticlesOut`.
+ */
+export async function askLeavingParagraphsOut(
+  file: string,
+  split: SquadSplitName,
+  options: { fresh?: boolean; progress?: (message: string) => void } = {},
+): Promise<AskedQuestion[]> {
+  return askLeavingOut('paragraph', file, split, options);
+}
+
+async function askLeavingOut(
+  unit: 'article' | 'paragraph',
+  file: string,
+  split: SquadSplitName,
+  options: { fresh?: boolean; progress?: (message: string) => void },
+): Promise<AskedQuestion[]> {
+  const cache = `${RESULTS_DIR}refusal-${unit}-${split}-${REFUSAL_FEATURES.join('-')}.json`;
   if (!options.fresh && existsSync(cache)) {
     return JSON.parse(await readFile(cache, 'utf8')) as AskedQuestion[];
   }
   const { passages, questions } = squadSplit(await readSquadFile(file), split);
-  const documents = new Map<string, CorpusDocument>();
-  const paragraphs = new Map<string, string[]>();
+  const paragraphs = new Map<string, Array<{ id: number; text: string }>>();
   for (const passage of passages) {
     const list = paragraphs.get(passage.title) ?? [];
-    list.push(passage.text);
+    list.push({ id: passage.id, text: passage.text });
     paragraphs.set(passage.title, list);
   }
-  for (const [title, texts] of paragraphs) {
-    const id = `squad-${documents.size + 1}`;
-    documents.set(title, {
-      id,
-      title,
-      text: texts.join('\n\n'),
-      language: 'en',
-      scope: { kind: 'shipped' },
-    });
+  const documents = new Map<string, CorpusDocument>();
+  const article = (title: string, id: string, without?: number): CorpusDocument => ({
+    id,
+    title,
+    text: paragraphs
+      .get(title)!
+      .filter((paragraph) => paragraph.id !== without)
+      .map((paragraph) => paragraph.text)
+      .join('\n\n'),
+    language: 'en',
+    scope: { kind: 'shipped' },
+  });
+  for (const title of paragraphs.keys()) {
+    documents.set(title, article(title, `squad-${documents.size + 1}`));
   }
   const library = new Library(documents.values());
-  const byArticle = new Map<string, string[]>();
+  const byParagraph = new Map<number, string[]>();
   for (const { question, goldId } of questions) {
-    const title = passages[goldId]!.title;
-    byArticle.set(title, [...(byArticle.get(title) ?? []), question]);
+    byParagraph.set(goldId, [...(byParagraph.get(goldId) ?? []), question]);
   }
   const asked: AskedQuestion[] = [];
-  const ask = (question: string, article: string, answerable: boolean) => {
+  const ask = (question: string, title: string, answerable: boolean) => {
     const judged = library.explain(question, { limit: 30 }).sort((a, b) => b.score - a.score);
     asked.push({
       question,
-      article,
+      article: title,
       answerable,
       candidates: judged
         .slice(0, CACHED_CANDIDATES)
@@ -103,13 +129,28 @@ export async function askLeavingArticlesOut(
     });
   };
   let done = 0;
-  for (const [title, articleQuestions] of byArticle) {
-    options.progress?.(`refusal: ${split} article ${++done}/${byArticle.size}`);
-    for (const question of articleQuestions) ask(question, title, true);
+  for (const [title, list] of paragraphs) {
+    options.progress?.(
+      `refusal: ${split}, ${unit}s left out, article ${++done}/${paragraphs.size}`,
+    );
     const document = documents.get(title)!;
-    library.remove(document.id);
-    for (const question of articleQuestions) ask(question, title, false);
-    library.add(document);
+    const articleQuestions = list.flatMap((paragraph) => byParagraph.get(paragraph.id) ?? []);
+    if (unit === 'article') {
+      for (const question of articleQuestions) ask(question, title, true);
+      library.remove(document.id);
+      for (const question of articleQuestions) ask(question, title, false);
+      library.add(document);
+      continue;
+    }
+    for (const paragraph of list) {
+      const paragraphQuestions = byParagraph.get(paragraph.id) ?? [];
+      if (paragraphQuestions.length === 0 || list.length < 2) continue;
+      library.remove(document.id);
+      library.add(article(title, document.id, paragraph.id));
+      for (const question of paragraphQuestions) ask(question, title, false);
+      library.remove(document.id);
+      library.add(document);
+    }
   }
   await mkdir(dirname(cache), { recursive: true });
   await writeFile(cache, JSON.stringify(asked));
@@ -204,12 +245,23 @@ export interface RefusalReport {
   coverageAlone: RefusalPoint;
   /** The model's refusal rates over a range of thresholds, the chosen one included. */
   curve: RefusalPoint[];
+  /**
+   * The same answerable questions against near-topic ones (only their own paragraph left out),
+   * when measured: percent of those refused, at the chosen threshold and along the curve.
+   */
+  nearTopic?: {
+    questions: number;
+    refused: number;
+    handSetRulesRefused: number;
+    curve: Array<{ threshold: number; refused: number }>;
+  };
 }
 
 export function reportRefusal(
   split: SquadSplitName,
   asked: readonly AskedQuestion[],
   model: RefusalModel = REFUSAL_MODEL,
+  nearTopic?: readonly AskedQuestion[],
 ): RefusalReport {
   const scored = asked.map((entry) => ({
     answerable: entry.answerable,
@@ -240,6 +292,26 @@ export function reportRefusal(
       })),
     ),
     curve: thresholds.map((threshold) => refusalAt(scored, threshold)),
+    ...(nearTopic ? { nearTopic: nearTopicRefusal(nearTopic, model, thresholds) } : {}),
+  };
+}
+
+function nearTopicRefusal(
+  asked: readonly AskedQuestion[],
+  model: RefusalModel,
+  thresholds: readonly number[],
+): NonNullable<RefusalReport['nearTopic']> {
+  const scores = asked.map((entry) => bestProbability(entry, model));
+  const refusedAt = (threshold: number) =>
+    percent(scores.filter((score) => score < threshold).length, scores.length);
+  return {
+    questions: asked.length,
+    refused: refusedAt(model.threshold),
+    handSetRulesRefused: percent(
+      asked.filter((entry) => !entry.handSetAnswered).length,
+      asked.length,
+    ),
+    curve: thresholds.map((threshold) => ({ threshold, refused: refusedAt(threshold) })),
   };
 }
 
@@ -247,10 +319,11 @@ export function refusalMarkdown(
   report: RefusalReport,
   model: RefusalModel = REFUSAL_MODEL,
 ): string {
+  const near = report.nearTopic;
   const rows = report.curve.map(
-    (point) =>
+    (point, i) =>
       `| ${point.threshold === report.threshold ? `**${point.threshold.toFixed(3)}** (chosen on dev-a)` : point.threshold.toFixed(1)} | ` +
-      `${point.unanswerableRefused} % | ${point.answerableRefused} % |`,
+      `${point.unanswerableRefused} % | ${near ? `${near.curve[i]!.refused} % | ` : ''}${point.answerableRefused} % |`,
   );
   return [
     `## Refusal on SQuAD ${report.split}, leaving articles out (${report.answerable} answerable, ${report.unanswerable} unanswerable)`,
@@ -259,16 +332,23 @@ export function refusalMarkdown(
       'article removed (the right answer is a refusal). The logistic model in ' +
       '`src/core/refusal-model.json` was fit on dev-a; these questions were never used to fit or choose anything.',
     '',
-    '| decision | unanswerable refused | answerable refused |',
+    '| decision | unanswerable (article out) refused | answerable refused |',
     '|---|---:|---:|',
     `| **refusal model** (threshold ${report.threshold.toFixed(3)}) | **${report.unanswerableRefused} %** | **${report.answerableRefused} %** |`,
     `| hand-set rules before the model | ${report.handSetRules.unanswerableRefused} % | ${report.handSetRules.answerableRefused} % |`,
     `| top passage's weighted coverage alone, threshold set on these questions | ${report.coverageAlone.unanswerableRefused} % | ${report.coverageAlone.answerableRefused} % |`,
     '',
+    ...(near
+      ? [
+          `Near-topic: the same ${report.split} questions asked with only their own paragraph left out (${near.questions} questions; ` +
+            `a few are answered by another paragraph of the article): the model refuses ${near.refused} %, the hand-set rules ${near.handSetRulesRefused} %.`,
+          '',
+        ]
+      : []),
     'The curve behind the threshold (answered when the best candidate\u2019s probability reaches it):',
     '',
-    '| threshold | unanswerable refused | answerable refused |',
-    '|---:|---:|---:|',
+    `| threshold | unanswerable (article out) refused | ${near ? 'near-topic (paragraph out) refused | ' : ''}answerable refused |`,
+    `|---:|---:|${near ? '---:|' : ''}---:|`,
     ...rows,
     '',
     `Model: ${model.features.map((name, i) => `${name} ${model.weights[i]! >= 0 ? '+' : '−'}${Math.abs(model.weights[i]!).toFixed(2)}`).join(', ')} (standardised), bias ${model.bias.toFixed(2)}; fit with \`${String(model.trainedWith['command'])}\`.`,

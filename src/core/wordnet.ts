@@ -72,7 +72,10 @@ function termOf(lemma: string): string | null {
  * const lookup = buildWordNetLookup(files);
  * lookup.get('physician'); // ["doctor", "doc", "medico", …]
  */
-export function buildWordNetLookup(files: WordNetFiles): WordNetLookup {
+export function buildWordNetLookup(
+  files: WordNetFiles,
+  { synonyms = true }: { synonyms?: boolean } = {},
+): WordNetLookup {
   const synset = (part: WordNetPart, offset: string): Synset | undefined => {
     const data = files[part].data;
     const start = Number.parseInt(offset, 10);
@@ -86,13 +89,26 @@ export function buildWordNetLookup(files: WordNetFiles): WordNetLookup {
     set.add(to);
     related.set(from, set);
   };
-  for (const part of WORDNET_PARTS) {
-    for (const line of files[part].index.split('\n')) {
-      if (line === '' || line.startsWith(' ')) continue;
-      const fields = line.trimEnd().split(' ');
+  const lines = WORDNET_PARTS.flatMap((part) =>
+    files[part].index
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith(' '))
+      .map((line) => ({ part, fields: line.trimEnd().split(' ') })),
+  );
+  // Many lemmas stem alike ("pass", "passing", "passer"); only the shortest, the base word,
+  // speaks for the stem, or "pass" would bring "transient" and "departure" along.
+  const baseLength = new Map<string, number>();
+  for (const { fields } of lines) {
+    const term = termOf(fields[0]!);
+    if (term !== null) {
+      baseLength.set(term, Math.min(baseLength.get(term) ?? Infinity, fields[0]!.length));
+    }
+  }
+  for (const { part, fields } of lines) {
+    {
       const lemma = fields[0]!;
       const term = termOf(lemma);
-      if (term === null) continue;
+      if (term === null || lemma.length > baseLength.get(term)!) continue;
       const senseCount = Number.parseInt(fields[2]!, 10);
       const offsets = fields.slice(fields.length - senseCount).slice(0, WORDNET_SENSES);
       for (const offset of offsets) {
@@ -100,7 +116,7 @@ export function buildWordNetLookup(files: WordNetFiles): WordNetLookup {
         if (!entry) continue;
         const position = entry.words.findIndex((word) => word.toLowerCase() === lemma) + 1;
         // One way: a word's common senses, not every word that has it as a rare sense.
-        for (const word of entry.words) link(term, termOf(word.toLowerCase()));
+        if (synonyms) for (const word of entry.words) link(term, termOf(word.toLowerCase()));
         for (const pointer of entry.pointers) {
           if (!POINTERS_USED.has(pointer.symbol)) continue;
           if (pointer.source !== 0 && pointer.source !== position) continue;
