@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EMPTY_VOCABULARY } from '../src/core/vocabulary.ts';
 import { openLibrary } from '../src/library/open.ts';
+import { loadWordNet } from '../src/library/wordnet.ts';
 import {
   evaluate,
   footnoteRetriever,
@@ -91,6 +92,21 @@ async function questionSets(): Promise<Array<{ name: string; file: string }>> {
     );
 }
 
+/**
+ * What WordNet adds to a cold start: importing the lookup and building its map, time and heap.
+ * Run before anything else imports it, so the JSON module is not cached yet.
+ */
+async function measureWordNetLoad(): Promise<{ words: number; ms: number; heapMb: number }> {
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const start = performance.now();
+  const lookup = await loadWordNet();
+  const ms = Math.round(performance.now() - start);
+  globalThis.gc?.();
+  const heapMb = Math.round(((process.memoryUsage().heapUsed - before) / 2 ** 20) * 10) / 10;
+  return { words: lookup.size, ms, heapMb };
+}
+
 async function corpusQuality(): Promise<Record<string, QualityRow[]>> {
   const benchDataDir = await mkdtemp(join(tmpdir(), 'footnote-bench-'));
   const library = await openLibrary({ dataDir: benchDataDir });
@@ -157,11 +173,17 @@ print(`# Footnote bench\n\nMachine: ${machine}\n`);
 
 if (sections.has('corpus')) {
   progress('shipped corpus');
+  const wordNet = await measureWordNetLoad();
   const quality = await corpusQuality();
   report['corpus'] = Object.fromEntries(
     Object.entries(quality).map(([name, rows]) => [name, strip(rows)]),
   );
   print(corpusMarkdown(quality));
+  report['wordNetLoad'] = wordNet;
+  print(
+    `WordNet lookup (\`src/library/wordnet-related.json\`, ${wordNet.words} words): loaded in ${wordNet.ms} ms, ` +
+      `${wordNet.heapMb} MB of heap (the first import in this process).\n`,
+  );
 }
 
 // Resolved once for both sections that read SQuAD; a missing --squad file stops the bench.
