@@ -38,8 +38,13 @@ const KIND_PATTERNS: ReadonlyArray<[AnswerKind, RegExp]> = [
  * answerKindOf('Who announced the passports?'); // 'person'
  */
 export function answerKindOf(question: string): AnswerKind {
-  for (const [kind, pattern] of KIND_PATTERNS) if (pattern.test(question)) return kind;
-  return 'other';
+  // The question word that comes first asks: "Who got hurt when Kazan started…?" asks who.
+  let first: { kind: AnswerKind; index: number } = { kind: 'other', index: Infinity };
+  for (const [kind, pattern] of KIND_PATTERNS) {
+    const index = pattern.exec(question)?.index;
+    if (index !== undefined && index < first.index) first = { kind, index };
+  }
+  return first.kind;
 }
 
 const MONTH =

@@ -17,6 +17,8 @@ describe('answerKindOf', () => {
     ['Why did Moscow scrap the QR codes?', 'reason'],
     ['Where was Lavrov filmed?', 'place'],
     ['Does Lavrov like the word passport?', 'other'],
+    ['Who got hurt when Kazan started checking QR codes?', 'person'],
+    ['When did Lavrov say how many countries use Sputnik?', 'date'],
   ])('%s → %s', (question, kind) => {
     expect(answerKindOf(question)).toBe(kind);
   });
