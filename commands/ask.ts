@@ -55,10 +55,12 @@ export default defineCommand({
   ) {
     logger.debug({ question }, 'ask');
     const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
-    noteUnanswered(answer, { feedback, logger, guildId });
+    // Recorded beside the reply, not before it: the member does not wait on the store.
+    const noted = noteUnanswered(answer, { feedback, logger, guildId });
     await respond.reply(
       renderAnswer(answer, { ephemeral: hide ?? false, addressee: addressee?.id }),
     );
+    await noted;
   },
   buttons: {
     // State lives in the custom id (the page) and the message (the question), so the buttons
@@ -77,7 +79,7 @@ export default defineCommand({
         );
       await respond.update(
         renderAnswerPage(answer, Number(page), {
-          votes: feedback?.counts(interaction.message.id),
+          votes: await feedback?.counts(interaction.message.id),
           actions: answerActions(messageRows(interaction.message)),
         }),
       );
@@ -91,7 +93,7 @@ export default defineCommand({
       if (vote === undefined || question === undefined)
         throw new UserError('I cannot read this answer any more: please ask again with /ask.');
       const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
-      const { counts } = feedback.vote({
+      const { counts } = await feedback.vote({
         messageId: interaction.message.id,
         userId: interaction.user.id,
         vote,
@@ -115,13 +117,13 @@ export default defineCommand({
  * Puts a question of a server that got no good answer on the gaps list (`/corpus gaps`). A
  * failure to record it is logged, never shown: the member still gets their answer.
  */
-export function noteUnanswered(
+export async function noteUnanswered(
   answer: Answer,
   { feedback, logger, guildId }: Pick<CommandContext, 'feedback' | 'logger' | 'guildId'>,
-): void {
+): Promise<void> {
   if (answer.status !== 'no-answer' || !feedback || guildId === undefined) return;
   try {
-    feedback.recordNoAnswer({ guildId, question: answer.question });
+    await feedback.recordNoAnswer({ guildId, question: answer.question });
   } catch (error) {
     logger.warn({ err: error }, 'could not record an unanswered question');
   }

@@ -18,13 +18,13 @@ export const gapsSubcommand = {
 } as const satisfies APIApplicationCommandSubcommandOption;
 
 /** The most frequent gaps of the server, grouped when worded alike. */
-function gapsOf(
+async function gapsOf(
   interaction: { guildId: string | null },
   { feedback }: Pick<CommandContext, 'feedback'>,
-): GapGroup[] {
+): Promise<GapGroup[]> {
   if (!feedback) throw new UserError('This Footnote keeps no record of unanswered questions.');
   if (!interaction.guildId) throw new UserError('The gaps list is kept per server.');
-  return groupGaps(feedback.gaps(interaction.guildId), GAPS_SHOWN);
+  return groupGaps(await feedback.gaps(interaction.guildId), GAPS_SHOWN);
 }
 
 /** Lists the gaps privately, each with an "Add a document" button. */
@@ -32,7 +32,9 @@ export async function executeGaps(
   interaction: ChatInputCommandInteraction,
   context: CommandContext,
 ): Promise<void> {
-  await context.respond.reply(renderGaps(gapsOf(interaction, context), { days: GAP_WINDOW_DAYS }));
+  await context.respond.reply(
+    renderGaps(await gapsOf(interaction, context), { days: GAP_WINDOW_DAYS }),
+  );
 }
 
 /**
@@ -42,7 +44,7 @@ export async function executeGaps(
  */
 export const gapsButtons: Readonly<Record<string, ButtonHandler>> = {
   async [GAP_ACTIONS.add]([number], interaction, context) {
-    const group = gapsOf(interaction, context)[Number(number) - 1];
+    const group = (await gapsOf(interaction, context))[Number(number) - 1];
     if (!group) throw new UserError('That question is no longer listed: run /corpus gaps again.');
     await context.respond.reply(renderGapAdd(group));
   },

@@ -192,10 +192,10 @@ const subcommands: Record<Subcommand, SubcommandHandler> = {
   },
   async remove(interaction, context) {
     const { corpus, guildId, actor } = scope(interaction, context);
-    corpus.refresh();
+    await corpus.refresh();
     const typed = interaction.options.getString('document', true).trim();
     // A picked suggestion sends the id; a typed title is matched against this server's own.
-    const documents = corpus.list({ guildId });
+    const documents = await corpus.list({ guildId });
     const lowered = typed.toLowerCase();
     const matches = documents.filter((document) => document.title.toLowerCase() === lowered);
     const target =
@@ -218,12 +218,12 @@ const subcommands: Record<Subcommand, SubcommandHandler> = {
   },
   async list(interaction, context) {
     const { corpus, guildId } = scope(interaction, context);
-    corpus.refresh();
-    await context.respond.reply(renderDocumentList(corpus.list({ guildId }), 1));
+    await corpus.refresh();
+    await context.respond.reply(renderDocumentList(await corpus.list({ guildId }), 1));
   },
   async history(interaction, context) {
     const { corpus, guildId } = scope(interaction, context);
-    await context.respond.reply(renderHistory(corpus.history({ guildId }, HISTORY_LIMIT)));
+    await context.respond.reply(renderHistory(await corpus.history({ guildId }, HISTORY_LIMIT)));
   },
   gaps: executeGaps,
 };
@@ -253,8 +253,8 @@ export default defineCommand({
   async autocomplete(interaction, context) {
     const { corpus, guildId } = scope(interaction, context);
     if (interaction.options.getSubcommand(false) !== 'remove') return [];
-    corpus.refresh();
-    return removeChoices(corpus.list({ guildId }), interaction.options.getFocused());
+    await corpus.refresh();
+    return removeChoices(await corpus.list({ guildId }), interaction.options.getFocused());
   },
   buttons: {
     ...gapsButtons,
@@ -299,8 +299,10 @@ export default defineCommand({
     },
     async [CORPUS_ACTIONS.listPage]([page], interaction, context) {
       const { corpus, guildId } = scope(interaction, context);
-      corpus.refresh();
-      await context.respond.update(renderDocumentList(corpus.list({ guildId }), Number(page)));
+      await corpus.refresh();
+      await context.respond.update(
+        renderDocumentList(await corpus.list({ guildId }), Number(page)),
+      );
     },
   },
   modals: {

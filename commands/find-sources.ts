@@ -70,7 +70,8 @@ export default defineMessageCommand({
     if (question === undefined) throw new UserError(NO_TEXT);
     logger.debug({ question }, 'find sources');
     const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
-    noteUnanswered(answer, { feedback, logger, guildId });
+    // Recorded beside the reply, not before it: the member does not wait on the store.
+    const noted = noteUnanswered(answer, { feedback, logger, guildId });
     await respond.reply(
       renderAnswer(answer, {
         ephemeral: true,
@@ -78,6 +79,7 @@ export default defineMessageCommand({
         actions: answer.status === 'answered' ? [postButton(message)] : [],
       }),
     );
+    await noted;
   },
   buttons: {
     // Asks again from the private reply's question line (nothing lives in memory), takes the

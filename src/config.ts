@@ -68,6 +68,18 @@ export const configSchema = z
       z.string().trim().default('./data'),
     ),
     /**
+     * `postgres://user:password@host:5432/db`: the store is that PostgreSQL database, shared by
+     * every process and host pointed at it. Unset: SQLite in FOOTNOTE_DATA_DIR.
+     */
+    FOOTNOTE_DATABASE_URL: z.preprocess(
+      (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+      z
+        .string()
+        .trim()
+        .regex(/^postgres(ql)?:\/\/\S+$/u, 'must be a postgres:// URL')
+        .optional(),
+    ),
+    /**
      * Lets `footnote add` and /corpus fetch URLs on this machine (127.0.0.0/8, ::1). For tests
      * against a local server only: private, link-local and metadata addresses stay refused.
      */

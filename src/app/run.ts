@@ -79,6 +79,10 @@ export async function runBot(
     opened = await openCorpus({
       dataDir: config.FOOTNOTE_DATA_DIR,
       slice: servedSlice(config, env),
+      store: { databaseUrl: config.FOOTNOTE_DATABASE_URL },
+      // Adds and removes of other processes (the CLI, other shards and hosts) are indexed as
+      // they commit: pg_notify on PostgreSQL, a 200 ms poll of the changes table on SQLite.
+      follow: true,
       onWarning: (message) => logger.warn(message),
       fetch: { allowLoopback: config.FOOTNOTE_ALLOW_LOOPBACK_URLS, ...options.fetch },
     });
@@ -101,8 +105,8 @@ export async function runBot(
       }),
       onInteraction: (summary) => {
         operations.metrics.recordInteraction(summary);
-        // The other shards reload from the shared store. Any /corpus use may have changed it;
-        // a reload that finds nothing new costs one SQLite pragma.
+        // The other shards catch up from the store's changes at once, not at their next poll.
+        // Any /corpus use may have changed it; a catch-up that finds nothing costs one query.
         if (summary.command.startsWith('corpus') && summary.outcome === 'ok')
           shardLink.announceCorpusChange();
       },

@@ -1,5 +1,7 @@
 import { lookupDocument } from '../core/lookup.ts';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
@@ -11,7 +13,10 @@ import { CorpusError } from '../library/corpus-loader.ts';
 import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
 import { INGEST_LIMITS } from '../ingest/limits.ts';
 import type { CommandRegistry } from '../discord/command.ts';
+import { copyStore, type CopyReport } from '../store/copy.ts';
+import { redact } from '../store/dialect.ts';
 import { StoreError } from '../store/errors.ts';
+import { openStore, STORE_FILE } from '../store/store.ts';
 import {
   ANSI_STYLE,
   PLAIN_STYLE,
@@ -46,6 +51,9 @@ Usage:
   footnote history [--json]                who added and removed what, newest first
   footnote start                           run the Discord bot (offline prompt without DISCORD_TOKEN)
   footnote register                        register the slash commands with Discord and exit
+  footnote migrate-store --to <postgres://…>
+                                           copy the SQLite store of the data directory into an
+                                           empty PostgreSQL database (then set FOOTNOTE_DATABASE_URL)
   footnote help                            this text
 
 Options:
@@ -106,6 +114,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         title: { type: 'string' },
         author: { type: 'string' },
         date: { type: 'string' },
+        to: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -130,6 +139,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const withCorpus = async <T>(body: (opened: OpenedCorpus) => Promise<T> | T): Promise<T> => {
     const opened = await openCorpus({
       dataDir: config.FOOTNOTE_DATA_DIR,
+      store: { databaseUrl: config.FOOTNOTE_DATABASE_URL },
       onWarning: (message) => io.stderr.write(`footnote: ${message}\n`),
       fetch: { allowLoopback: config.FOOTNOTE_ALLOW_LOOPBACK_URLS },
     });
@@ -258,6 +268,19 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       const { runRegister } = await import('../app/run.ts');
       return runRegister(env, await commandsOf(io));
     }
+    case 'migrate-store': {
+      const to = values.to?.trim();
+      if (!to || !/^postgres(ql)?:\/\/\S+$/u.test(to))
+        throw new UsageError('migrate-store needs --to postgres://user@host:5432/database.');
+      const report = await migrateStore(config.FOOTNOTE_DATA_DIR, to);
+      print(
+        values.json
+          ? report
+          : `Copied ${report.documents} documents, ${report.audit} audit entries, ${report.votes} votes and ${report.gaps} gaps into ${redact(to)}.\n` +
+              'Set FOOTNOTE_DATABASE_URL to that URL and restart Footnote; the data directory is left as it was.',
+      );
+      return 0;
+    }
     default:
       throw new UsageError(`unknown command "${command}".`);
   }
@@ -266,6 +289,23 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
 function commandsOf(io: Io): Promise<CommandRegistry> {
   if (!io.loadCommands) throw new Error('this entry point serves no slash commands');
   return io.loadCommands();
+}
+
+/** Copies the SQLite store in `dataDir` into the empty PostgreSQL database at `url`. */
+async function migrateStore(dataDir: string, url: string): Promise<CopyReport> {
+  if (!existsSync(join(dataDir, STORE_FILE)))
+    throw new UserError(`There is no SQLite store in ${dataDir} (${STORE_FILE}) to copy.`);
+  const source = await openStore(dataDir);
+  try {
+    const target = await openStore(dataDir, { databaseUrl: url });
+    try {
+      return await copyStore(source, target);
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
 }
 
 /** `--guild` is a Discord server id; absent means the operator's scope (null). */

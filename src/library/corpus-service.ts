@@ -26,6 +26,8 @@ import {
   type StoredDocument,
   type StoredDocumentMeta,
 } from '../store/store.ts';
+import { followChanges, type ChangeFollower } from '../store/changes.ts';
+import type { Change } from '../store/store.ts';
 import { urlKey } from '../store/url-key.ts';
 
 /** What to add: a link, a Discord attachment, a local file or bytes (CLI), or pasted text. */
@@ -66,17 +68,23 @@ export interface CorpusServiceOptions {
   fetch?: FetchOptions;
   /** Called after the library changed (add, remove, refresh): the index cache is stale. */
   onChange?: () => void;
+  /** Ids of the stored documents the library was opened with. */
+  held: Iterable<string>;
+  /** The store's last change id read before those documents were: changes after it are applied. */
+  changesAfter: number;
   /**
    * Whether this process holds the documents of a server (null: every server's). A process
-   * running a slice of the shards holds only its servers'; `refresh` passes over the others.
+   * running a slice of the shards holds only its servers'; changes of the others pass it by.
    * Default: every server's.
    */
   serves?: (guildId: string | null) => boolean;
   /**
-   * Ids of the stored documents the library was opened with. Default: every stored id the
-   * library holds (which would misjudge a stored document whose id a shipped one took).
+   * Apply other processes' changes as they are committed (the bot): a CLI add is answerable
+   * within a second. Without, `refresh()` applies them on demand. `pollMs` as in `watchChanges`.
    */
-  held?: Iterable<string>;
+  follow?: boolean | { pollMs?: number | undefined } | undefined;
+  /** A change of another process could not be applied (it is skipped), or the watch failed. */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -98,8 +106,11 @@ export class CorpusService {
   readonly #onChange: () => void;
   /** Ids of stored documents the library holds. */
   readonly #held = new Set<string>();
-  #dataVersion: number;
   readonly #serves: (guildId: string | null) => boolean;
+  readonly #follower: ChangeFollower;
+  readonly #onWarning: (message: string) => void;
+  /** Documents added and removed by applying changes, for `refresh`'s report. */
+  readonly #applied = { added: 0, removed: 0 };
   #shippedByHash: Map<string, CorpusDocument> | undefined;
 
   constructor(options: CorpusServiceOptions) {
@@ -108,14 +119,16 @@ export class CorpusService {
     this.#fetch = options.fetch ?? {};
     this.#onChange = options.onChange ?? (() => {});
     this.#serves = options.serves ?? (() => true);
-    this.#dataVersion = this.#store.dataVersion();
-    const held =
-      options.held ??
-      this.#store
-        .listDocuments()
-        .map(({ id }) => id)
-        .filter((id) => this.#library.getDocument(id));
-    for (const id of held) this.#held.add(id);
+    this.#onWarning = options.onWarning ?? (() => {});
+    for (const id of options.held) this.#held.add(id);
+    const follow = options.follow ?? false;
+    this.#follower = followChanges(this.#store, {
+      after: options.changesAfter,
+      apply: (changes) => this.#apply(changes),
+      watch: follow !== false,
+      pollMs: typeof follow === 'object' ? follow.pollMs : undefined,
+      onError: (error) => this.#onWarning(`Could not follow the store's changes: ${error.message}`),
+    });
   }
 
   /**
@@ -125,7 +138,7 @@ export class CorpusService {
   async preview(input: IngestInput, context: ScopeContext): Promise<IngestPreview> {
     scopeOf(context);
     const preview = await this.#ingest(input);
-    return { ...preview, duplicate: this.findDuplicate(preview, context) };
+    return { ...preview, duplicate: await this.findDuplicate(preview, context) };
   }
 
   /** A preview with edited metadata (validated; a UserError names a bad field). */
@@ -134,13 +147,13 @@ export class CorpusService {
   }
 
   /** The document an add in `context` would duplicate: same address or same text. */
-  findDuplicate(
+  async findDuplicate(
     preview: Pick<IngestPreview, 'urls' | 'contentHash'>,
     context: ScopeContext,
-  ): PreviewDuplicate | undefined {
+  ): Promise<PreviewDuplicate | undefined> {
     const shipped = this.#shippedDuplicate(preview);
     if (shipped) return shipped;
-    const stored = this.#store.findDuplicate({ ...preview, guildId: scopeOf(context) });
+    const stored = await this.#store.findDuplicate({ ...preview, guildId: scopeOf(context) });
     return stored && toPreviewDuplicate(stored.reason, stored.document);
   }
 
@@ -157,13 +170,17 @@ export class CorpusService {
     const hash = contentHash(checked.text);
     const shipped = this.#shippedDuplicate({ urls: checked.urls, contentHash: hash });
     if (shipped) throw new DuplicateDocumentError({ reason: shipped.reason, document: shipped });
+    // Every longer candidate starts with the first one: one query finds the stored ids in the
+    // way (a race with another process is still refused by the store's check inside the write).
+    const storedIds = await this.#store.idsStartingWith(
+      documentId(checked.title, hash, () => false),
+    );
     const id = documentId(
       checked.title,
       hash,
-      (candidate) =>
-        this.#store.hasDocument(candidate) || this.#library.getDocument(candidate) !== undefined,
+      (candidate) => storedIds.has(candidate) || this.#library.getDocument(candidate) !== undefined,
     );
-    const stored = this.#store.addDocument(
+    const stored = await this.#store.addDocument(
       {
         id,
         guildId,
@@ -181,10 +198,11 @@ export class CorpusService {
       { actor: context.actor },
     );
     try {
-      this.#library.add(toCorpusDocument(stored));
+      // Following changes may have indexed it already, while the write was being acknowledged.
+      if (!this.#held.has(id)) this.#library.add(toCorpusDocument(stored));
     } catch (error) {
       // The index refused what the store accepted: undo the add so both agree again.
-      this.#store.undoAdd(id);
+      await this.#store.undoAdd(id);
       throw error;
     }
     this.#held.add(id);
@@ -201,7 +219,7 @@ export class CorpusService {
   async remove(id: string, context: ActorContext): Promise<StoredDocumentMeta> {
     const guildId = scopeOf(context);
     const trimmed = id.trim();
-    const stored = this.#store.getDocument(trimmed);
+    const stored = await this.#store.getDocument(trimmed);
     if (!stored || (stored.guildId !== null && stored.guildId !== guildId)) {
       if (stored && guildId === null) {
         throw new UserError(
@@ -227,7 +245,7 @@ export class CorpusService {
         `“${stored.title}” was added for every server; it can only be removed from the command line.`,
       );
     }
-    const removed = this.#store.removeDocument(trimmed, guildId, context.actor);
+    const removed = await this.#store.removeDocument(trimmed, guildId, context.actor);
     if (!removed) throw new UserError(`“${stored.title}” was removed a moment ago.`);
     if (this.#held.delete(trimmed)) {
       this.#library.remove(trimmed);
@@ -237,57 +255,80 @@ export class CorpusService {
   }
 
   /** The documents added in `context`'s scope, most recent first (no shipped ones). */
-  list(context: ScopeContext): StoredDocumentMeta[] {
+  list(context: ScopeContext): Promise<StoredDocumentMeta[]> {
     return this.#store.listDocuments({ guildId: scopeOf(context) });
   }
 
   /** Who added and removed what in `context`'s scope, newest first. */
-  history(context: ScopeContext, limit = 50): AuditEntry[] {
+  history(context: ScopeContext, limit = 50): Promise<AuditEntry[]> {
     return this.#store.history({ guildId: scopeOf(context) }, limit);
   }
 
   /** Whether `id` is a document added through the store (as opposed to a shipped one). */
-  isAdded(id: string): boolean {
-    return this.#held.has(id) || this.#store.hasDocument(id);
+  async isAdded(id: string): Promise<boolean> {
+    return this.#held.has(id) || (await this.#store.hasDocument(id));
   }
 
   /**
-   * Brings the library up to date with documents another process (the CLI, a second bot)
-   * added or removed. Costs one pragma when nothing changed, so it can run before each command.
+   * Brings the library up to date with documents another process (the CLI, another shard or
+   * host) added or removed since the last change applied: one indexed query when nothing
+   * changed, so it can run before each command. Reports what this call's catch-up applied.
    */
-  refresh(): { added: number; removed: number } {
-    const version = this.#store.dataVersion();
-    if (version === this.#dataVersion) return { added: 0, removed: 0 };
-    this.#dataVersion = version;
-    const current = new Set(
-      this.#store
-        .listDocuments()
-        .filter((document) => this.#serves(document.guildId))
-        .map((document) => document.id),
-    );
-    let added = 0;
-    let removed = 0;
-    for (const id of [...this.#held]) {
-      if (current.has(id)) continue;
-      this.#library.remove(id);
-      this.#held.delete(id);
-      removed++;
-    }
-    for (const id of current) {
-      if (this.#held.has(id) || this.#library.getDocument(id)) continue;
-      const document = this.#store.getDocument(id);
-      if (!document) continue;
-      this.#library.add(toCorpusDocument(document));
-      this.#held.add(id);
-      added++;
-    }
-    if (added + removed > 0) this.#onChange();
-    return { added, removed };
+  async refresh(): Promise<{ added: number; removed: number }> {
+    const before = { ...this.#applied };
+    await this.#follower.catchUp();
+    return {
+      added: this.#applied.added - before.added,
+      removed: this.#applied.removed - before.removed,
+    };
+  }
+
+  /** The id of the last change of the store this library reflects. */
+  get lastAppliedChange(): number {
+    return this.#follower.lastApplied;
+  }
+
+  /** Stops following the store's changes (before the store closes). */
+  close(): Promise<void> {
+    return this.#follower.close();
   }
 
   /** Ids of the stored documents the library holds, for the index cache. */
   heldIds(): ReadonlySet<string> {
     return this.#held;
+  }
+
+  /**
+   * Applies changes from the store, oldest first. Idempotent: a change this process made itself,
+   * or one replayed after a restart, finds the library already as it says.
+   */
+  async #apply(changes: readonly Change[]): Promise<void> {
+    let changed = false;
+    for (const change of changes) {
+      const id = change.documentId;
+      if (change.kind === 'remove') {
+        if (!this.#held.delete(id)) continue;
+        this.#library.remove(id);
+        this.#applied.removed++;
+        changed = true;
+        continue;
+      }
+      if (!this.#serves(change.guildId)) continue;
+      if (this.#held.has(id) || this.#library.getDocument(id)) continue;
+      // Gone again by now (a later change removes it): nothing to add.
+      const document = await this.#store.getDocument(id);
+      if (!document || this.#held.has(id) || this.#library.getDocument(id)) continue;
+      try {
+        this.#library.add(toCorpusDocument(document));
+      } catch (error) {
+        this.#onWarning(`Could not index “${document.title}” (${id}): ${(error as Error).message}`);
+        continue;
+      }
+      this.#held.add(id);
+      this.#applied.added++;
+      changed = true;
+    }
+    if (changed) this.#onChange();
   }
 
   #ingest(input: IngestInput): Promise<IngestPreview> {
@@ -328,7 +369,7 @@ export class CorpusService {
       this.#shippedByHash = new Map();
       for (const { id } of this.#library.listDocuments()) {
         const document = this.#library.getDocument(id);
-        if (!document || this.isAdded(id)) continue;
+        if (!document || this.#held.has(id)) continue;
         this.#shippedByHash.set(contentHash(document.text), document);
       }
     }

@@ -12,13 +12,18 @@ export interface OpenCorpusOptions extends Omit<OpenLibraryOptions, 'addedDocume
   fetch?: FetchOptions;
   /** How long after the last change the index cache is saved (default 5 s). */
   saveDelayMs?: number;
-  /** Test seam for the store (pragmas, triggers). */
+  /** Which store and how it opens: `databaseUrl` for PostgreSQL; test seams. */
   store?: OpenStoreOptions;
   /**
    * The shards this process runs. It then holds the documents for every server and those of
    * the servers on its shards, not every server's. Default: every server's.
    */
   slice?: ShardSlice | undefined;
+  /**
+   * Apply other processes' adds and removes as they commit (a running bot). Without, they are
+   * applied when `corpus.refresh()` is called (the CLI, which is short-lived).
+   */
+  follow?: boolean | { pollMs?: number | undefined };
 }
 
 export interface OpenedCorpus {
@@ -48,11 +53,13 @@ export interface OpenedCorpus {
  * const preview = await corpus.preview({ kind: 'url', url }, { guildId });
  */
 export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorpus> {
-  const store = openStore(options.dataDir, options.store);
+  const store = await openStore(options.dataDir, options.store);
   try {
     const serves = (guildId: string | null) => servesGuild(options.slice, guildId);
-    const added = store
-      .allDocuments()
+    // The position first, then the documents: a change between the two is applied again later,
+    // harmlessly (applying is idempotent); read the other way round, it could be missed.
+    const changesAfter = await store.lastChangeId();
+    const added = (await store.allDocuments())
       .filter((document) => serves(document.guildId))
       .map(toCorpusDocument);
     const indexFile = indexCacheFile(options.slice);
@@ -71,6 +78,9 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
       fetch: options.fetch,
       serves,
       held: added.filter((document) => loaded.has(document)).map((document) => document.id),
+      changesAfter,
+      follow: options.follow,
+      onWarning: options.onWarning,
       onChange: () => {
         dirty = true;
         clearTimeout(timer);
@@ -112,12 +122,13 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
       indexSource: opened.indexSource,
       saveIndex,
       close: async () => {
+        await corpus.close();
         await saveIndex();
-        store.close();
+        await store.close();
       },
     };
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
 }

@@ -91,7 +91,9 @@ export async function runShardManager(
 ): Promise<{ stop(): Promise<void> }> {
   // The shards open the store at the same moment; creating and migrating it here first means
   // they never race to do it (and a store that cannot open stops the start with one line).
-  openStore(config.FOOTNOTE_DATA_DIR).close();
+  await (
+    await openStore(config.FOOTNOTE_DATA_DIR, { databaseUrl: config.FOOTNOTE_DATABASE_URL })
+  ).close();
   const plan = await planShards(config);
   logger.info({ shards: plan.total, maxConcurrency: plan.maxConcurrency }, 'starting shards');
   const manager = new ShardingManager(SHARD_ENTRY, {

@@ -7,7 +7,7 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
 }
 
-/** The SQLite and file-system codes an operator can act on, in one sentence each. */
+/** The SQLite, PostgreSQL and file-system codes an operator can act on, in one sentence each. */
 const EXPLANATIONS: Record<string, string> = {
   SQLITE_FULL: 'the disk is full',
   SQLITE_IOERR_WRITE: 'the disk refused a write',
@@ -24,13 +24,25 @@ const EXPLANATIONS: Record<string, string> = {
   ENOSPC: 'the disk is full',
   ENOTDIR: 'a part of the path is not a directory',
   EEXIST: 'a file is in the way',
+  // PostgreSQL (SQLSTATE) and connection errors.
+  ECONNREFUSED: 'PostgreSQL refused the connection (is it running?)',
+  ECONNRESET: 'the connection to PostgreSQL was reset',
+  ENOTFOUND: 'the PostgreSQL host is not known',
+  '28P01': 'PostgreSQL refused the password',
+  '28000': 'PostgreSQL refused the login',
+  '3D000': 'the PostgreSQL database does not exist',
+  '53100': 'the PostgreSQL server is out of disk space',
+  '53300': 'PostgreSQL has too many connections',
+  '57P01': 'PostgreSQL closed the connection (restart or shutdown); try again',
+  '57P03': 'PostgreSQL is starting up; try again',
+  '25006': 'the PostgreSQL database is read-only',
 };
 
 /**
- * Wraps a SQLite or file-system error in a StoreError that says what happened where; anything
+ * Wraps a SQLite, PostgreSQL or file-system error in a StoreError that says what happened where; anything
  * already a StoreError (or a UserError raised inside a transaction) passes through unchanged.
  */
-export function storeFailure(error: unknown, action: string, dataDir: string): Error {
+export function storeFailure(error: unknown, action: string, where: string): Error {
   if (!(error instanceof Error) || error.name === 'StoreError' || error.name === 'UserError')
     return error as Error;
   const code = (error as { code?: unknown }).code;
@@ -40,5 +52,5 @@ export function storeFailure(error: unknown, action: string, dataDir: string): E
         EXPLANATIONS[code.replace(/_[A-Z]+$/u, '')] ??
         `${code}: ${error.message}`)
       : error.message;
-  return new StoreError(`Could not ${action} in ${dataDir}: ${explanation}.`, { cause: error });
+  return new StoreError(`Could not ${action} in ${where}: ${explanation}.`, { cause: error });
 }

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
 import { gapKey, type GapEntry } from '../core/gaps.ts';
+import type { StoreSchema } from './schema.ts';
 import type { Store } from './store.ts';
 
 /** 👍 is 1, 👎 is -1. */
@@ -49,20 +50,19 @@ export function nextVote(current: Vote | undefined, pressed: Vote): Vote | undef
 
 const SALT_KEY = 'voter-salt';
 
-interface FeedbackRow {
-  id: number;
-  vote: Vote;
-}
+type Db = Kysely<StoreSchema>;
 
 /**
  * Votes on answers and the gaps list, in the store's database (`feedback` and `gaps`, migration
- * 2). One vote per person per answer message, kept as a keyed hash (HMAC-SHA256 with a secret
- * made when the database was created) of the message id and the user id: enough to recognise a
- * second press, not enough to tell who voted or to link one person's votes on two messages.
+ * 0002), so every process sharing the store (shards, hosts on one PostgreSQL) sees the same
+ * votes and gaps. One vote per person per answer message, kept as a keyed hash (HMAC-SHA256 with
+ * a secret made when the database was created) of the message id and the user id: enough to
+ * recognise a second press, not enough to tell who voted or to link one person's votes on two
+ * messages.
  *
  * @example
  * const feedback = new Feedback(store);
- * feedback.vote({ messageId, userId, vote: 1, question, passageIds, guildId }); // { vote: 1, counts: { up: 1, down: 0 } }
+ * await feedback.vote({ messageId, userId, vote: 1, question, passageIds, guildId }); // { vote: 1, counts: { up: 1, down: 0 } }
  */
 export class Feedback {
   readonly #store: Store;
@@ -74,107 +74,138 @@ export class Feedback {
 
   /**
    * Applies a press of 👍 or 👎 (`nextVote`) and returns the message's new counts. A down-vote in
-   * a server is also a gap; taking it back or switching to 👍 removes that gap again.
+   * a server is also a gap; taking it back or switching to 👍 removes that gap again. Presses
+   * from several processes take turns (the store's write transaction), so each counts once.
    */
-  vote(input: VoteInput): VoteResult {
+  vote(input: VoteInput): Promise<VoteResult> {
     const at = (input.at ?? new Date()).toISOString();
-    return this.#store.transaction('record the vote', (db) => {
-      const voter = voterHash((this.#salt ??= salt(db)), input.messageId, input.userId);
-      const existing = db
-        .prepare('SELECT id, vote FROM feedback WHERE message_id = ? AND voter = ?')
-        .get(input.messageId, voter) as FeedbackRow | undefined;
-      const next = nextVote(existing?.vote, input.vote);
+    return this.#store.transaction('record the vote', async (db) => {
+      const voter = voterHash((this.#salt ??= await salt(db)), input.messageId, input.userId);
+      const existing = await db
+        .selectFrom('feedback')
+        .select(['id', 'vote'])
+        .where('message_id', '=', input.messageId)
+        .where('voter', '=', voter)
+        .executeTakeFirst();
+      const current = existing ? (Number(existing.vote) as Vote) : undefined;
+      const next = nextVote(current, input.vote);
       const passageIds = JSON.stringify(input.passageIds);
-      let id = existing?.id;
+      let id = existing ? Number(existing.id) : undefined;
       if (existing && next === undefined) {
         // The gap that went with a down-vote goes with it (ON DELETE CASCADE).
-        db.prepare('DELETE FROM feedback WHERE id = ?').run(existing.id);
-      } else if (existing) {
-        db.prepare(
-          'UPDATE feedback SET vote = ?, question = ?, passage_ids = ?, at = ? WHERE id = ?',
-        ).run(next, input.question, passageIds, at, existing.id);
-        if (next === 1) db.prepare('DELETE FROM gaps WHERE feedback_id = ?').run(existing.id);
+        await db.deleteFrom('feedback').where('id', '=', existing.id).execute();
+      } else if (existing && next !== undefined) {
+        await db
+          .updateTable('feedback')
+          .set({ vote: next, question: input.question, passage_ids: passageIds, at })
+          .where('id', '=', existing.id)
+          .execute();
+        if (next === 1)
+          await db.deleteFrom('gaps').where('feedback_id', '=', existing.id).execute();
       } else if (next !== undefined) {
-        id = Number(
-          db
-            .prepare(
-              `INSERT INTO feedback (message_id, voter, vote, question, passage_ids, guild_id, at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              input.messageId,
-              voter,
-              next,
-              input.question,
-              passageIds,
-              input.guildId ?? null,
-              at,
-            ).lastInsertRowid,
-        );
+        const inserted = await db
+          .insertInto('feedback')
+          .values({
+            message_id: input.messageId,
+            voter,
+            vote: next,
+            question: input.question,
+            passage_ids: passageIds,
+            guild_id: input.guildId ?? null,
+            at,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        id = Number(inserted.id);
       }
       if (next === -1 && input.guildId !== undefined) {
-        db.prepare(
-          `INSERT INTO gaps (guild_id, kind, question, normalized, at, feedback_id)
-           VALUES (?, 'down-vote', ?, ?, ?, ?)`,
-        ).run(input.guildId, input.question, gapKey(input.question), at, id);
+        await db
+          .insertInto('gaps')
+          .values({
+            guild_id: input.guildId,
+            kind: 'down-vote',
+            question: input.question,
+            normalized: gapKey(input.question),
+            at,
+            feedback_id: id ?? null,
+          })
+          .execute();
       }
-      return { vote: next, counts: countsOf(db, input.messageId) };
+      return { vote: next, counts: await countsOf(db, input.messageId) };
     });
   }
 
   /** The 👍 and 👎 on one answer message. */
-  counts(messageId: string): VoteCounts {
+  counts(messageId: string): Promise<VoteCounts> {
     return this.#store.read((db) => countsOf(db, messageId));
   }
 
   /** Records a question of a server that got no good answer. DMs have no moderator: not recorded. */
-  recordNoAnswer(input: { guildId: string; question: string; at?: Date | undefined }): void {
+  async recordNoAnswer(input: {
+    guildId: string;
+    question: string;
+    at?: Date | undefined;
+  }): Promise<void> {
     const at = (input.at ?? new Date()).toISOString();
-    this.#store.transaction('record the unanswered question', (db) =>
+    await this.#store.transaction('record the unanswered question', (db) =>
       db
-        .prepare(
-          `INSERT INTO gaps (guild_id, kind, question, normalized, at)
-           VALUES (?, 'no-answer', ?, ?, ?)`,
-        )
-        .run(input.guildId, input.question, gapKey(input.question), at),
+        .insertInto('gaps')
+        .values({
+          guild_id: input.guildId,
+          kind: 'no-answer',
+          question: input.question,
+          normalized: gapKey(input.question),
+          at,
+        })
+        .execute(),
     );
   }
 
   /** A server's gaps since `since` (default: `GAP_WINDOW_DAYS` ago), newest first. */
-  gaps(guildId: string, options: { since?: Date; now?: Date } = {}): GapEntry[] {
+  gaps(guildId: string, options: { since?: Date; now?: Date } = {}): Promise<GapEntry[]> {
     const since =
       options.since ??
       new Date((options.now ?? new Date()).getTime() - GAP_WINDOW_DAYS * 24 * 60 * 60 * 1000);
-    return this.#store.read(
-      (db) =>
-        db
-          .prepare(
-            `SELECT question, normalized, kind, at FROM gaps
-             WHERE guild_id = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT 10000`,
-          )
-          .all(guildId, since.toISOString()) as GapEntry[],
+    return this.#store.read((db) =>
+      db
+        .selectFrom('gaps')
+        .select(['question', 'normalized', 'kind', 'at'])
+        .where('guild_id', '=', guildId)
+        .where('at', '>=', since.toISOString())
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(10_000)
+        .execute(),
     );
   }
 }
 
-function countsOf(db: Database, messageId: string): VoteCounts {
-  const row = db
-    .prepare(
-      `SELECT coalesce(sum(vote = 1), 0) AS up, coalesce(sum(vote = -1), 0) AS down
-       FROM feedback WHERE message_id = ?`,
-    )
-    .get(messageId) as VoteCounts;
-  return { up: row.up, down: row.down };
+async function countsOf(db: Db, messageId: string): Promise<VoteCounts> {
+  const row = await db
+    .selectFrom('feedback')
+    .select([
+      sql<number>`coalesce(sum(case when vote = 1 then 1 else 0 end), 0)`.as('up'),
+      sql<number>`coalesce(sum(case when vote = -1 then 1 else 0 end), 0)`.as('down'),
+    ])
+    .where('message_id', '=', messageId)
+    .executeTakeFirstOrThrow();
+  // PostgreSQL's sum is a bigint, which pg hands over as a string.
+  return { up: Number(row.up), down: Number(row.down) };
 }
 
-/** The installation's secret, made by migration 2 (or here, should a restore have lost it). */
-function salt(db: Database): string {
-  db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(
-    SALT_KEY,
-    randomBytes(32).toString('base64url'),
-  );
-  return (db.prepare('SELECT value FROM settings WHERE key = ?').get(SALT_KEY) as { value: string })
-    .value;
+/** The installation's secret, made by migration 0002 (or here, should a restore have lost it). */
+async function salt(db: Db): Promise<string> {
+  await db
+    .insertInto('settings')
+    .values({ key: SALT_KEY, value: randomBytes(32).toString('base64url') })
+    .onConflict((conflict) => conflict.column('key').doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', SALT_KEY)
+    .executeTakeFirstOrThrow();
+  return row.value;
 }
 
 function voterHash(secret: string, messageId: string, userId: string): string {

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import { Migrator, sql, type Kysely, type Migration as KyselyMigration } from 'kysely';
+import type { StoreDialect } from './dialect.ts';
 import { StoreError } from './errors.ts';
 
-/** One step of the schema. `version` counts from 1; each runs once, in its own transaction. */
+/** One step of the schema, written once for SQLite and PostgreSQL alike. */
 export interface Migration {
-  version: number;
-  description: string;
-  up: (db: Database) => void;
+  /** Sorts after every earlier step's: "0001-documents". */
+  name: string;
+  // Kysely<any>: a step sees the schema as it was then, not as StoreSchema says it is now.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  up: (db: Kysely<any>, dialect: StoreDialect) => Promise<void>;
 }
 
 /**
@@ -18,120 +21,170 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
-    version: 1,
-    description: 'documents, the addresses they are known by, and the audit log',
-    up: (db) =>
-      db.exec(`
-        CREATE TABLE documents (
-          id           TEXT PRIMARY KEY,
-          -- NULL: added by the operator (CLI) and visible in every server.
-          guild_id     TEXT,
-          title        TEXT NOT NULL,
-          site         TEXT,
-          author       TEXT,
-          published_at TEXT,
-          url          TEXT,
-          language     TEXT NOT NULL,
-          text         TEXT NOT NULL,
-          content_hash TEXT NOT NULL,
-          source_kind  TEXT NOT NULL CHECK (source_kind IN ('url', 'attachment', 'file', 'text')),
-          source_ref   TEXT NOT NULL,
-          added_by     TEXT NOT NULL,
-          added_at     TEXT NOT NULL
-        ) STRICT;
-        CREATE INDEX documents_by_guild ON documents (guild_id, added_at);
-        CREATE INDEX documents_by_hash ON documents (content_hash);
-
-        -- Every normalized URL a document is known by (asked for, after redirects, canonical).
-        CREATE TABLE document_urls (
-          document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-          url_key     TEXT NOT NULL,
-          PRIMARY KEY (document_id, url_key)
-        ) STRICT, WITHOUT ROWID;
-        CREATE INDEX document_urls_by_key ON document_urls (url_key);
-
-        CREATE TABLE audit (
-          id           INTEGER PRIMARY KEY AUTOINCREMENT,
-          action       TEXT NOT NULL CHECK (action IN ('add', 'remove')),
-          document_id  TEXT NOT NULL,
-          guild_id     TEXT,
-          actor        TEXT NOT NULL,
-          at           TEXT NOT NULL,
-          source       TEXT NOT NULL,
-          content_hash TEXT NOT NULL,
-          title        TEXT NOT NULL
-        ) STRICT;
-        CREATE INDEX audit_by_guild ON audit (guild_id, id);
-      `),
+    name: '0001-documents',
+    up: async (db, dialect) => {
+      await db.schema
+        .createTable('documents')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        // NULL: added by the operator (CLI) and visible in every server.
+        .addColumn('guild_id', 'text')
+        .addColumn('title', 'text', (column) => column.notNull())
+        .addColumn('site', 'text')
+        .addColumn('author', 'text')
+        .addColumn('published_at', 'text')
+        .addColumn('url', 'text')
+        .addColumn('language', 'text', (column) => column.notNull())
+        .addColumn('text', 'text', (column) => column.notNull())
+        .addColumn('content_hash', 'text', (column) => column.notNull())
+        .addColumn('source_kind', 'text', (column) =>
+          column.notNull().check(sql`source_kind IN ('url', 'attachment', 'file', 'text')`),
+        )
+        .addColumn('source_ref', 'text', (column) => column.notNull())
+        .addColumn('added_by', 'text', (column) => column.notNull())
+        .addColumn('added_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('documents_by_guild')
+        .on('documents')
+        .columns(['guild_id', 'added_at'])
+        .execute();
+      await db.schema
+        .createIndex('documents_by_hash')
+        .on('documents')
+        .column('content_hash')
+        .execute();
+      // Every normalized URL a document is known by (asked for, after redirects, canonical).
+      await db.schema
+        .createTable('document_urls')
+        .addColumn('document_id', 'text', (column) =>
+          column.notNull().references('documents.id').onDelete('cascade'),
+        )
+        .addColumn('url_key', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('document_urls_pk', ['document_id', 'url_key'])
+        .execute();
+      await db.schema
+        .createIndex('document_urls_by_key')
+        .on('document_urls')
+        .column('url_key')
+        .execute();
+      await dialect
+        .idColumn(db.schema.createTable('audit'))
+        .addColumn('action', 'text', (column) =>
+          column.notNull().check(sql`action IN ('add', 'remove')`),
+        )
+        .addColumn('document_id', 'text', (column) => column.notNull())
+        .addColumn('guild_id', 'text')
+        .addColumn('actor', 'text', (column) => column.notNull())
+        .addColumn('at', 'text', (column) => column.notNull())
+        .addColumn('source', 'text', (column) => column.notNull())
+        .addColumn('content_hash', 'text', (column) => column.notNull())
+        .addColumn('title', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('audit_by_guild')
+        .on('audit')
+        .columns(['guild_id', 'id'])
+        .execute();
+    },
   },
   {
-    version: 2,
-    description: 'votes on answers, questions without a good answer, and the voter salt',
-    up: (db) => {
-      db.exec(`
-        -- What this installation keeps for itself: the secret that voter hashes are keyed with.
-        CREATE TABLE settings (
-          key   TEXT PRIMARY KEY,
-          value TEXT NOT NULL
-        ) STRICT, WITHOUT ROWID;
-
-        -- One row per person per answer message. No user id is kept: voter is
-        -- HMAC-SHA256(voter salt, message id and user id), enough to keep one vote per person
-        -- and unlinkable across messages.
-        CREATE TABLE feedback (
-          id          INTEGER PRIMARY KEY AUTOINCREMENT,
-          message_id  TEXT NOT NULL,
-          voter       TEXT NOT NULL,
-          vote        INTEGER NOT NULL CHECK (vote IN (-1, 1)),
-          question    TEXT NOT NULL,
-          -- JSON array of the cited passage ids, as the answer stood when the vote was cast.
-          passage_ids TEXT NOT NULL,
-          guild_id    TEXT,
-          at          TEXT NOT NULL,
-          UNIQUE (message_id, voter)
-        ) STRICT;
-
-        -- Questions without a good answer, and answers voted down (which go with their vote).
-        CREATE TABLE gaps (
-          id          INTEGER PRIMARY KEY AUTOINCREMENT,
-          guild_id    TEXT NOT NULL,
-          kind        TEXT NOT NULL CHECK (kind IN ('no-answer', 'down-vote')),
-          question    TEXT NOT NULL,
-          -- The question's content terms, sorted: questions worded alike share it.
-          normalized  TEXT NOT NULL,
-          at          TEXT NOT NULL,
-          feedback_id INTEGER UNIQUE REFERENCES feedback (id) ON DELETE CASCADE
-        ) STRICT;
-        CREATE INDEX gaps_by_guild ON gaps (guild_id, at);
-      `);
-      db.prepare(`INSERT INTO settings (key, value) VALUES ('voter-salt', ?)`).run(
-        randomBytes(32).toString('base64url'),
-      );
+    name: '0002-feedback',
+    up: async (db, dialect) => {
+      // What this installation keeps for itself: the secret that voter hashes are keyed with.
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (column) => column.primaryKey())
+        .addColumn('value', 'text', (column) => column.notNull())
+        .execute();
+      // One row per person per answer message. No user id is kept: voter is
+      // HMAC-SHA256(voter salt, message id and user id), enough to keep one vote per person and
+      // unlinkable across messages.
+      await dialect
+        .idColumn(db.schema.createTable('feedback'))
+        .addColumn('message_id', 'text', (column) => column.notNull())
+        .addColumn('voter', 'text', (column) => column.notNull())
+        .addColumn('vote', 'integer', (column) => column.notNull().check(sql`vote IN (-1, 1)`))
+        .addColumn('question', 'text', (column) => column.notNull())
+        // JSON array of the cited passage ids, as the answer stood when the vote was cast.
+        .addColumn('passage_ids', 'text', (column) => column.notNull())
+        .addColumn('guild_id', 'text')
+        .addColumn('at', 'text', (column) => column.notNull())
+        .addUniqueConstraint('feedback_one_vote', ['message_id', 'voter'])
+        .execute();
+      // Questions without a good answer, and answers voted down (which go with their vote).
+      await dialect
+        .idColumn(db.schema.createTable('gaps'))
+        .addColumn('guild_id', 'text', (column) => column.notNull())
+        .addColumn('kind', 'text', (column) =>
+          column.notNull().check(sql`kind IN ('no-answer', 'down-vote')`),
+        )
+        .addColumn('question', 'text', (column) => column.notNull())
+        // The question's content terms, sorted: questions worded alike share it.
+        .addColumn('normalized', 'text', (column) => column.notNull())
+        .addColumn('at', 'text', (column) => column.notNull())
+        .addColumn('feedback_id', 'integer', (column) =>
+          column.unique().references('feedback.id').onDelete('cascade'),
+        )
+        .execute();
+      await db.schema.createIndex('gaps_by_guild').on('gaps').columns(['guild_id', 'at']).execute();
+      await db
+        .insertInto('settings')
+        .values({ key: 'voter-salt', value: randomBytes(32).toString('base64url') })
+        .execute();
+    },
+  },
+  {
+    name: '0003-changes',
+    up: async (db, dialect) => {
+      // Every add and remove, in commit order: processes replay it to keep their index current.
+      await dialect
+        .idColumn(db.schema.createTable('changes'))
+        .addColumn('kind', 'text', (column) =>
+          column.notNull().check(sql`kind IN ('add', 'remove')`),
+        )
+        .addColumn('document_id', 'text', (column) => column.notNull())
+        .addColumn('guild_id', 'text')
+        .addColumn('at', 'text', (column) => column.notNull())
+        .execute();
     },
   },
 ];
 
 /**
- * Brings the database to the newest version in `migrations`, one transaction per step, recording
- * each in `PRAGMA user_version`. A database newer than this code is refused, never downgraded.
- * Returns the version the database was at before.
+ * Brings the database to the newest step in `migrations` with Kysely's Migrator (on both
+ * backends, in one transaction: a failing step leaves the database as it was). A database with a
+ * step this code does not know was written by a newer Footnote and is refused, never downgraded.
  */
-export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
-  const latest = migrations.at(-1)?.version ?? 0;
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > latest) {
-    throw new StoreError(
-      `The database is at schema version ${current}, newer than this Footnote understands (${latest}); upgrade Footnote.`,
-    );
-  }
-  for (const [index, migration] of migrations.entries()) {
-    if (migration.version !== index + 1)
-      throw new Error(`migration ${index + 1} is numbered ${migration.version}`);
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    }).immediate();
-  }
-  return current;
+export async function migrate(
+  dialect: StoreDialect,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<void> {
+  await dialect.migrating(async () => {
+    await dialect.adoptLegacy(migrations.map((migration) => migration.name));
+    const migrator = new Migrator({
+      db: dialect.db,
+      ...(dialect.schema ? { migrationTableSchema: dialect.schema } : {}),
+      provider: {
+        getMigrations: async () =>
+          Object.fromEntries(
+            migrations.map((migration): [string, KyselyMigration] => [
+              migration.name,
+              { up: (db) => migration.up(db, dialect) },
+            ]),
+          ),
+      },
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) {
+      const message = (error as Error).message ?? String(error);
+      const unknown = /previously executed migration (\S+) is missing/u.exec(message)?.[1];
+      if (unknown) {
+        throw new StoreError(
+          `The database has schema step ${unknown}, newer than this Footnote understands (${migrations.at(-1)?.name ?? 'none'}); upgrade Footnote.`,
+        );
+      }
+      throw error;
+    }
+    await dialect.afterMigrate(migrations.length);
+  });
 }

@@ -1,15 +1,23 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import DatabaseConstructor, { type Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { UserError } from '../core/errors.ts';
 import type { DocumentMeta } from '../core/types.ts';
 import { contentHash } from './content-hash.ts';
+import {
+  postgresDialect,
+  redact,
+  sqliteDialect,
+  type ChangeWatch,
+  type StoreDialect,
+  type WatchOptions,
+} from './dialect.ts';
 import { StoreError, storeFailure } from './errors.ts';
 import { migrate, MIGRATIONS, type Migration } from './migrations.ts';
+import type { AuditTable, ChangesTable, StoreSchema } from './schema.ts';
 import { urlKey } from './url-key.ts';
 
-/** The database file inside the data directory. */
-export const STORE_FILE = 'footnote.db';
+export { STORE_FILE } from './dialect.ts';
+export type { ChangeWatch, WatchOptions } from './dialect.ts';
 
 export type SourceKind = 'url' | 'attachment' | 'file' | 'text';
 
@@ -107,94 +115,100 @@ export function duplicateMessage(
     : `The same text was already added as “${document.title}” (${document.id}).`;
 }
 
-export interface OpenStoreOptions {
-  /** Test seam: runs on the connection after it is opened and migrated (pragmas, triggers). */
-  configure?: (db: Database) => void;
-  migrations?: readonly Migration[];
+/** One add or remove, as other processes learn of it (the changes table). */
+export interface Change {
+  /** Increases with every change, in commit order. */
+  id: number;
+  kind: 'add' | 'remove';
+  documentId: string;
+  /** The document's scope: a server's id, or null for the operator's documents. */
+  guildId: string | null;
+  /** ISO 8601 timestamp. */
+  at: string;
 }
 
-interface DocumentRow {
-  id: string;
-  guild_id: string | null;
-  title: string;
-  site: string | null;
-  author: string | null;
-  published_at: string | null;
-  url: string | null;
-  language: string;
-  content_hash: string;
-  source_kind: SourceKind;
-  source_ref: string;
-  added_by: string;
-  added_at: string;
+export interface OpenStoreOptions {
+  /** A `postgres://` URL: the store is that PostgreSQL database. Absent: SQLite in `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** PostgreSQL only: a schema of its own, created if missing (tests use one per file). */
+  schema?: string | undefined;
+  /** SQLite only, a test seam: runs on the connection after it is opened and migrated. */
+  configure?: ((db: Database) => void) | undefined;
+  migrations?: readonly Migration[] | undefined;
+}
+
+type DocumentRow = Omit<Selectable<StoreSchema['documents']>, 'text'> & {
   length: number;
   text?: string;
-}
+};
 
-interface AuditRow {
-  id: number;
-  action: 'add' | 'remove';
-  document_id: string;
-  guild_id: string | null;
-  actor: string;
-  at: string;
-  source: string;
-  content_hash: string;
-  title: string;
-}
-
-const META_COLUMNS = `id, guild_id, title, site, author, published_at, url, language, content_hash,
-  source_kind, source_ref, added_by, added_at, length(text) AS length`;
+type Db = Kysely<StoreSchema>;
 
 /**
- * Opens (creating if needed) the store in `dataDir`: SQLite in WAL mode with full fsync, foreign
- * keys on, migrated to the newest schema. Failures are a StoreError naming the directory.
+ * Opens (creating and migrating if needed) the store: PostgreSQL when `databaseUrl` is given,
+ * otherwise SQLite in `dataDir` (WAL mode, full fsync, foreign keys on). Failures are a
+ * StoreError naming the directory or the database.
  *
  * @example
- * const store = openStore('./data');
- * store.listDocuments({ guildId: '123456789012345678' });
- * store.close();
+ * const store = await openStore('./data', { databaseUrl: process.env.FOOTNOTE_DATABASE_URL });
+ * await store.listDocuments({ guildId: '123456789012345678' });
+ * await store.close();
  */
-export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
-  let db: Database | undefined;
+export async function openStore(dataDir: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const where = options.databaseUrl ? redact(options.databaseUrl) : dataDir;
+  let dialect: StoreDialect | undefined;
   try {
-    mkdirSync(dataDir, { recursive: true });
-    db = new DatabaseConstructor(join(dataDir, STORE_FILE));
-    db.pragma('journal_mode = WAL');
-    // FULL: a commit the caller was told about survives a power cut, not only a process crash.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    migrate(db, options.migrations ?? MIGRATIONS);
-    options.configure?.(db);
-    return new Store(db, dataDir);
+    if (options.databaseUrl) {
+      dialect = await postgresDialect(options.databaseUrl, { schema: options.schema });
+    } else {
+      const sqlite = sqliteDialect(dataDir);
+      dialect = sqlite;
+      await migrate(dialect, options.migrations);
+      options.configure?.(sqlite.raw);
+      return new Store(dialect);
+    }
+    await migrate(dialect, options.migrations);
+    return new Store(dialect);
   } catch (error) {
-    db?.close();
-    throw storeFailure(error, 'open the document store', dataDir);
+    await dialect?.close().catch(() => {});
+    throw storeFailure(error, 'open the document store', dialect?.where ?? where);
   }
 }
 
 /**
- * The documents added to Footnote and the audit log of who added and removed what. Every write
- * is one transaction: a document, its addresses and its audit entry are stored together or not
- * at all. Synchronous (better-sqlite3), so a caller's check-then-write cannot interleave with
- * another write in the same process; SQLite's lock serializes other processes.
+ * The documents added to Footnote, the audit log of who added and removed what, and the changes
+ * every process replays. Every write is one transaction that no other writer runs beside (the
+ * dialect's `beginWrite`): a document, its addresses, its audit entry and its change are stored
+ * together or not at all, and a check-then-write cannot interleave with another process's write.
  */
 export class Store {
-  readonly #db: Database;
-  readonly #dataDir: string;
+  readonly #dialect: StoreDialect;
+  readonly #db: Db;
+  #closed = false;
+  readonly #watches = new Set<ChangeWatch>();
 
-  constructor(db: Database, dataDir: string) {
-    this.#db = db;
-    this.#dataDir = dataDir;
+  constructor(dialect: StoreDialect) {
+    this.#dialect = dialect;
+    this.#db = dialect.db;
+  }
+
+  /** Which database this is: "sqlite" (the default) or "postgres". */
+  get backend(): StoreDialect['kind'] {
+    return this.#dialect.kind;
+  }
+
+  /** Where the store is, for messages: the data directory, or the URL without credentials. */
+  get where(): string {
+    return this.#dialect.where;
   }
 
   /**
-   * Stores a document and its audit entry in one transaction. A duplicate (same text, or a URL
-   * already known, in the scope the document would be visible in) is refused with a
-   * DuplicateDocumentError; a taken id or a hash that does not match the text is a bug and throws.
+   * Stores a document, its audit entry and its change in one transaction. A duplicate (same
+   * text, or a URL already known, in the scope the document would be visible in) is refused with
+   * a DuplicateDocumentError; a taken id or a hash that does not match the text is a bug and
+   * throws.
    */
-  addDocument(document: NewDocument, audit: AuditInput): StoredDocument {
+  async addDocument(document: NewDocument, audit: AuditInput): Promise<StoredDocument> {
     if (contentHash(document.text) !== document.contentHash)
       throw new Error(`content hash of ${document.id} does not match its text`);
     const at = (audit.at ?? new Date()).toISOString();
@@ -204,43 +218,42 @@ export class Store {
         return key ? [key] : [];
       }),
     );
-    return this.#write('save the document', () => {
-      const duplicate = this.#findDuplicate({
+    return this.#write('save the document', async (db) => {
+      const duplicate = await findDuplicate(db, {
         urls: document.urls,
         contentHash: document.contentHash,
         guildId: document.guildId,
       });
       if (duplicate) throw new DuplicateDocumentError(duplicate);
-      if (this.hasDocument(document.id)) throw new Error(`document id ${document.id} is taken`);
-      this.#db
-        .prepare(
-          `INSERT INTO documents (id, guild_id, title, site, author, published_at, url, language,
-             text, content_hash, source_kind, source_ref, added_by, added_at)
-           VALUES (@id, @guildId, @title, @site, @author, @publishedAt, @url, @language,
-             @text, @contentHash, @sourceKind, @sourceRef, @actor, @at)`,
-        )
-        .run({
+      if (await getMeta(db, document.id)) throw new Error(`document id ${document.id} is taken`);
+      await db
+        .insertInto('documents')
+        .values({
           id: document.id,
-          guildId: document.guildId,
+          guild_id: document.guildId,
           title: document.title,
           site: document.site ?? null,
           author: document.author ?? null,
-          publishedAt: document.publishedAt ?? null,
+          published_at: document.publishedAt ?? null,
           url: document.url ?? null,
           language: document.language,
           text: document.text,
-          contentHash: document.contentHash,
-          sourceKind: document.source.kind,
-          sourceRef: document.source.ref,
-          actor: audit.actor,
-          at,
-        });
-      const insertUrl = this.#db.prepare(
-        'INSERT INTO document_urls (document_id, url_key) VALUES (?, ?)',
-      );
-      for (const key of urlKeys) insertUrl.run(document.id, key);
-      this.#audit('add', document.id, document.guildId, audit.actor, at, document);
-      const stored = this.getDocument(document.id);
+          content_hash: document.contentHash,
+          source_kind: document.source.kind,
+          source_ref: document.source.ref,
+          added_by: audit.actor,
+          added_at: at,
+        })
+        .execute();
+      if (urlKeys.size > 0) {
+        await db
+          .insertInto('document_urls')
+          .values([...urlKeys].map((key) => ({ document_id: document.id, url_key: key })))
+          .execute();
+      }
+      await insertAudit(db, 'add', document.id, document.guildId, audit.actor, at, document);
+      await this.#change(db, 'add', document.id, document.guildId, at);
+      const stored = await getDocument(db, document.id);
       if (!stored) throw new Error(`document ${document.id} vanished inside its transaction`);
       return stored;
     });
@@ -250,205 +263,349 @@ export class Store {
    * Removes a document of the given scope and records who did, in one transaction. Returns the
    * removed document, or undefined when no document has that id in that scope (nothing changes).
    */
-  removeDocument(
+  async removeDocument(
     id: string,
     guildId: string | null,
     actor: string,
-  ): StoredDocumentMeta | undefined {
+  ): Promise<StoredDocumentMeta | undefined> {
     const at = new Date().toISOString();
-    return this.#write('remove the document', () => {
-      const document = this.#getMeta(id);
+    return this.#write('remove the document', async (db) => {
+      const document = await getMeta(db, id);
       if (!document || document.guildId !== guildId) return undefined;
-      this.#db.prepare('DELETE FROM documents WHERE id = ?').run(id);
-      this.#audit('remove', id, guildId, actor, at, document);
+      await db.deleteFrom('documents').where('id', '=', id).execute();
+      await insertAudit(db, 'remove', id, guildId, actor, at, document);
+      await this.#change(db, 'remove', id, guildId, at);
       return document;
     });
   }
 
   /**
-   * Takes back an add whose indexing failed, as if it never happened: the document and its add
-   * entry go in one transaction.
+   * Takes back an add whose indexing failed: the document and its add entry go in one
+   * transaction. Other processes may have indexed it already, so a remove change is recorded.
    */
-  undoAdd(id: string): void {
-    this.#write('undo the add', () => {
-      this.#db.prepare('DELETE FROM documents WHERE id = ?').run(id);
-      this.#db
-        .prepare(
-          `DELETE FROM audit WHERE id =
-             (SELECT max(id) FROM audit WHERE document_id = ? AND action = 'add')`,
+  async undoAdd(id: string): Promise<void> {
+    await this.#write('undo the add', async (db) => {
+      const document = await getMeta(db, id);
+      if (!document) return;
+      await db.deleteFrom('documents').where('id', '=', id).execute();
+      await db
+        .deleteFrom('audit')
+        .where('id', '=', (eb) =>
+          eb
+            .selectFrom('audit')
+            .select((inner) => inner.fn.max('id').as('id'))
+            .where('document_id', '=', id)
+            .where('action', '=', 'add'),
         )
-        .run(id);
+        .execute();
+      await this.#change(db, 'remove', id, document.guildId, new Date().toISOString());
     });
   }
 
-  getDocument(id: string): StoredDocument | undefined {
-    const row = this.#read(
-      () =>
-        this.#db.prepare(`SELECT ${META_COLUMNS}, text FROM documents WHERE id = ?`).get(id) as
-          DocumentRow | undefined,
-    );
-    return row ? (toDocument(row) as StoredDocument) : undefined;
+  getDocument(id: string): Promise<StoredDocument | undefined> {
+    return this.#read((db) => getDocument(db, id));
   }
 
-  hasDocument(id: string): boolean {
-    return this.#read(
-      () => this.#db.prepare('SELECT 1 FROM documents WHERE id = ?').get(id) !== undefined,
+  async hasDocument(id: string): Promise<boolean> {
+    const row = await this.#read((db) =>
+      db.selectFrom('documents').select('id').where('id', '=', id).executeTakeFirst(),
     );
+    return row !== undefined;
+  }
+
+  /** The stored ids that start with `prefix` (for choosing a free id). */
+  async idsStartingWith(prefix: string): Promise<Set<string>> {
+    const escaped = prefix.replace(/[\\%_]/gu, (character) => `\\${character}`);
+    const rows = await this.#read((db) =>
+      db
+        .selectFrom('documents')
+        .select('id')
+        .where(sql<boolean>`id like ${`${escaped}%`} escape '\\'`)
+        .execute(),
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Documents without their text, most recently added first; all scopes when `scope` is absent. */
-  listDocuments(scope?: StoreScope): StoredDocumentMeta[] {
-    const rows = this.#read(() =>
-      scope
-        ? this.#db
-            .prepare(
-              `SELECT ${META_COLUMNS} FROM documents WHERE guild_id IS ? ORDER BY added_at DESC, id`,
-            )
-            .all(scope.guildId)
-        : this.#db
-            .prepare(`SELECT ${META_COLUMNS} FROM documents ORDER BY added_at DESC, id`)
-            .all(),
-    ) as DocumentRow[];
+  async listDocuments(scope?: StoreScope): Promise<StoredDocumentMeta[]> {
+    const rows = await this.#read((db) => {
+      let query = selectMeta(db);
+      if (scope) query = query.where('guild_id', isOperator(scope.guildId), scope.guildId);
+      return query.orderBy('added_at', 'desc').orderBy('id').execute();
+    });
     return rows.map(toDocument);
   }
 
   /** Every document with its text, in id order: what the library and index are built from. */
-  allDocuments(): StoredDocument[] {
-    const rows = this.#read(() =>
-      this.#db.prepare(`SELECT ${META_COLUMNS}, text FROM documents ORDER BY id`).all(),
-    ) as DocumentRow[];
+  async allDocuments(): Promise<StoredDocument[]> {
+    const rows = await this.#read((db) => selectMeta(db).select('text').orderBy('id').execute());
     return rows.map((row) => toDocument(row) as StoredDocument);
   }
 
   /** Audit entries, newest first; all scopes when `scope` is absent. */
-  history(scope?: StoreScope, limit = 50): AuditEntry[] {
-    const rows = this.#read(() =>
-      scope
-        ? this.#db
-            .prepare('SELECT * FROM audit WHERE guild_id IS ? ORDER BY id DESC LIMIT ?')
-            .all(scope.guildId, limit)
-        : this.#db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit),
-    ) as AuditRow[];
-    return rows.map((row) => ({
-      id: row.id,
-      action: row.action,
-      documentId: row.document_id,
-      guildId: row.guild_id,
-      actor: row.actor,
-      at: row.at,
-      source: row.source,
-      contentHash: row.content_hash,
-      title: row.title,
-    }));
+  async history(scope?: StoreScope, limit = 50): Promise<AuditEntry[]> {
+    const rows = await this.#read((db) => {
+      let query = db.selectFrom('audit').selectAll();
+      if (scope) query = query.where('guild_id', isOperator(scope.guildId), scope.guildId);
+      return query.orderBy('id', 'desc').limit(limit).execute();
+    });
+    return rows.map(toAuditEntry);
   }
 
   /** A stored document the new one would duplicate, by address first, then by text. */
-  findDuplicate(query: DuplicateQuery): Duplicate | undefined {
-    return this.#read(() => this.#findDuplicate(query));
+  findDuplicate(query: DuplicateQuery): Promise<Duplicate | undefined> {
+    return this.#read((db) => findDuplicate(db, query));
   }
 
   /**
-   * SQLite's count of commits by other connections (another Footnote process, the CLI): when it
-   * changes, documents may have been added or removed behind this process's back.
+   * The changes committed after change `afterId`, oldest first, at most `limit`. A process that
+   * applied every change up to id n and then asks for `changesSince(n)` has missed none: writers
+   * take turns (`beginWrite`), so ids commit in order.
+   *
+   * @example
+   * for (const change of await store.changesSince(lastApplied)) apply(change);
    */
-  dataVersion(): number {
-    return this.#read(() => this.#db.pragma('data_version', { simple: true }) as number);
+  async changesSince(afterId: number, limit = 1_000): Promise<Change[]> {
+    const rows = await this.#read((db) =>
+      db
+        .selectFrom('changes')
+        .selectAll()
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map(toChange);
   }
 
-  /** `PRAGMA integrity_check`: "ok", or what is damaged. */
-  integrityCheck(): string {
-    return this.#read(() => String(this.#db.pragma('integrity_check', { simple: true })));
+  /** The newest change's id (0 when there is none): where a process that just loaded starts. */
+  async lastChangeId(): Promise<number> {
+    const row = await this.#read((db) =>
+      db
+        .selectFrom('changes')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirst(),
+    );
+    return Number(row?.id ?? 0);
   }
 
   /**
-   * For modules that keep their own tables in this database (`feedback.ts`): runs `body` on the
-   * store's connection in one IMMEDIATE transaction, with the store's error handling.
+   * Calls `onHint` whenever another process may have committed changes: on PostgreSQL at each
+   * `pg_notify` (at most once: a hint, not a delivery), at each reconnection of the listening
+   * connection, and every `pollMs` (default 5 s); on SQLite every `pollMs` (default 200 ms).
+   * Read what changed with `changesSince`; `followChanges` does both.
    */
-  transaction<T>(action: string, body: (db: Database) => T): T {
-    return this.#write(action, () => body(this.#db));
+  watchChanges(options: WatchOptions): ChangeWatch {
+    this.#requireOpen();
+    const watch = this.#dialect.watch(options);
+    const tracked: ChangeWatch = {
+      close: async () => {
+        this.#watches.delete(tracked);
+        await watch.close();
+      },
+    };
+    this.#watches.add(tracked);
+    return tracked;
+  }
+
+  /** SQLite's `PRAGMA integrity_check` ("ok", or what is damaged); PostgreSQL: "ok" if reachable. */
+  integrityCheck(): Promise<string> {
+    return this.#read(() => this.#dialect.integrityCheck());
+  }
+
+  /**
+   * For modules that keep their own tables in this database (`feedback.ts`): runs `body` in one
+   * write transaction, with the store's error handling.
+   */
+  transaction<T>(action: string, body: (db: Db) => Promise<T>): Promise<T> {
+    return this.#write(action, body);
   }
 
   /** Reads through the store's connection, with the store's error handling. */
-  read<T>(body: (db: Database) => T): T {
-    return this.#read(() => body(this.#db));
+  read<T>(body: (db: Db) => Promise<T>): Promise<T> {
+    return this.#read(body);
   }
 
-  close(): void {
-    if (this.#db.open) this.#db.close();
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#watches].map((watch) => watch.close()));
+    await this.#dialect.close();
   }
 
-  #findDuplicate({ urls, contentHash, guildId }: DuplicateQuery): Duplicate | undefined {
-    const scopeClause = guildId === null ? '1' : '(guild_id IS NULL OR guild_id = @guildId)';
-    const keys = [
-      ...new Set((urls ?? []).flatMap((url) => (urlKey(url) ? [urlKey(url) as string] : []))),
-    ];
-    const byUrl = this.#db.prepare(
-      `SELECT ${META_COLUMNS} FROM documents
-       WHERE ${scopeClause} AND id IN (SELECT document_id FROM document_urls WHERE url_key = @key)
-       ORDER BY added_at LIMIT 1`,
-    );
-    for (const key of keys) {
-      const row = byUrl.get({ key, guildId }) as DocumentRow | undefined;
-      if (row) return { document: toDocument(row), reason: 'url' };
-    }
-    const row = this.#db
-      .prepare(
-        `SELECT ${META_COLUMNS} FROM documents
-         WHERE ${scopeClause} AND content_hash = @contentHash ORDER BY added_at LIMIT 1`,
-      )
-      .get({ contentHash, guildId }) as DocumentRow | undefined;
-    return row ? { document: toDocument(row), reason: 'content' } : undefined;
-  }
-
-  #getMeta(id: string): StoredDocumentMeta | undefined {
-    const row = this.#db.prepare(`SELECT ${META_COLUMNS} FROM documents WHERE id = ?`).get(id) as
-      DocumentRow | undefined;
-    return row ? toDocument(row) : undefined;
-  }
-
-  #audit(
-    action: AuditEntry['action'],
+  async #change(
+    db: Db,
+    kind: Change['kind'],
     documentId: string,
     guildId: string | null,
-    actor: string,
     at: string,
-    document: Pick<NewDocument, 'source' | 'contentHash' | 'title'>,
-  ): void {
-    this.#db
-      .prepare(
-        `INSERT INTO audit (action, document_id, guild_id, actor, at, source, content_hash, title)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+  ): Promise<void> {
+    const { id } = await db
+      .insertInto('changes')
+      .values({ kind, document_id: documentId, guild_id: guildId, at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.#dialect.notify(db, Number(id));
+  }
+
+  /** Runs `body` in one transaction that excludes other writers; rolls back if it throws. */
+  async #write<T>(action: string, body: (db: Db) => Promise<T>): Promise<T> {
+    this.#requireOpen();
+    const attempt = () =>
+      this.#db.connection().execute(async (connection) => {
+        try {
+          await this.#dialect.beginWrite(connection);
+        } catch (error) {
+          throw new NotBegun(error);
+        }
+        try {
+          const result = await body(connection);
+          await sql`commit`.execute(connection);
+          return result;
+        } catch (error) {
+          // A failed commit, or SQLite's own rollback on a full disk, leaves nothing to undo.
+          await sql`rollback`.execute(connection).catch(() => {});
+          throw error;
+        }
+      });
+    try {
+      // A connection PostgreSQL closed while idle (restart, failover) fails at BEGIN, before
+      // anything was written: one more try takes a new one.
+      return await attempt().catch((error: unknown) => {
+        if (error instanceof NotBegun && connectionLost(error.cause)) return attempt();
+        throw error;
+      });
+    } catch (error) {
+      throw storeFailure(
+        error instanceof NotBegun ? error.cause : error,
         action,
-        documentId,
-        guildId,
-        actor,
-        at,
-        `${document.source.kind}: ${document.source.ref}`,
-        document.contentHash,
-        document.title,
+        this.#dialect.where,
       );
-  }
-
-  /** Runs `body` in one IMMEDIATE transaction: the write lock is taken first, so no upgrade deadlock. */
-  #write<T>(action: string, body: () => T): T {
-    if (!this.#db.open) throw new StoreError('The document store is closed.');
-    try {
-      return this.#db.transaction(body).immediate();
-    } catch (error) {
-      throw storeFailure(error, action, this.#dataDir);
     }
   }
 
-  #read<T>(body: () => T): T {
-    if (!this.#db.open) throw new StoreError('The document store is closed.');
+  /** Runs a read; once more if PostgreSQL dropped the connection under it (restart, failover). */
+  async #read<T>(body: (db: Db) => Promise<T>): Promise<T> {
+    this.#requireOpen();
     try {
-      return body();
+      return await body(this.#db).catch((error: unknown) => {
+        if (!connectionLost(error)) throw error;
+        return body(this.#db);
+      });
     } catch (error) {
-      throw storeFailure(error, 'read the document store', this.#dataDir);
+      throw storeFailure(error, 'read the document store', this.#dialect.where);
     }
   }
+
+  #requireOpen(): void {
+    if (this.#closed) throw new StoreError('The document store is closed.');
+  }
+}
+
+/** A write transaction that failed to begin: nothing of it was written. */
+class NotBegun extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the write transaction did not begin', { cause });
+  }
+}
+
+/** The PostgreSQL connection went away mid-query: a new one will do. */
+function connectionLost(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    code === '57P01' ||
+    code === 'ECONNRESET' ||
+    (typeof message === 'string' && /Connection terminated/u.test(message))
+  );
+}
+
+/** `guild_id IS NULL` for the operator's scope, `guild_id = ?` for a server's. */
+function isOperator(guildId: string | null): 'is' | '=' {
+  return guildId === null ? 'is' : '=';
+}
+
+function selectMeta(db: Db) {
+  return db
+    .selectFrom('documents')
+    .select([
+      'id',
+      'guild_id',
+      'title',
+      'site',
+      'author',
+      'published_at',
+      'url',
+      'language',
+      'content_hash',
+      'source_kind',
+      'source_ref',
+      'added_by',
+      'added_at',
+      sql<number>`length(text)`.as('length'),
+    ]);
+}
+
+async function getDocument(db: Db, id: string): Promise<StoredDocument | undefined> {
+  const row = await selectMeta(db).select('text').where('id', '=', id).executeTakeFirst();
+  return row ? (toDocument(row) as StoredDocument) : undefined;
+}
+
+async function getMeta(db: Db, id: string): Promise<StoredDocumentMeta | undefined> {
+  const row = await selectMeta(db).where('id', '=', id).executeTakeFirst();
+  return row ? toDocument(row) : undefined;
+}
+
+async function findDuplicate(
+  db: Db,
+  { urls, contentHash, guildId }: DuplicateQuery,
+): Promise<Duplicate | undefined> {
+  // A server's document meets that server's and the operator's; the operator's meets all.
+  const inScope = selectMeta(db).$if(guildId !== null, (query) =>
+    query.where((eb) => eb.or([eb('guild_id', 'is', null), eb('guild_id', '=', guildId)])),
+  );
+  const keys = [
+    ...new Set((urls ?? []).flatMap((url) => (urlKey(url) ? [urlKey(url) as string] : []))),
+  ];
+  for (const key of keys) {
+    const row = await inScope
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('document_urls').select('document_id').where('url_key', '=', key),
+      )
+      .orderBy('added_at')
+      .limit(1)
+      .executeTakeFirst();
+    if (row) return { document: toDocument(row), reason: 'url' };
+  }
+  const row = await inScope
+    .where('content_hash', '=', contentHash)
+    .orderBy('added_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { document: toDocument(row), reason: 'content' } : undefined;
+}
+
+async function insertAudit(
+  db: Db,
+  action: AuditEntry['action'],
+  documentId: string,
+  guildId: string | null,
+  actor: string,
+  at: string,
+  document: Pick<NewDocument, 'source' | 'contentHash' | 'title'>,
+): Promise<void> {
+  await db
+    .insertInto('audit')
+    .values({
+      action,
+      document_id: documentId,
+      guild_id: guildId,
+      actor,
+      at,
+      source: `${document.source.kind}: ${document.source.ref}`,
+      content_hash: document.contentHash,
+      title: document.title,
+    })
+    .execute();
 }
 
 function toDocument(row: DocumentRow): StoredDocumentMeta | StoredDocument {
@@ -465,7 +622,31 @@ function toDocument(row: DocumentRow): StoredDocumentMeta | StoredDocument {
     source: { kind: row.source_kind, ref: row.source_ref },
     addedBy: row.added_by,
     addedAt: row.added_at,
-    length: row.length,
+    length: Number(row.length),
     ...(row.text === undefined ? {} : { text: row.text }),
+  };
+}
+
+function toAuditEntry(row: Selectable<AuditTable>): AuditEntry {
+  return {
+    id: Number(row.id),
+    action: row.action,
+    documentId: row.document_id,
+    guildId: row.guild_id,
+    actor: row.actor,
+    at: row.at,
+    source: row.source,
+    contentHash: row.content_hash,
+    title: row.title,
+  };
+}
+
+function toChange(row: Selectable<ChangesTable>): Change {
+  return {
+    id: Number(row.id),
+    kind: row.kind,
+    documentId: row.document_id,
+    guildId: row.guild_id,
+    at: row.at,
   };
 }

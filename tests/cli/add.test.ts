@@ -70,12 +70,12 @@ async function footnote(
   return { code, stdout: out, stderr: err };
 }
 
-function storedTitles(guildId: string | null): string[] {
-  const store = openStore(dataDir);
+async function storedTitles(guildId: string | null): Promise<string[]> {
+  const store = await openStore(dataDir);
   try {
-    return store.listDocuments({ guildId }).map((document) => document.title);
+    return (await store.listDocuments({ guildId })).map((document) => document.title);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -95,7 +95,7 @@ describe('footnote add', () => {
     expect(stdout).toMatch(/ {2}length {4}[\d,]+ characters, \d+ words, \d+ passages?/);
     expect(stdout).toContain('First passage:\n  Passports');
     expect(stderr).toBe('Nothing was added: pass --yes to add it.\n');
-    expect(storedTitles(GUILD)).toEqual([]);
+    expect(await storedTitles(GUILD)).toEqual([]);
   });
 
   it('adds with --yes to one server, then refuses the same URL there, naming the document', async () => {
@@ -113,7 +113,7 @@ describe('footnote add', () => {
     expect(again.stderr).toBe(
       `footnote: That address was already added as “Lead in school water: the full results” (${id}).\n`,
     );
-    expect(storedTitles(GUILD)).toEqual(['Lead in school water: the full results']);
+    expect(await storedTitles(GUILD)).toEqual(['Lead in school water: the full results']);
 
     const list = await footnote(['list', '--guild', GUILD, '--json']);
     expect(JSON.parse(list.stdout)).toMatchObject([
@@ -202,7 +202,7 @@ describe('footnote add', () => {
     ],
     ['/redirect/6', 'The link redirects more than 5 times, so it was not followed.'],
   ])('refuses %s in one sentence and writes nothing', async (path, message) => {
-    const before = storedTitles(GUILD);
+    const before = await storedTitles(GUILD);
     const { code, stdout, stderr } = await footnote([
       'add',
       `${server.origin}${path}`,
@@ -215,7 +215,7 @@ describe('footnote add', () => {
       stdout: '',
       stderr: `footnote: ${message}\n`,
     });
-    expect(storedTitles(GUILD)).toEqual(before);
+    expect(await storedTitles(GUILD)).toEqual(before);
   });
 
   it('refuses loopback URLs unless FOOTNOTE_ALLOW_LOOPBACK_URLS is true', async () => {

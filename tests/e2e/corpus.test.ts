@@ -113,15 +113,15 @@ function mentions(rec: InteractionRecord, title: string): boolean {
 }
 
 /** What the store holds, read as the CLI would, from the bot's data directory. */
-function stored(): { titles: string[]; audit: number } {
-  const store = openStore(harness.env['FOOTNOTE_DATA_DIR']!);
+async function stored(): Promise<{ titles: string[]; audit: number }> {
+  const store = await openStore(harness.env['FOOTNOTE_DATA_DIR']!);
   try {
     return {
-      titles: store.listDocuments().map((document) => document.title),
-      audit: store.history(undefined, 1000).length,
+      titles: (await store.listDocuments()).map((document) => document.title),
+      audit: (await store.history(undefined, 1000)).length,
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -145,7 +145,7 @@ function escapeRegExp(text: string): string {
 
 describe('/corpus add-url → preview → confirm → /ask → remove', () => {
   it('adds a web page for this server only, and removes it again', async () => {
-    const before = stored();
+    const before = await stored();
     const preview = await corpus('add-url', { url: `${server.origin}/article` });
     expect(preview.ephemeral).toBe(true);
     expect(preview.reply?.embeds[0]).toMatchObject({
@@ -167,13 +167,13 @@ describe('/corpus add-url → preview → confirm → /ask → remove', () => {
     });
     expect(preview.reply?.embeds[0].description).toContain('The council measured lead');
     // A preview writes nothing.
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
 
     const confirmed = await press(button(preview, 'Confirm'));
     expect(confirmed.callback?.type).toBe(7);
     expect(shown(confirmed)).toMatch(/Added “Lead in school water: the full results” \(id `/u);
     expect(confirmed.reply?.components).toEqual([]);
-    expect(stored().titles).toContain(ARTICLE_TITLE);
+    expect((await stored()).titles).toContain(ARTICLE_TITLE);
 
     expect(mentions(await ask(ARTICLE_QUESTION), ARTICLE_TITLE)).toBe(true);
     // Another server's members never see it: not cited, not suggested.
@@ -203,12 +203,12 @@ describe('/corpus add-url → preview → confirm → /ask → remove', () => {
 
     const refusedElsewhere = await corpus('remove', { document: id }, { guildId: otherGuildId });
     expectOneSentence(refusedElsewhere, /^No document added in this server matches “/u);
-    expect(stored().titles).toContain(ARTICLE_TITLE);
+    expect((await stored()).titles).toContain(ARTICLE_TITLE);
 
     const removed = await corpus('remove', { document: id });
     expect(removed.ephemeral).toBe(true);
     expect(shown(removed)).toContain(`Removed “${ARTICLE_TITLE}” (id \`${id}\`)`);
-    expect(stored().titles).not.toContain(ARTICLE_TITLE);
+    expect((await stored()).titles).not.toContain(ARTICLE_TITLE);
     expect(mentions(await ask(ARTICLE_QUESTION), ARTICLE_TITLE)).toBe(false);
   });
 
@@ -312,11 +312,11 @@ describe('the preview buttons', () => {
 
     const confirmed = await press(button(edited, 'Confirm'));
     expect(shown(confirmed)).toContain('Added “Harbour notes, autumn edition”');
-    expect(stored().titles).toContain('Harbour notes, autumn edition');
+    expect((await stored()).titles).toContain('Harbour notes, autumn edition');
   });
 
   it('Cancel writes nothing; only the moderator who started can press the buttons', async () => {
-    const before = stored();
+    const before = await stored();
     const preview = await corpus('add-url', { url: `${server.origin}/notes.md` });
 
     const otherModerator = await press(button(preview, 'Confirm'), 'moderator2');
@@ -325,13 +325,13 @@ describe('the preview buttons', () => {
     expectOneSentence(otherEdit, NOT_YOUR_PREVIEW);
     const member = await press(button(preview, 'Confirm'), 'member');
     expectOneSentence(member, REFUSED);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
 
     const cancelled = await press(button(preview, 'Cancel'));
     expect(cancelled.callback?.type).toBe(7);
     expect(shown(cancelled)).toContain('Nothing was added.');
     expect(cancelled.reply?.components).toEqual([]);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it('a duplicate is shown in the preview, with Confirm off', async () => {
@@ -357,16 +357,18 @@ describe('the preview buttons', () => {
     expect(shown(one)).toContain('Added “Saltmarsh Bay Tides”');
     // /redirect/2 lands on the article, removed in the first test: it can be added again.
     expect(shown(two)).toContain(`Added “${ARTICLE_TITLE}”`);
-    expect(stored().titles).toEqual(expect.arrayContaining(['Saltmarsh Bay Tides', ARTICLE_TITLE]));
+    expect((await stored()).titles).toEqual(
+      expect.arrayContaining(['Saltmarsh Bay Tides', ARTICLE_TITLE]),
+    );
   });
 
   it('after a restart, an old preview says it expired and writes nothing', async () => {
     const preview = await corpus('add-url', { url: `${server.origin}/notes.md` });
-    const before = stored();
+    const before = await stored();
     await harness.restart();
     const stale = await press(button(preview, 'Confirm'));
     expectOneSentence(stale, PREVIEW_EXPIRED);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it('when another moderator adds the same document first, Confirm shows the duplicate', async () => {
@@ -375,7 +377,7 @@ describe('the preview buttons', () => {
       corpus('add-url', { url: `${server.origin}/notes.md` }, { member: 'moderator2' }),
     ]);
     await press(button(theirs!, 'Confirm'), 'moderator2');
-    const before = stored();
+    const before = await stored();
     const late = await press(button(mine!, 'Confirm'));
     expect(late.callback?.type).toBe(7);
     expect(shown(late)).toContain('That address was already added as “Ferry timetable”');
@@ -383,7 +385,7 @@ describe('the preview buttons', () => {
       label: 'Confirm',
       disabled: true,
     });
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
     await press(button(late, 'Cancel'));
   });
 });
@@ -418,12 +420,12 @@ describe('ingestion failures: one private sentence, nothing written', () => {
     ['no readable text', '/empty.html', /^No readable (article )?text was found/u],
     ['a scanned PDF', '/scan.pdf', 'This PDF has no text layer (a scanned document?).'],
   ])('%s', async (_, url, sentence) => {
-    const before = stored();
+    const before = await stored();
     const rec = await corpus('add-url', {
       url: url.startsWith('/') ? `${server.origin}${url}` : url,
     });
     expectOneSentence(rec, sentence);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it.each([
@@ -455,24 +457,24 @@ describe('ingestion failures: one private sentence, nothing written', () => {
       'The file is larger than 5 MB, the most Footnote adds.',
     ],
   ])('an attachment: %s', async (_, file, sentence) => {
-    const before = stored();
+    const before = await stored();
     const rec = await corpus('add-file', { file });
     expectOneSentence(rec, sentence);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it('pasted text without a single letter', async () => {
-    const before = stored();
+    const before = await stored();
     await corpus('add-text');
     const rec = await submit('corpus:text', { title: 'Empty', text: '— … —' });
     expectOneSentence(rec, 'No readable text was found in the pasted text.');
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 });
 
 describe('permissions, enforced by the bot whatever Discord shows', () => {
   it('refuses a plain member, even when an admin override lets Discord send the command', async () => {
-    const before = stored();
+    const before = await stored();
     for (const subcommand of ['list', 'history', 'add-text']) {
       const rec = await corpus(
         subcommand,
@@ -502,7 +504,7 @@ describe('permissions, enforced by the bot whatever Discord shows', () => {
     });
     expectClean(form);
     expectOneSentence(form, REFUSED);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it('refuses in a DM', async () => {
@@ -532,11 +534,11 @@ describe('/help', () => {
 
 describe('/corpus list and history', () => {
   it('pages through the documents with buttons, including ones the CLI added', async () => {
-    const store = openStore(harness.env['FOOTNOTE_DATA_DIR']!);
+    const store = await openStore(harness.env['FOOTNOTE_DATA_DIR']!);
     try {
       for (let index = 1; index <= 11; index++) {
         const text = `Harbour bulletin number ${index}: the quay is open as usual.`;
-        store.addDocument(
+        await store.addDocument(
           {
             id: `harbour-bulletin-${index}`,
             guildId: harness.fake.guild.id,
@@ -550,7 +552,7 @@ describe('/corpus list and history', () => {
         );
       }
     } finally {
-      store.close();
+      await store.close();
     }
     const first = await corpus('list');
     expect(first.ephemeral).toBe(true);

@@ -59,7 +59,7 @@ describe('one index per process, holding what its shards serve', () => {
     const writer = await opened();
     await add(writer, 'Note for their server', { guildId: THEIRS, actor: 'moderator' });
     await add(writer, 'Note for our server', { guildId: OURS, actor: 'moderator' });
-    expect(slice.corpus.refresh()).toEqual({ added: 1, removed: 0 });
+    expect(await slice.corpus.refresh()).toEqual({ added: 1, removed: 0 });
     expect(held(slice)).toEqual(['Note for our server']);
     const answer = slice.library.ask('What is written about our server?', { guildId: OURS });
     expect(answer.status).toBe('answered');

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { segmentDocument } from '../../src/core/segment.ts';
 import { openCorpus } from '../../src/library/open-corpus.ts';
 import { contentHash } from '../../src/store/content-hash.ts';
-import { openStore } from '../../src/store/store.ts';
+import { openStore, type OpenStoreOptions } from '../../src/store/store.ts';
+import { describeEachBackend } from './backends.ts';
 import { CRASH_GUILDS, crashMarker, crashText, crashTitle } from './fixtures/crash-docs.ts';
 
 const writer = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
@@ -59,7 +60,7 @@ type Kill =
   | { inside: 'document' | 'audit'; n: number };
 
 /** Runs the writer (node + tsx, as bin/footnote.js does) until it is SIGKILLed. */
-function runAndKill(first: number, kill: Kill): Promise<Acknowledged> {
+function runAndKill(first: number, kill: Kill, where: OpenStoreOptions): Promise<Acknowledged> {
   const acknowledged: Acknowledged = { added: new Map(), removed: new Set() };
   const args = 'inside' in kill ? [String(first + kill.n), kill.inside] : [];
   let committing = 0;
@@ -67,7 +68,14 @@ function runAndKill(first: number, kill: Kill): Promise<Acknowledged> {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', writer, dataDir, corpusDir, String(first), ...args],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          CRASH_DATABASE_URL: where.databaseUrl ?? '',
+          CRASH_SCHEMA: where.schema ?? '',
+        },
+      },
     );
     let buffer = '';
     let errors = '';
@@ -100,12 +108,15 @@ function runAndKill(first: number, kill: Kill): Promise<Acknowledged> {
 }
 
 /** Every stored document is whole, its audit agrees, and what the writer was told survived. */
-function checkStore(acknowledged: Acknowledged): string[] {
-  const store = openStore(dataDir);
+async function checkStore(acknowledged: Acknowledged, where: OpenStoreOptions): Promise<string[]> {
+  const store = await openStore(dataDir, where);
   try {
-    expect(store.integrityCheck()).toBe('ok');
-    const documents = store.allDocuments();
-    const history = store.history(undefined, 100_000);
+    expect(await store.integrityCheck()).toBe('ok');
+    const documents = await store.allDocuments();
+    const history = await store.history(undefined, 100_000);
+    // The changes table agrees: a document is present exactly when its last change is an add.
+    const changes = await store.changesSince(0, 100_000);
+    const lastChange = new Map(changes.map((change) => [change.documentId, change.kind]));
     for (const document of documents) {
       const n = Number(/^Crash document (\d+)$/.exec(document.title)?.[1]);
       // Whole: exactly the text the writer added, and the hash stored with it.
@@ -119,6 +130,7 @@ function checkStore(acknowledged: Acknowledged): string[] {
       // The audit entry was committed with the document: the newest entry for it is its add.
       const latest = history.find((entry) => entry.documentId === document.id);
       expect(latest).toMatchObject({ action: 'add', contentHash: document.contentHash });
+      expect(lastChange.get(document.id)).toBe('add');
     }
     // An add in the audit log without its document must have been removed afterwards.
     const present = new Set(documents.map((document) => document.id));
@@ -130,19 +142,19 @@ function checkStore(acknowledged: Acknowledged): string[] {
     for (const [n, id] of acknowledged.added) {
       expect(present.has(id), `acknowledged add ${n} ${id}`).toBe(!acknowledged.removed.has(id));
     }
+    for (const [id, kind] of lastChange) expect(present.has(id), id).toBe(kind === 'add');
     return [...present];
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 /** The library opened from the store holds exactly the stored documents, indexed. */
-async function checkLibrary(storedIds: readonly string[]): Promise<void> {
-  const { library, store, close } = await openCorpus({ dataDir, corpusDir });
+async function checkLibrary(storedIds: readonly string[], where: OpenStoreOptions): Promise<void> {
+  const { library, store, close } = await openCorpus({ dataDir, corpusDir, store: where });
   try {
     for (const guildId of CRASH_GUILDS) {
-      const inStore = store
-        .listDocuments({ guildId })
+      const inStore = (await store.listDocuments({ guildId }))
         .map((document) => document.id)
         .sort();
       const inLibrary = library
@@ -155,7 +167,7 @@ async function checkLibrary(storedIds: readonly string[]): Promise<void> {
     expect(library.size).toBe(storedIds.length + 1);
     for (const id of storedIds) {
       const document = library.getDocument(id);
-      const stored = store.getDocument(id);
+      const stored = await store.getDocument(id);
       expect(document?.text).toBe(stored?.text);
       expect(library.passagesOf(id)).toEqual(segmentDocument(id, stored?.text ?? ''));
       const n = Number(/(\d+)$/.exec(stored?.title ?? '')?.[1]);
@@ -169,30 +181,36 @@ async function checkLibrary(storedIds: readonly string[]): Promise<void> {
   }
 }
 
-describe('a writer killed with SIGKILL while adding documents', () => {
-  it('leaves every document whole or absent, and the index agreeing with the store', async () => {
+describeEachBackend(import.meta.url, (backend) => {
+  it('a writer killed with SIGKILL while adding leaves every document whole or absent, and the index agreeing with the store', async () => {
+    const where = backend.newLocation();
     let next = 0;
     const kills: Kill[] = [
       { after: 'acknowledged', adds: 6 },
       { after: 'committing', adds: 4 },
-      { inside: 'document', n: 2 },
-      { inside: 'audit', n: 1 },
+      // Inside the transaction: a SQLite trigger kills the writer after the row is inserted.
+      ...(backend.name === 'SQLite'
+        ? ([
+            { inside: 'document', n: 2 },
+            { inside: 'audit', n: 1 },
+          ] as const)
+        : []),
     ];
     for (const kill of kills) {
       const first = next;
-      const acknowledged = await runAndKill(first, kill);
+      const acknowledged = await runAndKill(first, kill, where);
       next = first + 20;
-      const stored = checkStore(acknowledged);
+      const stored = await checkStore(acknowledged, where);
       if ('inside' in kill) {
         // Killed between the inserts and the commit: the document is absent, and so is its audit.
         expect(acknowledged.added.size).toBe(kill.n);
-        const store = openStore(dataDir);
-        const titles = store.allDocuments().map((document) => document.title);
-        store.close();
+        const store = await openStore(dataDir, where);
+        const titles = (await store.allDocuments()).map((document) => document.title);
+        await store.close();
         expect(titles).not.toContain(crashTitle(first + kill.n));
         expect(titles).toHaveLength(stored.length);
       }
-      await checkLibrary(stored);
+      await checkLibrary(stored, where);
     }
   }, 60_000);
 });

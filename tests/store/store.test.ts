@@ -2,20 +2,23 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
 import { contentHash } from '../../src/store/content-hash.ts';
 import { documentId } from '../../src/store/document-id.ts';
 import { StoreError } from '../../src/store/errors.ts';
-import { MIGRATIONS, migrate, type Migration } from '../../src/store/migrations.ts';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
 import {
   DuplicateDocumentError,
   openStore,
   STORE_FILE,
   type NewDocument,
+  type OpenStoreOptions,
   type Store,
 } from '../../src/store/store.ts';
 import { urlKey } from '../../src/store/url-key.ts';
+import { describeEachBackend, type Backend } from './backends.ts';
 
 const GUILD_A = '111111111111111111';
 const GUILD_B = '222222222222222222';
@@ -26,15 +29,9 @@ beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'footnote-store-'));
 });
 afterEach(async () => {
-  for (const store of opened.splice(0)) store.close();
+  for (const store of opened.splice(0)) await store.close();
   await rm(dataDir, { recursive: true, force: true });
 });
-
-function open(options?: Parameters<typeof openStore>[1]): Store {
-  const store = openStore(dataDir, options);
-  opened.push(store);
-  return store;
-}
 
 function newDocument(overrides: Partial<NewDocument> & { text?: string } = {}): NewDocument {
   const text = overrides.text ?? 'The ferry leaves Saltmarsh Bay at nine.';
@@ -52,236 +49,352 @@ function newDocument(overrides: Partial<NewDocument> & { text?: string } = {}): 
 }
 
 /** Everything the store holds, to compare before and after a failed write. */
-function snapshot(store: Store) {
-  return { documents: store.allDocuments(), history: store.history(undefined, 1000) };
+async function snapshot(store: Store) {
+  return {
+    documents: await store.allDocuments(),
+    history: await store.history(undefined, 1000),
+    changes: await store.changesSince(0),
+  };
 }
 
-describe('openStore and migrations', () => {
-  it('creates the database in WAL mode at the newest schema version', () => {
-    open().close();
+describeEachBackend(import.meta.url, (backend: Backend) => {
+  /** A new empty store of this backend; `location` reaches an earlier one again. */
+  async function open(location?: OpenStoreOptions): Promise<Store> {
+    const store = await backend.open(dataDir, location);
+    opened.push(store);
+    return store;
+  }
+  /** A location (SQLite: the test's data directory; PostgreSQL: a schema) to open twice. */
+  const location = (): OpenStoreOptions => backend.newLocation();
+
+  describe('openStore and migrations', () => {
+    it('reopens an existing store without migrating it again, keeping its documents', async () => {
+      const where = location();
+      await (await open(where)).addDocument(newDocument(), { actor: 'u1' });
+      await opened.pop()?.close();
+      const again = await open(where);
+      expect((await again.listDocuments()).map((document) => document.id)).toEqual([
+        'ferry-notes-abc123',
+      ]);
+    });
+
+    it('runs pending steps in one transaction: a failing step leaves the store as it was', async () => {
+      const where = location();
+      const failing = {
+        name: '0099-fails-half-way',
+        up: async (db: Parameters<(typeof MIGRATIONS)[number]['up']>[0]) => {
+          await db.schema.createTable('half_done').addColumn('x', 'text').execute();
+          throw new Error('disk on fire');
+        },
+      };
+      await expect(open({ ...where, migrations: [...MIGRATIONS, failing] })).rejects.toThrow(
+        'disk on fire',
+      );
+      const store = await open(where);
+      const tables = await store.read((db) => db.introspection.getTables());
+      expect(tables.map((table) => table.name)).not.toContain('half_done');
+      expect(tables.map((table) => table.name)).toEqual(
+        expect.arrayContaining(['audit', 'changes', 'document_urls', 'documents', 'gaps']),
+      );
+    });
+
+    it('refuses a store written by a newer Footnote', async () => {
+      const where = location();
+      const store = await open(where);
+      await store.read((db) =>
+        sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('9999-from-the-future', '')`.execute(
+          db,
+        ),
+      );
+      await opened.pop()?.close();
+      await expect(open(where)).rejects.toThrow(
+        new StoreError(
+          'The database has schema step 9999-from-the-future, newer than this Footnote understands (0003-changes); upgrade Footnote.',
+        ),
+      );
+    });
+  });
+
+  describe('Store writes', () => {
+    it('stores a document, its addresses, its audit entry and its change together', async () => {
+      const store = await open();
+      const at = new Date('2024-05-02T10:00:00Z');
+      const stored = await store.addDocument(newDocument({ author: 'Harbour Office' }), {
+        actor: 'user-1',
+        at,
+      });
+      expect(stored).toMatchObject({
+        id: 'ferry-notes-abc123',
+        guildId: GUILD_A,
+        author: 'Harbour Office',
+        site: undefined,
+        addedBy: 'user-1',
+        addedAt: '2024-05-02T10:00:00.000Z',
+        source: { kind: 'url', ref: 'https://harbour.example/ferry' },
+        text: 'The ferry leaves Saltmarsh Bay at nine.',
+        length: 39,
+      });
+      expect(await store.history()).toEqual([
+        {
+          id: 1,
+          action: 'add',
+          documentId: 'ferry-notes-abc123',
+          guildId: GUILD_A,
+          actor: 'user-1',
+          at: '2024-05-02T10:00:00.000Z',
+          source: 'url: https://harbour.example/ferry',
+          contentHash: stored.contentHash,
+          title: 'Ferry notes',
+        },
+      ]);
+      expect(await store.changesSince(0)).toEqual([
+        {
+          id: 1,
+          kind: 'add',
+          documentId: 'ferry-notes-abc123',
+          guildId: GUILD_A,
+          at: '2024-05-02T10:00:00.000Z',
+        },
+      ]);
+    });
+
+    it('refuses a hash that does not match the text', async () => {
+      const store = await open();
+      await expect(
+        store.addDocument({ ...newDocument(), contentHash: contentHash('other') }, { actor: 'u1' }),
+      ).rejects.toThrow(/content hash/);
+    });
+
+    it('removes a document of its own scope, with an audit entry and a change, and nothing of another scope', async () => {
+      const store = await open();
+      await store.addDocument(newDocument(), { actor: 'u1' });
+      expect(await store.removeDocument('ferry-notes-abc123', GUILD_B, 'intruder')).toBeUndefined();
+      expect(await store.removeDocument('ferry-notes-abc123', null, 'operator')).toBeUndefined();
+      expect(await store.history()).toHaveLength(1);
+      expect((await store.removeDocument('ferry-notes-abc123', GUILD_A, 'mod'))?.title).toBe(
+        'Ferry notes',
+      );
+      expect(await store.hasDocument('ferry-notes-abc123')).toBe(false);
+      expect(
+        (await store.history({ guildId: GUILD_A })).map((entry) => [entry.action, entry.actor]),
+      ).toEqual([
+        ['remove', 'mod'],
+        ['add', 'u1'],
+      ]);
+      expect((await store.changesSince(1)).map((change) => [change.id, change.kind])).toEqual([
+        [2, 'remove'],
+      ]);
+      // The addresses went with the document: the same URL can be added again.
+      expect(
+        await store.findDuplicate({
+          urls: ['https://harbour.example/ferry'],
+          contentHash: 'x',
+          guildId: GUILD_A,
+        }),
+      ).toBeUndefined();
+    });
+
+    it('takes back an add with undoAdd, telling other processes with a remove change', async () => {
+      const store = await open();
+      const before = await snapshot(store);
+      await store.addDocument(newDocument(), { actor: 'u1' });
+      await store.undoAdd('ferry-notes-abc123');
+      const after = await snapshot(store);
+      expect({ ...after, changes: [] }).toEqual({ ...before, changes: [] });
+      expect(after.changes.map((change) => change.kind)).toEqual(['add', 'remove']);
+    });
+
+    it('lists and shows history per scope, the operator’s scope being null', async () => {
+      const store = await open();
+      await store.addDocument(newDocument({ id: 'a', text: 'Text A.' }), { actor: 'u1' });
+      await store.addDocument(
+        newDocument({ id: 'b', guildId: GUILD_B, text: 'Text B.', urls: [] }),
+        { actor: 'u2' },
+      );
+      await store.addDocument(newDocument({ id: 'c', guildId: null, text: 'Text C.', urls: [] }), {
+        actor: 'cli:ops',
+      });
+      const ids = (documents: { id: string }[]) => documents.map((document) => document.id);
+      expect(ids(await store.listDocuments({ guildId: GUILD_A }))).toEqual(['a']);
+      expect(ids(await store.listDocuments({ guildId: null }))).toEqual(['c']);
+      expect(await store.listDocuments()).toHaveLength(3);
+      expect((await store.history({ guildId: GUILD_B })).map((entry) => entry.documentId)).toEqual([
+        'b',
+      ]);
+      expect((await store.history(undefined, 2)).map((entry) => entry.documentId)).toEqual([
+        'c',
+        'b',
+      ]);
+    });
+
+    it('finds the stored ids that start with a prefix, wildcards taken literally', async () => {
+      const store = await open();
+      await store.addDocument(newDocument({ id: 'ferry-abc123', urls: [] }), { actor: 'u1' });
+      await store.addDocument(newDocument({ id: 'ferry-abc12345', text: 'Other.', urls: [] }), {
+        actor: 'u1',
+      });
+      expect(await store.idsStartingWith('ferry-abc123')).toEqual(
+        new Set(['ferry-abc123', 'ferry-abc12345']),
+      );
+      expect(await store.idsStartingWith('ferry_abc')).toEqual(new Set());
+      expect(await store.idsStartingWith('%')).toEqual(new Set());
+    });
+  });
+
+  describe('Store duplicates', () => {
+    it('refuses the same text or the same address again, naming the existing document', async () => {
+      const store = await open();
+      await store.addDocument(newDocument(), { actor: 'u1' });
+      const sameText = newDocument({ id: 'other', urls: [] });
+      await expect(store.addDocument(sameText, { actor: 'u1' })).rejects.toThrow(UserError);
+      await expect(store.addDocument(sameText, { actor: 'u1' })).rejects.toThrow(
+        'The same text was already added as “Ferry notes” (ferry-notes-abc123).',
+      );
+      const sameUrl = newDocument({
+        id: 'other',
+        text: 'Different text.',
+        urls: ['HTTPS://HARBOUR.example:443/ferry/#today'],
+      });
+      await expect(store.addDocument(sameUrl, { actor: 'u1' })).rejects.toThrow(
+        DuplicateDocumentError,
+      );
+      await expect(store.addDocument(sameUrl, { actor: 'u1' })).rejects.toThrow(
+        'That address was already added as “Ferry notes” (ferry-notes-abc123).',
+      );
+      expect(await store.listDocuments()).toHaveLength(1);
+      expect(await store.changesSince(0)).toHaveLength(1);
+    });
+
+    it('keeps servers apart: another server may add the same text; an operator’s document counts everywhere', async () => {
+      const store = await open();
+      await store.addDocument(newDocument(), { actor: 'u1' });
+      const query = {
+        urls: ['https://harbour.example/ferry'],
+        contentHash: contentHash('The ferry leaves Saltmarsh Bay at nine.'),
+      };
+      expect(await store.findDuplicate({ ...query, guildId: GUILD_B })).toBeUndefined();
+      expect((await store.findDuplicate({ ...query, guildId: GUILD_A }))?.reason).toBe('url');
+      // The operator adds for every server, so any server's copy is a duplicate.
+      expect((await store.findDuplicate({ ...query, guildId: null }))?.document.id).toBe(
+        'ferry-notes-abc123',
+      );
+      await store.addDocument(
+        newDocument({ id: 'ops', guildId: null, text: 'Shared text.', urls: [] }),
+        { actor: 'cli' },
+      );
+      expect(
+        (await store.findDuplicate({ contentHash: contentHash('Shared text.'), guildId: GUILD_B }))
+          ?.document.id,
+      ).toBe('ops');
+    });
+
+    // Two connections in one process: on SQLite, the second's BEGIN IMMEDIATE would block this
+    // thread until the busy timeout while the first waits for it, so there processes are needed
+    // (the crash test runs a writer process); PostgreSQL's connections are asynchronous.
+    it.skipIf(backend.name === 'SQLite')(
+      'lets only one of two stores adding the same text at once succeed',
+      async () => {
+        const where = location();
+        const first = await open(where);
+        const second = await open(where);
+        const results = await Promise.allSettled([
+          first.addDocument(newDocument({ id: 'one', urls: [] }), { actor: 'u1' }),
+          second.addDocument(newDocument({ id: 'two', urls: [] }), { actor: 'u2' }),
+        ]);
+        expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+        expect(
+          results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : [])),
+        ).toEqual([expect.any(DuplicateDocumentError)]);
+        expect(await first.listDocuments()).toHaveLength(1);
+      },
+    );
+  });
+});
+
+describe('SQLite only', () => {
+  async function open(options?: OpenStoreOptions): Promise<Store> {
+    const store = await openStore(dataDir, options);
+    opened.push(store);
+    return store;
+  }
+
+  it('creates the database in WAL mode, recording the step count for older Footnotes', async () => {
+    await (await open()).close();
     const db = new DatabaseConstructor(join(dataDir, STORE_FILE), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-      const tables = db
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .pluck()
-        .all();
-      expect(tables).toEqual(expect.arrayContaining(['audit', 'document_urls', 'documents']));
     } finally {
       db.close();
     }
   });
 
-  it('reopens an existing database without migrating it again, keeping its documents', () => {
-    open().addDocument(newDocument(), { actor: 'u1' });
-    opened.pop()?.close();
-    expect(
-      open()
-        .listDocuments()
-        .map((document) => document.id),
-    ).toEqual(['ferry-notes-abc123']);
-  });
-
-  it('runs each pending step in its own transaction; a failing step leaves the version before it', () => {
-    const db = new DatabaseConstructor(':memory:');
-    const steps: Migration[] = [
-      { version: 1, description: 'a', up: (d) => d.exec('CREATE TABLE a (x)') },
-      {
-        version: 2,
-        description: 'b fails half-way',
-        up: (d) => {
-          d.exec('CREATE TABLE b (x)');
-          throw new Error('disk on fire');
-        },
-      },
-    ];
-    expect(() => migrate(db, steps)).toThrow('disk on fire');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeUndefined();
-    expect(migrate(db, steps.slice(0, 1))).toBe(1);
-    db.close();
-  });
-
-  it('refuses a database written by a newer Footnote', () => {
-    open().close();
+  it('adopts a database of the Footnote before Kysely (user_version 2) and adds the changes table', async () => {
+    const store = await open();
+    await store.addDocument(newDocument(), { actor: 'u1' });
+    await opened.pop()?.close();
+    // What that Footnote left: its tables and user_version 2, no migration table, no changes.
     const db = new DatabaseConstructor(join(dataDir, STORE_FILE));
-    db.pragma('user_version = 99');
+    db.exec('DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock; DROP TABLE changes');
+    db.pragma('user_version = 2');
     db.close();
-    expect(() => open()).toThrow(
-      new StoreError(
-        `The database is at schema version 99, newer than this Footnote understands (${MIGRATIONS.length}); upgrade Footnote.`,
-      ),
-    );
+    const adopted = await open();
+    expect((await adopted.listDocuments()).map((document) => document.id)).toEqual([
+      'ferry-notes-abc123',
+    ]);
+    expect(await adopted.lastChangeId()).toBe(0);
+    await adopted.removeDocument('ferry-notes-abc123', GUILD_A, 'mod');
+    expect((await adopted.changesSince(0)).map((change) => change.kind)).toEqual(['remove']);
+  });
+
+  it('refuses a database a newer Footnote before Kysely numbered beyond what it knows', async () => {
+    new DatabaseConstructor(join(dataDir, STORE_FILE)).pragma('user_version = 99');
+    await expect(open()).rejects.toThrow(/schema step 0099-unknown, newer than this Footnote/);
   });
 
   it('says clearly when the data directory cannot be created', async () => {
     await writeFile(join(dataDir, 'file'), 'in the way');
-    expect(() => openStore(join(dataDir, 'file', 'data'))).toThrow(StoreError);
-    expect(() => openStore(join(dataDir, 'file', 'data'))).toThrow(
+    await expect(openStore(join(dataDir, 'file', 'data'))).rejects.toThrow(
       /^Could not open the document store in .*file\/data: a part of the path is not a directory\.$/,
     );
   });
 
   it('says clearly when the file is not a database', async () => {
     await writeFile(join(dataDir, STORE_FILE), 'not a database, just text '.repeat(100));
-    expect(() => open()).toThrow(/the file is not a SQLite database\.$/);
-  });
-});
-
-describe('Store writes', () => {
-  it('stores a document, its addresses and its audit entry together', () => {
-    const store = open();
-    const at = new Date('2024-05-02T10:00:00Z');
-    const stored = store.addDocument(newDocument({ author: 'Harbour Office' }), {
-      actor: 'user-1',
-      at,
-    });
-    expect(stored).toMatchObject({
-      id: 'ferry-notes-abc123',
-      guildId: GUILD_A,
-      author: 'Harbour Office',
-      site: undefined,
-      addedBy: 'user-1',
-      addedAt: '2024-05-02T10:00:00.000Z',
-      source: { kind: 'url', ref: 'https://harbour.example/ferry' },
-      text: 'The ferry leaves Saltmarsh Bay at nine.',
-    });
-    expect(store.history()).toEqual([
-      {
-        id: 1,
-        action: 'add',
-        documentId: 'ferry-notes-abc123',
-        guildId: GUILD_A,
-        actor: 'user-1',
-        at: '2024-05-02T10:00:00.000Z',
-        source: 'url: https://harbour.example/ferry',
-        contentHash: stored.contentHash,
-        title: 'Ferry notes',
-      },
-    ]);
+    await expect(open()).rejects.toThrow(/the file is not a SQLite database\.$/);
   });
 
-  it('writes nothing when the audit entry fails: document and audit share one transaction', () => {
-    const store = open({
+  it('writes nothing when the audit entry fails: document, audit and change share one transaction', async () => {
+    const store = await open({
       configure: (db) =>
         db.exec(`CREATE TEMP TRIGGER audit_fails BEFORE INSERT ON audit
                  BEGIN SELECT RAISE(ABORT, 'audit disk on fire'); END`),
     });
-    const before = snapshot(store);
-    expect(() => store.addDocument(newDocument(), { actor: 'u1' })).toThrow(StoreError);
-    expect(snapshot(store)).toEqual(before);
-    expect(store.hasDocument('ferry-notes-abc123')).toBe(false);
+    const before = await snapshot(store);
+    await expect(store.addDocument(newDocument(), { actor: 'u1' })).rejects.toThrow(StoreError);
+    expect(await snapshot(store)).toEqual(before);
+    expect(await store.hasDocument('ferry-notes-abc123')).toBe(false);
   });
 
-  it('reports a full disk as a StoreError and writes nothing', () => {
-    const store = open({ configure: (db) => db.pragma('max_page_count = 12') });
-    store.addDocument(newDocument({ id: 'small', text: 'A small note.' }), { actor: 'u1' });
-    const before = snapshot(store);
+  it('reports a full disk as a StoreError and writes nothing', async () => {
+    const store = await open({ configure: (db) => db.pragma('max_page_count = 16') });
+    await store.addDocument(newDocument({ id: 'small', text: 'A small note.' }), { actor: 'u1' });
+    const before = await snapshot(store);
     const big = newDocument({ id: 'big', text: 'Many words. '.repeat(20_000), urls: [] });
-    expect(() => store.addDocument(big, { actor: 'u1' })).toThrow(
+    await expect(store.addDocument(big, { actor: 'u1' })).rejects.toThrow(
       /^Could not save the document in .*: the disk is full\.$/,
     );
-    expect(snapshot(store)).toEqual(before);
-  });
-
-  it('refuses a hash that does not match the text', () => {
-    const store = open();
-    expect(() =>
-      store.addDocument({ ...newDocument(), contentHash: contentHash('other') }, { actor: 'u1' }),
-    ).toThrow(/content hash/);
-  });
-
-  it('removes a document of its own scope, with an audit entry, and nothing of another scope', () => {
-    const store = open();
-    store.addDocument(newDocument(), { actor: 'u1' });
-    expect(store.removeDocument('ferry-notes-abc123', GUILD_B, 'intruder')).toBeUndefined();
-    expect(store.removeDocument('ferry-notes-abc123', null, 'operator')).toBeUndefined();
-    expect(store.history()).toHaveLength(1);
-    expect(store.removeDocument('ferry-notes-abc123', GUILD_A, 'mod')?.title).toBe('Ferry notes');
-    expect(store.hasDocument('ferry-notes-abc123')).toBe(false);
-    expect(store.history({ guildId: GUILD_A }).map((entry) => [entry.action, entry.actor])).toEqual(
-      [
-        ['remove', 'mod'],
-        ['add', 'u1'],
-      ],
-    );
-    // The addresses went with the document: the same URL can be added again.
-    expect(
-      store.findDuplicate({
-        urls: ['https://harbour.example/ferry'],
-        contentHash: 'x',
-        guildId: GUILD_A,
-      }),
-    ).toBeUndefined();
-  });
-
-  it('takes back an add completely with undoAdd', () => {
-    const store = open();
-    const before = snapshot(store);
-    store.addDocument(newDocument(), { actor: 'u1' });
-    store.undoAdd('ferry-notes-abc123');
-    expect(snapshot(store)).toEqual(before);
-  });
-
-  it('lists and shows history per scope, the operator’s scope being null', () => {
-    const store = open();
-    store.addDocument(newDocument({ id: 'a', text: 'Text A.' }), { actor: 'u1' });
-    store.addDocument(newDocument({ id: 'b', guildId: GUILD_B, text: 'Text B.', urls: [] }), {
-      actor: 'u2',
-    });
-    store.addDocument(newDocument({ id: 'c', guildId: null, text: 'Text C.', urls: [] }), {
-      actor: 'cli:ops',
-    });
-    expect(store.listDocuments({ guildId: GUILD_A }).map((document) => document.id)).toEqual(['a']);
-    expect(store.listDocuments({ guildId: null }).map((document) => document.id)).toEqual(['c']);
-    expect(store.listDocuments()).toHaveLength(3);
-    expect(store.history({ guildId: GUILD_B }).map((entry) => entry.documentId)).toEqual(['b']);
-    expect(store.history(undefined, 2).map((entry) => entry.documentId)).toEqual(['c', 'b']);
+    expect(await snapshot(store)).toEqual(before);
   });
 });
 
-describe('Store duplicates', () => {
-  it('refuses the same text or the same address again, naming the existing document', () => {
-    const store = open();
-    store.addDocument(newDocument(), { actor: 'u1' });
-    const sameText = newDocument({ id: 'other', urls: [] });
-    expect(() => store.addDocument(sameText, { actor: 'u1' })).toThrow(UserError);
-    expect(() => store.addDocument(sameText, { actor: 'u1' })).toThrow(
-      'The same text was already added as “Ferry notes” (ferry-notes-abc123).',
+describe('PostgreSQL connection failures', () => {
+  it('says clearly when PostgreSQL cannot be reached', async () => {
+    await expect(
+      openStore(dataDir, { databaseUrl: 'postgres://footnote:secret@127.0.0.1:1/footnote' }),
+    ).rejects.toThrow(
+      'Could not open the document store in postgres://127.0.0.1:1/footnote: PostgreSQL refused the connection (is it running?).',
     );
-    const sameUrl = newDocument({
-      id: 'other',
-      text: 'Different text.',
-      urls: ['HTTPS://HARBOUR.example:443/ferry/#today'],
-    });
-    expect(() => store.addDocument(sameUrl, { actor: 'u1' })).toThrow(DuplicateDocumentError);
-    expect(() => store.addDocument(sameUrl, { actor: 'u1' })).toThrow(
-      'That address was already added as “Ferry notes” (ferry-notes-abc123).',
-    );
-    expect(store.listDocuments()).toHaveLength(1);
-  });
-
-  it('keeps servers apart: another server may add the same text; an operator’s document counts everywhere', () => {
-    const store = open();
-    store.addDocument(newDocument(), { actor: 'u1' });
-    const query = {
-      urls: ['https://harbour.example/ferry'],
-      contentHash: contentHash('The ferry leaves Saltmarsh Bay at nine.'),
-    };
-    expect(store.findDuplicate({ ...query, guildId: GUILD_B })).toBeUndefined();
-    expect(store.findDuplicate({ ...query, guildId: GUILD_A })?.reason).toBe('url');
-    // The operator adds for every server, so any server's copy is a duplicate.
-    expect(store.findDuplicate({ ...query, guildId: null })?.document.id).toBe(
-      'ferry-notes-abc123',
-    );
-    store.addDocument(newDocument({ id: 'ops', guildId: null, text: 'Shared text.', urls: [] }), {
-      actor: 'cli',
-    });
-    expect(
-      store.findDuplicate({ contentHash: contentHash('Shared text.'), guildId: GUILD_B })?.document
-        .id,
-    ).toBe('ops');
   });
 });
 

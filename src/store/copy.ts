@@ -1,0 +1,98 @@
+import { UserError } from '../core/errors.ts';
+import type { Store } from './store.ts';
+
+/** What `copyStore` copied. */
+export interface CopyReport {
+  documents: number;
+  audit: number;
+  votes: number;
+  gaps: number;
+}
+
+/** Rows per INSERT: well under both SQLite's and PostgreSQL's limit on bound parameters. */
+const BATCH = 200;
+
+/**
+ * Copies everything one store holds into another that holds nothing yet, in one transaction of
+ * the target: documents with their addresses, the audit log (in order), votes, gaps and the voter
+ * salt (so a member's vote from before still counts as theirs). Ids are the target's own; the
+ * order of each table is kept. The changes table is not copied: processes opening the target
+ * load every document anyway.
+ *
+ * @example
+ * const report = await copyStore(await openStore(dataDir), await openStore(dataDir, { databaseUrl }));
+ */
+export async function copyStore(source: Store, target: Store): Promise<CopyReport> {
+  const [documents, urls, audit, feedback, gaps, salt] = await source.read((db) =>
+    Promise.all([
+      db.selectFrom('documents').selectAll().orderBy('added_at').orderBy('id').execute(),
+      db.selectFrom('document_urls').selectAll().execute(),
+      db.selectFrom('audit').selectAll().orderBy('id').execute(),
+      db.selectFrom('feedback').selectAll().orderBy('id').execute(),
+      db.selectFrom('gaps').selectAll().orderBy('id').execute(),
+      db.selectFrom('settings').selectAll().where('key', '=', 'voter-salt').executeTakeFirst(),
+    ]),
+  );
+  return target.transaction('copy the store', async (db) => {
+    const held = await Promise.all(
+      (['documents', 'audit', 'feedback', 'gaps'] as const).map(async (table) => {
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('count'))
+          .executeTakeFirstOrThrow();
+        return Number(row.count);
+      }),
+    );
+    if (held.some((count) => count > 0))
+      throw new UserError(
+        `${target.where} already holds documents, audit entries, votes or gaps: copy into an empty database only.`,
+      );
+    for (let start = 0; start < documents.length; start += BATCH)
+      await db
+        .insertInto('documents')
+        .values(documents.slice(start, start + BATCH))
+        .execute();
+    for (let start = 0; start < urls.length; start += BATCH)
+      await db
+        .insertInto('document_urls')
+        .values(urls.slice(start, start + BATCH))
+        .execute();
+    for (let start = 0; start < audit.length; start += BATCH)
+      await db
+        .insertInto('audit')
+        .values(audit.slice(start, start + BATCH).map(({ id: _id, ...row }) => row))
+        .execute();
+    // Gaps point at the vote they came with: old vote id to new.
+    const voteIds = new Map<number, number>();
+    for (const { id, ...row } of feedback) {
+      const inserted = await db
+        .insertInto('feedback')
+        .values(row)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      voteIds.set(Number(id), Number(inserted.id));
+    }
+    for (let start = 0; start < gaps.length; start += BATCH)
+      await db
+        .insertInto('gaps')
+        .values(
+          gaps.slice(start, start + BATCH).map(({ id: _id, feedback_id, ...row }) => ({
+            ...row,
+            feedback_id: feedback_id === null ? null : (voteIds.get(Number(feedback_id)) ?? null),
+          })),
+        )
+        .execute();
+    if (salt)
+      await db
+        .insertInto('settings')
+        .values(salt)
+        .onConflict((conflict) => conflict.column('key').doUpdateSet({ value: salt.value }))
+        .execute();
+    return {
+      documents: documents.length,
+      audit: audit.length,
+      votes: feedback.length,
+      gaps: gaps.length,
+    };
+  });
+}

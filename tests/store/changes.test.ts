@@ -1,0 +1,211 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { openCorpus } from '../../src/library/open-corpus.ts';
+import { followChanges } from '../../src/store/changes.ts';
+import { contentHash } from '../../src/store/content-hash.ts';
+import type { Change, NewDocument, OpenStoreOptions, Store } from '../../src/store/store.ts';
+import { describeEachBackend, terminateConnections } from './backends.ts';
+
+const GUILD = '111111111111111111';
+let dataDir: string;
+const cleanup: (() => Promise<void>)[] = [];
+
+let corpusDir: string;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'footnote-changes-'));
+  corpusDir = join(dataDir, 'corpus');
+  await mkdir(corpusDir);
+  await writeFile(
+    join(corpusDir, 'manifest.json'),
+    JSON.stringify({
+      documents: [
+        {
+          id: 'estuary-guide',
+          title: 'A guide to the estuary',
+          site: 'Harbour Office',
+          language: 'en',
+          seed: 'guide.txt',
+          provenance: 'written for the test',
+        },
+      ],
+    }),
+  );
+  await writeFile(
+    join(corpusDir, 'estuary-guide.txt'),
+    'The estuary silts up every winter, and the channel is dredged in spring.',
+  );
+});
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function note(n: number): NewDocument {
+  const text = `Harbour note ${n}: the tide turns at ${n} o'clock.`;
+  return {
+    id: `harbour-note-${n}`,
+    guildId: n % 2 === 0 ? GUILD : null,
+    title: `Harbour note ${n}`,
+    language: 'en',
+    text,
+    contentHash: contentHash(text),
+    source: { kind: 'text', ref: 'pasted' },
+  };
+}
+
+/** Collects applied changes; `until(n)` resolves once n have arrived. */
+function collector() {
+  const applied: Change[] = [];
+  let waiting: { count: number; resolve: () => void } | undefined;
+  return {
+    applied,
+    apply: (changes: readonly Change[]) => {
+      applied.push(...changes);
+      if (waiting && applied.length >= waiting.count) waiting.resolve();
+    },
+    until: (count: number) =>
+      applied.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => (waiting = { count, resolve })),
+  };
+}
+
+describeEachBackend(import.meta.url, (backend) => {
+  /** Two stores on one database, as two processes would have. */
+  async function twoProcesses(): Promise<{ where: OpenStoreOptions; bot: Store; cli: Store }> {
+    const where = backend.newLocation();
+    const bot = await backend.open(dataDir, where);
+    const cli = await backend.open(dataDir, where);
+    cleanup.push(
+      () => bot.close(),
+      () => cli.close(),
+    );
+    return { where, bot, cli };
+  }
+
+  it('hands out change ids in commit order, and changesSince reads from any of them', async () => {
+    const { bot, cli } = await twoProcesses();
+    expect(await bot.lastChangeId()).toBe(0);
+    await cli.addDocument(note(1), { actor: 'cli' });
+    await bot.addDocument(note(2), { actor: 'bot' });
+    await cli.removeDocument('harbour-note-1', null, 'cli');
+    const all = await bot.changesSince(0);
+    expect(
+      all.map((change) => [change.id, change.kind, change.documentId, change.guildId]),
+    ).toEqual([
+      [1, 'add', 'harbour-note-1', null],
+      [2, 'add', 'harbour-note-2', GUILD],
+      [3, 'remove', 'harbour-note-1', null],
+    ]);
+    expect(await bot.changesSince(2)).toEqual(all.slice(2));
+    expect(await bot.changesSince(1, 1)).toEqual(all.slice(1, 2));
+    expect(await cli.lastChangeId()).toBe(3);
+  });
+
+  it('follows another process’s changes as they commit, from the position it loaded at', async () => {
+    const { bot, cli } = await twoProcesses();
+    await cli.addDocument(note(1), { actor: 'cli' });
+    const after = await bot.lastChangeId();
+    const seen = collector();
+    const follower = followChanges(bot, { after, apply: seen.apply, pollMs: 20 });
+    cleanup.push(() => follower.close());
+    await cli.addDocument(note(2), { actor: 'cli' });
+    await cli.removeDocument('harbour-note-2', GUILD, 'cli');
+    await seen.until(2);
+    expect(seen.applied.map((change) => [change.kind, change.documentId])).toEqual([
+      ['add', 'harbour-note-2'],
+      ['remove', 'harbour-note-2'],
+    ]);
+    expect(await follower.catchUp()).toBe(3);
+    expect(follower.lastApplied).toBe(3);
+  });
+
+  it('catches up on demand without watching, and a failed apply is retried from the same place', async () => {
+    const { bot, cli } = await twoProcesses();
+    let fail = true;
+    const applied: string[] = [];
+    const follower = followChanges(bot, {
+      after: 0,
+      watch: false,
+      apply: (changes) => {
+        if (fail) throw new Error('index busy');
+        applied.push(...changes.map((change) => change.documentId));
+      },
+    });
+    cleanup.push(() => follower.close());
+    await cli.addDocument(note(1), { actor: 'cli' });
+    await expect(follower.catchUp()).rejects.toThrow('index busy');
+    expect(follower.lastApplied).toBe(0);
+    fail = false;
+    expect(await follower.catchUp()).toBe(1);
+    expect(applied).toEqual(['harbour-note-1']);
+  });
+
+  it.skipIf(backend.name === 'SQLite')(
+    'reconnects after every connection is terminated, and catches up on what was missed',
+    async () => {
+      const { where, bot, cli } = await twoProcesses();
+      const seen = collector();
+      const errors: Error[] = [];
+      // A long poll: what arrives after the termination comes through the reconnected LISTEN.
+      const follower = followChanges(bot, {
+        after: 0,
+        apply: seen.apply,
+        pollMs: 60_000,
+        onError: (error) => errors.push(error),
+      });
+      cleanup.push(() => follower.close());
+      await cli.addDocument(note(1), { actor: 'cli' });
+      await seen.until(1);
+      // As a restart or failover would: every connection of this store's schema ends.
+      expect(await terminateConnections(where.schema!)).toBeGreaterThanOrEqual(2);
+      // Committed while the listener is down: no notification reaches it.
+      await cli.addDocument(note(2), { actor: 'cli' });
+      await seen.until(2);
+      await cli.addDocument(note(3), { actor: 'cli' });
+      await seen.until(3);
+      expect(seen.applied.map((change) => change.documentId)).toEqual([
+        'harbour-note-1',
+        'harbour-note-2',
+        'harbour-note-3',
+      ]);
+      expect(errors.length).toBeGreaterThanOrEqual(1);
+      // The store's own pool recovered too: reads and writes work on new connections.
+      expect(await bot.listDocuments()).toHaveLength(3);
+    },
+  );
+
+  it('makes a document the CLI adds answerable in a running bot, and a removal unanswerable', async () => {
+    const where = backend.newLocation();
+    const bot = await openCorpus({ dataDir, corpusDir, store: where, follow: { pollMs: 50 } });
+    cleanup.push(() => bot.close());
+    const cli = await openCorpus({ dataDir, corpusDir, store: where });
+    cleanup.push(() => cli.close());
+    const question = 'When does the ferry to Gullholm leave the harbour?';
+    const text = 'The ferry to Gullholm leaves the harbour at seven every morning, tides allowing.';
+    const preview = await cli.corpus.preview(
+      { kind: 'text', title: 'Ferry timetable', text },
+      { guildId: null, operator: true },
+    );
+    const added = await cli.corpus.commit(preview, {
+      guildId: null,
+      operator: true,
+      actor: 'cli:ops',
+    });
+    const cited = () => {
+      const answer = bot.library.ask(question, { guildId: GUILD });
+      return answer.status === 'answered' ? answer.citations[0]?.documentId : answer.status;
+    };
+    // The bot was not told: it learns from the changes table (SQLite poll, pg_notify).
+    await vi.waitFor(() => expect(cited()).toBe(added.id), { timeout: 5_000, interval: 20 });
+    await cli.corpus.remove(added.id, { guildId: null, operator: true, actor: 'cli:ops' });
+    await vi.waitFor(() => expect(bot.library.getDocument(added.id)).toBeUndefined(), {
+      timeout: 5_000,
+      interval: 20,
+    });
+    expect(cited()).not.toBe(added.id);
+  });
+});
