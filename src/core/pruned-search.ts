@@ -148,6 +148,8 @@ export class PrunedSearch {
           const scored = this.#score(shortId, terms);
           if (scored === undefined) continue;
           if (best.length === limit && !ranksBefore(scored, best[limit - 1]!)) continue;
+          // Only for passages good enough to enter: most passages met never get this far.
+          scored.documentId = this.#documentOf(scored.passageId);
           if (!visible(scored.documentId)) continue;
           insertRanked(best, scored, limit);
         }
@@ -201,7 +203,7 @@ export class PrunedSearch {
     return saturation;
   }
 
-  /** The passage's full score over every query term, summed in MiniSearch's order. */
+  /** The passage's full score over every query term, summed in MiniSearch's order (document id left for `top`). */
   #score(shortId: number, terms: readonly PreparedTerm[]): ScoredPassage | undefined {
     const passageId = this.#index._documentIds.get(shortId);
     if (passageId === undefined) return undefined;
@@ -232,7 +234,7 @@ export class PrunedSearch {
     const count = matched.length;
     // MiniSearch multiplies by the number of matched terms and PassageIndex divides it out.
     const score = ((main + alternatives) * (count || 1)) / Math.max(1, count);
-    return { passageId, documentId: this.#documentOf(passageId), score, terms: matched };
+    return { passageId, documentId: '', score, terms: matched };
   }
 }
 
