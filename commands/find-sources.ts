@@ -18,7 +18,7 @@ import {
   type ButtonSpec,
 } from '../src/discord/render/answer.ts';
 import { NO_MENTIONS } from '../src/discord/render/payload.ts';
-import { truncate } from '../src/discord/text.ts';
+import { truncate } from '../src/core/text.ts';
 import { noteUnanswered } from './ask.ts';
 
 export const data = {

@@ -86,12 +86,17 @@ export async function runBot(
       onWarning: (message) => logger.warn(message),
       fetch: { allowLoopback: config.FOOTNOTE_ALLOW_LOOPBACK_URLS, ...options.fetch },
     });
-    const configured = withAskDefaults(opened.library, {
-      staleAfterDays: config.FOOTNOTE_STALE_AFTER_DAYS,
-    });
-    library = operations.indexLoaded(
-      options.wrapLibrary ? options.wrapLibrary(configured) : configured,
+    const configured = withAskDefaults(
+      opened.library,
+      { staleAfterDays: config.FOOTNOTE_STALE_AFTER_DAYS },
+      {
+        onAnswer: (answer) => {
+          if (answer.status === 'no-answer') operations.metrics.recordNoAnswer();
+        },
+      },
     );
+    library = options.wrapLibrary ? options.wrapLibrary(configured) : configured;
+    operations.indexLoaded();
     bot = await startBot({
       config,
       registry,
@@ -103,13 +108,7 @@ export async function runBot(
         limit: config.FOOTNOTE_ASK_LIMIT,
         windowSeconds: config.FOOTNOTE_ASK_COOLDOWN_SECONDS,
       }),
-      onInteraction: (summary) => {
-        operations.metrics.recordInteraction(summary);
-        // The other shards catch up from the store's changes at once, not at their next poll.
-        // Any /corpus use may have changed it; a catch-up that finds nothing costs one query.
-        if (summary.command.startsWith('corpus') && summary.outcome === 'ok')
-          shardLink.announceCorpusChange();
-      },
+      onInteraction: (summary) => operations.metrics.recordInteraction(summary),
       onClientError: () => operations.metrics.recordError('discord'),
     });
   } catch (error) {
@@ -128,6 +127,11 @@ export async function runBot(
     library,
   );
   shardLink.onCorpusChanged(() => void openedCorpus.corpus.refresh());
+  // The other shards catch up from the store's changes at once, not at their next poll: told
+  // of what this one changed (not of what it applied from the store).
+  openedCorpus.corpus.on('changed', (change) => {
+    if (change.origin === 'local') shardLink.announceCorpusChange();
+  });
   const invite = inviteUrl(bot.applicationId);
   logger.info({ invite }, 'ready');
   if (runsShardZero(bot.client, config))

@@ -1,7 +1,8 @@
-import { cutAtWord } from '../core/text.ts';
+import { truncate } from '../core/text.ts';
 import type { IngestPreview } from '../ingest/preview.ts';
 import type { AuditEntry, StoredDocumentMeta } from '../store/store.ts';
-import { formatDate, PLAIN_STYLE, type TextStyle } from './render.ts';
+import { PLAIN_STYLE, type TextStyle } from './render.ts';
+import { formatDate } from '../core/dates.ts';
 
 const FIRST_PASSAGE_CHARS = 600;
 
@@ -36,7 +37,7 @@ export function renderPreview(
       .map(([label, value]) => `  ${label.padEnd(9)} ${value}`),
     '',
     'First passage:',
-    indent(cutAtWord(preview.firstPassage, FIRST_PASSAGE_CHARS)),
+    indent(truncate(preview.firstPassage, FIRST_PASSAGE_CHARS)),
   ];
   if (preview.duplicate) lines.push('', `Duplicate: ${preview.duplicate.message}`);
   return lines.join('\n');

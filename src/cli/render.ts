@@ -1,3 +1,4 @@
+import { formatDate } from '../core/dates.ts';
 import { describeMatches, nestQuotes } from '../core/excerpt.ts';
 import { textFragmentUrl } from '../core/links.ts';
 import type {
@@ -20,19 +21,6 @@ export const ANSI_STYLE: TextStyle = {
   strong: (text) => `\u001b[1m${text}\u001b[22m`,
   dim: (text) => `\u001b[2m${text}\u001b[22m`,
 };
-
-/** "21 January 2021": unambiguous for every reader, unlike 01/21/2021. */
-export function formatDate(isoDate: string | undefined): string | undefined {
-  if (!isoDate) return undefined;
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return isoDate;
-  return date.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-}
 
 /** Applies `strong` to each marked range of `text`. */
 export function markRanges(

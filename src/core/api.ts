@@ -44,6 +44,12 @@ export interface Footnote {
   listDocuments(options?: Visibility): DocumentMeta[];
 }
 
+/** Observers of the core, for the composition root (metrics); they cannot change an answer. */
+export interface AskHooks {
+  /** Called with every answer `ask` returns, answered or not. */
+  onAnswer?(answer: Answer): void;
+}
+
 /**
  * The same library with defaults for every `ask` (a caller's own options still win): how the
  * operator's settings, such as the staleness age, reach every command without each one
@@ -56,10 +62,14 @@ export interface Footnote {
 export function withAskDefaults(
   footnote: Footnote,
   defaults: Omit<AskOptions, 'guildId'>,
+  hooks: AskHooks = {},
 ): Footnote {
   return {
-    ask: (question, options = {}) =>
-      footnote.ask(question, { ...defaults, ...withoutUndefined(options) }),
+    ask: (question, options = {}) => {
+      const answer = footnote.ask(question, { ...defaults, ...withoutUndefined(options) });
+      hooks.onAnswer?.(answer);
+      return answer;
+    },
     findDocuments: (query, options) => footnote.findDocuments(query, options),
     summarize: (documentId, options) => footnote.summarize(documentId, options),
     resolveDocument: (query, options) => footnote.resolveDocument(query, options),

@@ -11,7 +11,7 @@ import {
 } from './passage-index.ts';
 import { passagesAt, segmentDocument } from './segment.ts';
 import { TitleIndex } from './title-index.ts';
-import { cutAtWord } from './text.ts';
+import { truncate } from './text.ts';
 import { analyzeQuestion, tokenize, type QueryTerm } from './analysis.ts';
 import { EMPTY_VOCABULARY, type Vocabulary } from './vocabulary.ts';
 import { DEFAULT_STALE_AFTER_DAYS } from './recency.ts';
@@ -95,7 +95,7 @@ export class Library implements Footnote {
     const trimmed = question.replace(/\s+/gu, ' ').trim();
     if (trimmed === '') throw new UserError('Please type a question.');
     const text =
-      trimmed.length > MAX_QUESTION_CHARS ? cutAtWord(trimmed, MAX_QUESTION_CHARS, '') : trimmed;
+      trimmed.length > MAX_QUESTION_CHARS ? truncate(trimmed, MAX_QUESTION_CHARS, '') : trimmed;
     const terms = this.#analyze(text);
     const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#analysed);
     return composeAnswer(text, terms, candidates, this.#context(candidates), {
@@ -205,7 +205,7 @@ export class Library implements Footnote {
     const { text, ...meta } = document;
     return {
       ...meta,
-      summary: cutAtWord(text.replace(/\s+/gu, ' ').trim(), SUMMARY_MAX_CHARS),
+      summary: truncate(text.replace(/\s+/gu, ' ').trim(), SUMMARY_MAX_CHARS),
       passageCount: this.#passagesByDocument.get(documentId)?.length ?? 0,
       length: text.length,
       wordCount: text.split(/\s+/u).filter(Boolean).length,

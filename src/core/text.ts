@@ -1,18 +1,43 @@
+const ELLIPSIS = '…';
+
 /**
- * Cuts text to at most `max` code points (Discord counts code points, not UTF-16 units), at a
- * word boundary when there is one in the last fifth, ending with `ellipsis` when anything was
- * cut. Never splits a surrogate pair.
+ * Cuts `text` to at most `maxCodePoints` code points, at a word boundary when one is close
+ * enough, and ends it with `ellipsis` when anything was cut. The result is always a prefix of
+ * `text` followed by `ellipsis`, so ranges computed on `text` stay valid on what is kept.
+ * Never splits a surrogate pair.
  *
  * @example
- * cutAtWord('Covid-19 passports in Bashkortostan', 20); // "Covid-19 passports…"
+ * truncate('Russian Region Becomes First to Introduce Covid-19 Passports', 30);
+ * // "Russian Region Becomes First…"
  */
-export function cutAtWord(text: string, max: number, ellipsis = '…'): string {
-  const codePoints = Array.from(text);
-  if (codePoints.length <= max) return text;
-  const room = Math.max(0, max - Array.from(ellipsis).length);
-  const head = codePoints.slice(0, room).join('');
-  const nextIsSpace = /^\s/u.test(codePoints[room] ?? ' ');
-  const lastSpace = head.search(/\s\S*$/u);
-  const cut = nextIsSpace ? head : lastSpace >= room * 0.8 ? head.slice(0, lastSpace) : head;
-  return cut.replace(/[\s,;:.–—-]+$/u, '') + ellipsis;
+export function truncate(text: string, maxCodePoints: number, ellipsis = ELLIPSIS): string {
+  const points = firstCodePoints(text, maxCodePoints + 1);
+  if (points.length <= maxCodePoints) return text;
+  const ellipsisPoints = Array.from(ellipsis);
+  const room = maxCodePoints - ellipsisPoints.length;
+  if (room <= 0) return ellipsisPoints.slice(0, Math.max(0, maxCodePoints)).join('');
+  let cut = room;
+  if (!isSpace(points[room]!)) {
+    const lastSpace = points.slice(0, room).findLastIndex(isSpace);
+    // Losing more than half the room to reach a space is worse than cutting a long word.
+    if (lastSpace >= room / 2) cut = lastSpace;
+  }
+  const head = points.slice(0, cut).join('');
+  const trimmed = head.replace(/[\s,;:.–—-]+$/u, '');
+  return (trimmed === '' ? head : trimmed) + ellipsis;
+}
+
+/** The first `count` code points of `text`, without splitting all of a long text. */
+function firstCodePoints(text: string, count: number): string[] {
+  const points: string[] = [];
+  if (count <= 0) return points;
+  for (const point of text) {
+    points.push(point);
+    if (points.length >= count) break;
+  }
+  return points;
+}
+
+function isSpace(character: string): boolean {
+  return /\s/u.test(character);
 }

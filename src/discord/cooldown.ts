@@ -1,3 +1,5 @@
+import { CooldownError } from './outcome.ts';
+
 /** What a limiter allows: at most `limit` uses in any `windowMs`, per key. */
 export interface RateLimit {
   limit: number;
@@ -76,6 +78,17 @@ export function cooldownNotice(command: string, retryAt: number): string {
 
 /** A cooldown per route: `ask` for the command, `ask:page` for its More sources button. */
 export type Cooldowns = ReadonlyMap<string, SlidingWindowLimiter>;
+
+/** Counts a use of `route` by the user, or refuses it with a `CooldownError` saying when to retry. */
+export function admit(
+  cooldowns: Cooldowns | undefined,
+  route: string,
+  interaction: { readonly user: { readonly id: string } },
+): void {
+  const admission = cooldowns?.get(route)?.admit(interaction.user.id);
+  if (admission && !admission.allowed)
+    throw new CooldownError(cooldownNotice(route, admission.retryAt));
+}
 
 /** The paging buttons re-run a question already asked: four times the room of /ask. */
 export const BUTTON_ALLOWANCE_FACTOR = 4;

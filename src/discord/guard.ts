@@ -1,4 +1,5 @@
 import { PermissionFlagsBits, PermissionsBitField } from 'discord.js';
+import { PermissionError } from './outcome.ts';
 
 /**
  * Who is asking, as far as a permission decision needs: read from the interaction by
@@ -110,4 +111,23 @@ function memberRoleIds(member: unknown): string[] {
   if (Array.isArray(roles)) return roles.filter((id): id is string => typeof id === 'string');
   const cache = (roles as { cache?: { keys(): Iterable<string> } } | null)?.cache;
   return cache ? [...cache.keys()] : [];
+}
+
+/**
+ * The dispatcher's check for every route of a guarded command (its buttons, forms and
+ * autocomplete too): throws a `PermissionError` with the reason, failing closed in DMs and
+ * without permissions. A command without `requiredPermission` is open to everyone.
+ */
+export function requireAccess(
+  command: { readonly requiredPermission?: bigint | undefined },
+  interaction: AccessSource,
+  moderatorRoles: readonly string[] | undefined,
+): void {
+  const required = command.requiredPermission;
+  if (required === undefined) return;
+  const decision = checkAccess(accessRequestOf(interaction), {
+    permission: required,
+    roles: moderatorRoles,
+  });
+  if (!decision.allowed) throw new PermissionError(decision.reason);
 }

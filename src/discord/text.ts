@@ -1,6 +1,6 @@
+import { truncate } from '../core/text.ts';
 import type { TextRange } from '../core/types.ts';
 
-const ELLIPSIS = '…';
 const ZERO_WIDTH_SPACE = '\u200b';
 
 /**
@@ -13,48 +13,6 @@ export function codePointLength(text: string): number {
   let count = 0;
   for (const _ of text) count += 1;
   return count;
-}
-
-/**
- * Cuts `text` to at most `maxCodePoints` code points, at a word boundary when one is close
- * enough, and ends it with `ellipsis` when anything was cut. The result is always a prefix of
- * `text` followed by `ellipsis`, so ranges computed on `text` stay valid on what is kept.
- * Never splits a surrogate pair.
- *
- * @example
- * truncate('Russian Region Becomes First to Introduce Covid-19 Passports', 30);
- * // "Russian Region Becomes First…"
- */
-export function truncate(text: string, maxCodePoints: number, ellipsis = ELLIPSIS): string {
-  const points = firstCodePoints(text, maxCodePoints + 1);
-  if (points.length <= maxCodePoints) return text;
-  const ellipsisPoints = Array.from(ellipsis);
-  const room = maxCodePoints - ellipsisPoints.length;
-  if (room <= 0) return ellipsisPoints.slice(0, Math.max(0, maxCodePoints)).join('');
-  let cut = room;
-  if (!isSpace(points[room]!)) {
-    const lastSpace = points.slice(0, room).findLastIndex(isSpace);
-    // Losing more than half the room to reach a space is worse than cutting a long word.
-    if (lastSpace >= room / 2) cut = lastSpace;
-  }
-  const head = points.slice(0, cut).join('');
-  const trimmed = head.replace(/[\s,;:.–—-]+$/u, '');
-  return (trimmed === '' ? head : trimmed) + ellipsis;
-}
-
-/** The first `count` code points of `text`, without splitting all of a long text. */
-function firstCodePoints(text: string, count: number): string[] {
-  const points: string[] = [];
-  if (count <= 0) return points;
-  for (const point of text) {
-    points.push(point);
-    if (points.length >= count) break;
-  }
-  return points;
-}
-
-function isSpace(character: string): boolean {
-  return /\s/u.test(character);
 }
 
 /** Characters that open or close Discord markdown anywhere in a line. */
@@ -249,22 +207,6 @@ export function isWebUrl(url: string | undefined): url is string {
   }
 }
 
-/**
- * "21 January 2021": unambiguous for every reader, unlike 01/21/2021.
- *
- * @example
- * formatDate('2021-01-21'); // "21 January 2021"
- */
-export function formatDate(isoDate: string | undefined): string | undefined {
-  if (!isoDate) return undefined;
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return isoDate;
-  return DATE_FORMAT.format(date);
+function isSpace(character: string): boolean {
+  return /\s/u.test(character);
 }
-
-const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});

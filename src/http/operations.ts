@@ -75,9 +75,8 @@ export class Operations {
   }
 
   /** The library is open: `index` passes, and `footnote_no_answer_total` counts its answers. */
-  indexLoaded(library: Footnote): Footnote {
+  indexLoaded(): void {
     this.#index.pass();
-    return countNoAnswers(library, () => this.metrics.recordNoAnswer());
   }
 
   botReady(bot: ObservedBot, library: Footnote): void {
@@ -99,28 +98,6 @@ export class Operations {
       this.#logger.warn({ err: error }, 'could not close the health and metrics endpoint');
     });
   }
-}
-
-/**
- * The same library, calling `onNoAnswer` each time `ask` finds no good answer. (The More sources
- * button asks again only questions that were answered, so it cannot inflate the count.)
- *
- * @example
- * const counted = countNoAnswers(library, () => noAnswers.inc());
- * counted.ask('How do I bake sourdough bread?'); // status 'no-answer', and onNoAnswer ran
- */
-export function countNoAnswers(footnote: Footnote, onNoAnswer: () => void): Footnote {
-  return {
-    ask: (question, options) => {
-      const answer = footnote.ask(question, options);
-      if (answer.status === 'no-answer') onNoAnswer();
-      return answer;
-    },
-    findDocuments: (query, options) => footnote.findDocuments(query, options),
-    summarize: (documentId, options) => footnote.summarize(documentId, options),
-    resolveDocument: (query, options) => footnote.resolveDocument(query, options),
-    listDocuments: (options) => footnote.listDocuments(options),
-  };
 }
 
 /**

@@ -61,13 +61,22 @@ function scopeOf(context: ScopeContext): string | null {
   throw new Error('CorpusService needs a server id, or operator: true for the command line');
 }
 
+/**
+ * What changed in the library, as `CorpusService` announces it: the ids added and removed, and
+ * whether this process made the change (`local`) or applied it from the store's changes
+ * (`store`: another process made it). The index cache and the shards listen.
+ */
+export interface CorpusChange {
+  added: readonly string[];
+  removed: readonly string[];
+  origin: 'local' | 'store';
+}
+
 export interface CorpusServiceOptions {
   library: Library;
   store: Store;
   /** How URLs and attachments are downloaded (loopback permission, limits, resolver). */
   fetch?: FetchOptions;
-  /** Called after the library changed (add, remove, refresh): the index cache is stale. */
-  onChange?: () => void;
   /** Ids of the stored documents the library was opened with. */
   held: Iterable<string>;
   /** The store's last change id read before those documents were: changes after it are applied. */
@@ -103,7 +112,7 @@ export class CorpusService {
   readonly #library: Library;
   readonly #store: Store;
   readonly #fetch: FetchOptions;
-  readonly #onChange: () => void;
+  readonly #listeners = new Set<(change: CorpusChange) => void>();
   /** Ids of stored documents the library holds. */
   readonly #held = new Set<string>();
   readonly #serves: (guildId: string | null) => boolean;
@@ -117,7 +126,6 @@ export class CorpusService {
     this.#library = options.library;
     this.#store = options.store;
     this.#fetch = options.fetch ?? {};
-    this.#onChange = options.onChange ?? (() => {});
     this.#serves = options.serves ?? (() => true);
     this.#onWarning = options.onWarning ?? (() => {});
     for (const id of options.held) this.#held.add(id);
@@ -206,7 +214,7 @@ export class CorpusService {
       throw error;
     }
     this.#held.add(id);
-    this.#onChange();
+    this.#emit({ added: [id], removed: [], origin: 'local' });
     const { text: _text, ...meta } = stored;
     return meta;
   }
@@ -249,7 +257,7 @@ export class CorpusService {
     if (!removed) throw new UserError(`“${stored.title}” was removed a moment ago.`);
     if (this.#held.delete(trimmed)) {
       this.#library.remove(trimmed);
-      this.#onChange();
+      this.#emit({ added: [], removed: [trimmed], origin: 'local' });
     }
     return removed;
   }
@@ -303,14 +311,15 @@ export class CorpusService {
    * or one replayed after a restart, finds the library already as it says.
    */
   async #apply(changes: readonly Change[]): Promise<void> {
-    let changed = false;
+    const added: string[] = [];
+    const removed: string[] = [];
     for (const change of changes) {
       const id = change.documentId;
       if (change.kind === 'remove') {
         if (!this.#held.delete(id)) continue;
         this.#library.remove(id);
         this.#applied.removed++;
-        changed = true;
+        removed.push(id);
         continue;
       }
       if (!this.#serves(change.guildId)) continue;
@@ -326,9 +335,32 @@ export class CorpusService {
       }
       this.#held.add(id);
       this.#applied.added++;
-      changed = true;
+      added.push(id);
     }
-    if (changed) this.#onChange();
+    if (added.length + removed.length > 0) this.#emit({ added, removed, origin: 'store' });
+  }
+
+  /**
+   * Calls `listener` after every change to the library (add, remove, a change applied from the
+   * store), once the index holds it. Returns a function that stops the calls.
+   *
+   * @example
+   * corpus.on('changed', ({ added, removed }) => log.info({ added, removed }, 'corpus changed'));
+   */
+  on(event: 'changed', listener: (change: CorpusChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** A listener that throws must not undo a change the store and the index both hold. */
+  #emit(change: CorpusChange): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.#onWarning(`A listener of corpus changes failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   #ingest(input: IngestInput): Promise<IngestPreview> {

@@ -81,12 +81,13 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
       changesAfter,
       follow: options.follow,
       onWarning: options.onWarning,
-      onChange: () => {
-        dirty = true;
-        clearTimeout(timer);
-        timer = setTimeout(() => void saveIndex(), saveDelayMs);
-        timer.unref();
-      },
+    });
+    // Any change makes the saved index stale: save again a few seconds after the last one.
+    corpus.on('changed', () => {
+      dirty = true;
+      clearTimeout(timer);
+      timer = setTimeout(() => void saveIndex(), saveDelayMs);
+      timer.unref();
     });
     const addedSet = new Set<CorpusDocument>(added);
     const shipped = opened.documents.filter((document) => !addedSet.has(document));

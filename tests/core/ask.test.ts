@@ -99,7 +99,10 @@ describe('ranking', () => {
     // Both mention QR codes; only the Moscow one mentions restaurants.
     const answer = small.ask('Were QR codes required in restaurants?');
     if (answer.status !== 'answered') throw new Error('expected an answer');
-    expect(answer.citations[0]?.documentId).toBe('moscow-restaurants');
+    expect([...new Set(answer.citations.map((citation) => citation.documentId))]).toEqual([
+      'moscow-restaurants',
+      'tatarstan-transport',
+    ]);
   });
 
   it('cites a second passage of the same document only when it is nearly as good as the best', () => {
@@ -107,14 +110,15 @@ describe('ranking', () => {
     if (answer.status !== 'answered') throw new Error('expected an answer');
     const best = answer.citations[0]!.score;
     const seen = new Set<string>();
-    for (const citation of answer.citations) {
-      if (seen.has(citation.documentId)) {
-        expect(citation.score).toBeGreaterThanOrEqual(
-          ANSWER_RULES.sameDocumentRelativeScore * best,
-        );
-      }
+    const repeats = answer.citations.filter((citation) => {
+      const repeated = seen.has(citation.documentId);
       seen.add(citation.documentId);
-    }
+      return repeated;
+    });
+    // The question must bring up a second passage of some document, or this checks nothing.
+    expect(repeats.length).toBeGreaterThan(0);
+    for (const citation of repeats)
+      expect(citation.score).toBeGreaterThanOrEqual(ANSWER_RULES.sameDocumentRelativeScore * best);
   });
 });
 

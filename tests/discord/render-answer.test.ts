@@ -27,11 +27,14 @@ const noAnswer: NoAnswer = {
 };
 
 describe('renderAnswer: a citation', () => {
-  const [embed] = renderAnswer(answered([citation()])).embeds;
+  const payload = renderAnswer(answered([citation()]));
+  const [embed] = payload.embeds;
 
   it('links the title to the source, without a preview (embeds do not unfurl)', () => {
     expect(embed?.title).toBe("Russian Region Becomes First to Introduce Covid-19 'Passports'");
     expect(embed?.url).toBe('https://www.themoscowtimes.com/2021/01/21/russian-region-a72678');
+    // Only a link in the message's content would get a preview; the source's is in the embed.
+    expect(payload.content).not.toMatch(/https?:\/\//u);
   });
 
   it('names the site, author and date', () => {

@@ -5,9 +5,9 @@ import {
   escapeMarkdown,
   escapeToFit,
   markdownLink,
-  truncate,
   unescapeMarkdown,
 } from '../../src/discord/text.ts';
+import { truncate } from '../../src/core/text.ts';
 
 describe('truncate', () => {
   it('leaves text within the limit alone', () => {

@@ -346,3 +346,46 @@ describe('openCorpus: the index follows the store', () => {
     expect(bot.library.getDocument(added.id)).toBeUndefined();
   });
 });
+
+describe('CorpusService: changed events', () => {
+  it('announces an add and a remove made here as local, with the document id', async () => {
+    const { corpus } = await openTestCorpus();
+    const changes: unknown[] = [];
+    corpus.on('changed', (change) => changes.push(change));
+    const added = await corpus.commit(await corpus.preview(NOTE, { guildId: GUILD_A }), {
+      guildId: GUILD_A,
+      actor: 'u',
+    });
+    await corpus.remove(added.id, { guildId: GUILD_A, actor: 'u' });
+    expect(changes).toEqual([
+      { added: [added.id], removed: [], origin: 'local' },
+      { added: [], removed: [added.id], origin: 'local' },
+    ]);
+  });
+
+  it('announces what refresh() found in the store as coming from it, and nothing when nothing changed', async () => {
+    const bot = await openTestCorpus();
+    const cli = await openTestCorpus();
+    const changes: unknown[] = [];
+    bot.corpus.on('changed', (change) => changes.push(change));
+    const added = await cli.corpus.commit(await cli.corpus.preview(NOTE, { guildId: GUILD_A }), {
+      guildId: GUILD_A,
+      actor: 'cli',
+    });
+    await bot.corpus.refresh();
+    await bot.corpus.refresh();
+    expect(changes).toEqual([{ added: [added.id], removed: [], origin: 'store' }]);
+  });
+
+  it('stops calling a listener once it unsubscribes', async () => {
+    const { corpus } = await openTestCorpus();
+    const listener = vi.fn();
+    const unsubscribe = corpus.on('changed', listener);
+    unsubscribe();
+    await corpus.commit(await corpus.preview(NOTE, { guildId: GUILD_A }), {
+      guildId: GUILD_A,
+      actor: 'u',
+    });
+    expect(listener).not.toHaveBeenCalled();
+  });
+});

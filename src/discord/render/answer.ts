@@ -17,13 +17,13 @@ import {
   codePointLength,
   escapeMarkdown,
   escapeToFit,
-  formatDate,
   isWebUrl,
   markdownLink,
   renderToFit,
-  truncate,
   unescapeMarkdown,
 } from '../text.ts';
+import { truncate } from '../../core/text.ts';
+import { formatDate } from '../../core/dates.ts';
 import {
   buttonRow,
   embedLength,

@@ -2,7 +2,6 @@ import {
   ButtonStyle,
   ComponentType,
   TextInputStyle,
-  type APIActionRowComponent,
   type APIApplicationCommandOptionChoice,
   type APIButtonComponentWithCustomId,
   type APIEmbed,
@@ -14,16 +13,10 @@ import type { IngestPreview } from '../../ingest/preview.ts';
 import type { AuditEntry, StoredDocumentMeta } from '../../store/store.ts';
 import { customId } from '../custom-id.ts';
 import { DISCORD_LIMITS } from '../limits.ts';
-import {
-  codePointLength,
-  escapeMarkdown,
-  escapeToFit,
-  formatDate,
-  isWebUrl,
-  markdownLink,
-  truncate,
-} from '../text.ts';
-import { EPHEMERAL, NO_MENTIONS, type MessagePayload } from './payload.ts';
+import { codePointLength, escapeMarkdown, escapeToFit, isWebUrl, markdownLink } from '../text.ts';
+import { truncate } from '../../core/text.ts';
+import { formatDate } from '../../core/dates.ts';
+import { buttonRow, EPHEMERAL, NO_MENTIONS, type MessagePayload } from './payload.ts';
 
 /** The command these components belong to: custom ids start with it. */
 const COMMAND = 'corpus';
@@ -108,7 +101,7 @@ export function renderPreview(preview: IngestPreview, token: string): MessagePay
   return {
     embeds: [embed],
     components: [
-      row([
+      buttonRow([
         {
           customId: customId(COMMAND, CORPUS_ACTIONS.confirm, token),
           label: 'Confirm',
@@ -203,7 +196,7 @@ export function renderDocumentList(
         color: NEUTRAL_COLOR,
       },
     ],
-    components: buttons.length > 0 ? [row(buttons)] : [],
+    components: buttons.length > 0 ? [buttonRow(buttons)] : [],
     allowedMentions: NO_MENTIONS,
     flags: EPHEMERAL,
   };
@@ -344,21 +337,6 @@ interface ButtonSpec {
   label: string;
   style?: APIButtonComponentWithCustomId['style'];
   disabled?: boolean;
-}
-
-function row(
-  buttons: readonly ButtonSpec[],
-): APIActionRowComponent<APIButtonComponentWithCustomId> {
-  return {
-    type: ComponentType.ActionRow,
-    components: buttons.slice(0, DISCORD_LIMITS.buttonsPerRow).map((button) => ({
-      type: ComponentType.Button,
-      custom_id: button.customId,
-      label: truncate(button.label, DISCORD_LIMITS.buttonLabel),
-      style: button.style ?? ButtonStyle.Secondary,
-      ...(button.disabled ? { disabled: true } : {}),
-    })),
-  };
 }
 
 /** A short ephemeral result in an embed, so it can replace a preview (whose content is empty). */

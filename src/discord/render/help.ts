@@ -4,7 +4,8 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { DISCORD_LIMITS } from '../limits.ts';
-import { escapeMarkdown, truncate } from '../text.ts';
+import { escapeMarkdown } from '../text.ts';
+import { truncate } from '../../core/text.ts';
 import { privateNotice, type MessagePayload } from './payload.ts';
 
 const INTRO =

@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import { DISCORD_LIMITS } from '../limits.ts';
 import { codePointLength } from '../text.ts';
+import { truncate } from '../../core/text.ts';
 
 /** Nobody is pinged: not users, roles, @everyone or @here, whatever the text says. */
 export interface AllowedMentions {
@@ -63,8 +64,8 @@ export function privateNotice(content: string): MessagePayload {
 }
 
 /**
- * A row of buttons (at most `DISCORD_LIMITS.buttonsPerRow`); callers keep custom ids unique and
- * labels within `DISCORD_LIMITS.buttonLabel`.
+ * A row of buttons (at most `DISCORD_LIMITS.buttonsPerRow`, labels cut to
+ * `DISCORD_LIMITS.buttonLabel`); callers keep custom ids unique.
  *
  * @example
  * buttonRow([{ customId: customId('ask', 'page', '2'), label: 'More sources' }]);
@@ -74,6 +75,7 @@ export function buttonRow(
     customId: string;
     label: string;
     style?: APIButtonComponentWithCustomId['style'];
+    disabled?: boolean;
   }>,
 ): APIActionRowComponent<APIButtonComponentWithCustomId> {
   return {
@@ -81,8 +83,9 @@ export function buttonRow(
     components: buttons.slice(0, DISCORD_LIMITS.buttonsPerRow).map((button) => ({
       type: ComponentType.Button,
       custom_id: button.customId,
-      label: button.label,
+      label: truncate(button.label, DISCORD_LIMITS.buttonLabel),
       style: button.style ?? ButtonStyle.Secondary,
+      ...(button.disabled ? { disabled: true } : {}),
     })),
   };
 }

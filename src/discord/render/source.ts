@@ -1,14 +1,9 @@
 import type { APIApplicationCommandOptionChoice, APIEmbed } from 'discord.js';
 import type { DocumentMatch, DocumentSummary } from '../../core/types.ts';
 import { DISCORD_LIMITS } from '../limits.ts';
-import {
-  codePointLength,
-  escapeToFit,
-  formatDate,
-  isWebUrl,
-  markdownLink,
-  truncate,
-} from '../text.ts';
+import { codePointLength, escapeToFit, isWebUrl, markdownLink } from '../text.ts';
+import { truncate } from '../../core/text.ts';
+import { formatDate } from '../../core/dates.ts';
 import { customId } from '../custom-id.ts';
 import { OPEN_SOURCE_ACTION } from './answer.ts';
 import { buttonRow, NO_MENTIONS, type MessagePayload } from './payload.ts';
