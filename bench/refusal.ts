@@ -21,7 +21,7 @@ import type { CorpusDocument } from '../src/core/types.ts';
 import { readSquadFile, squadSplit, type SquadSplitName } from './squad-data.ts';
 
 /** Candidates kept per question in the feature cache: deeper ones almost never decide. */
-const CACHED_CANDIDATES = 10;
+export const CACHED_CANDIDATES = 10;
 /** The answerable share the threshold may refuse (the issue's aim: at most 5 %). */
 export const ANSWERABLE_REFUSED_TARGET = 5;
 
@@ -330,7 +330,7 @@ export function refusalMarkdown(
     '',
     'Every question is asked twice: with its article in the index (answerable) and with its ' +
       'article removed (the right answer is a refusal). The logistic model in ' +
-      '`src/core/refusal-model.json` was fit on dev-a; these questions were never used to fit or choose anything.',
+      `\`src/core/refusal-model.json\` was fit on dev-a${String(model.trainedWith['command']).includes('--tuning') ? " and the shipped corpus's tuning questions" : ''}; these questions were never used to fit or choose anything.`,
     '',
     '| decision | unanswerable (article out) refused | answerable refused |',
     '|---|---:|---:|',
