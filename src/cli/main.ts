@@ -19,8 +19,10 @@ import { StoreError } from '../store/errors.ts';
 import { openStore, STORE_FILE } from '../store/store.ts';
 import {
   ANSI_STYLE,
+  judgedAsData,
   PLAIN_STYLE,
   renderAnswer,
+  renderJudged,
   renderCandidates,
   renderList,
   renderSummary,
@@ -44,6 +46,7 @@ export const USAGE = `Footnote: answers questions about a document corpus with c
 
 Usage:
   footnote ask "<question>" [--json]       answer a question from the corpus
+                 [--explain]              how the answer rules judged the best candidates
   footnote source "<title or id>" [--json] show a document's metadata and opening
   footnote list [--json]                   list the documents (with --guild: that server's added ones)
   footnote add <url | file | -> [--yes]    preview a document, then add it (- reads standard input)
@@ -107,6 +110,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
+        explain: { type: 'boolean', default: false },
         data: { type: 'string' },
         limit: { type: 'string' },
         guild: { type: 'string' },
@@ -163,6 +167,13 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       const limit = values.limit === undefined ? undefined : Number.parseInt(values.limit, 10);
       if (limit !== undefined && !(limit >= 1 && limit <= 50))
         throw new UsageError('--limit must be a whole number from 1 to 50.');
+      if (values.explain) {
+        const judged = await withCorpus(({ library }) =>
+          library.explain(question, { ...visibility, limit: limit ?? 5 }),
+        );
+        print(values.json ? judged.map(judgedAsData) : renderJudged(judged));
+        return 0;
+      }
       const answer = await withCorpus(({ library }) =>
         library.ask(question, {
           ...visibility,

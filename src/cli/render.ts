@@ -1,6 +1,7 @@
 import { formatDate } from '../core/dates.ts';
 import { describeMatches, nestQuotes } from '../core/excerpt.ts';
 import { textFragmentUrl } from '../core/links.ts';
+import type { Judged } from '../core/answer.ts';
 import type {
   Answer,
   Citation,
@@ -127,4 +128,44 @@ export function renderList(documents: readonly DocumentMeta[]): string {
         `${(formatDate(document.publishedAt) ?? 'undated').padEnd(18)} ${document.id}\n${' '.repeat(19)}${document.title}`,
     )
     .join('\n');
+}
+
+/** A judged candidate as plain data for `footnote ask --explain --json` (no passage texts). */
+export function judgedAsData(judged: Judged) {
+  return {
+    passageId: judged.passage.id,
+    documentId: judged.document.id,
+    title: judged.document.title,
+    score: judged.score,
+    coverage: judged.coverage,
+    knownCoverage: judged.knownCoverage,
+    termShare: judged.termShare,
+    matched: judged.matched.map((term) => term.word),
+    missingNames: judged.missingNames.map((term) => term.word),
+  };
+}
+
+/**
+ * `footnote ask --explain`: the best candidates as the answer rules judged them, for operators
+ * tuning the corpus (why a passage was quoted, or why nothing was).
+ *
+ * @example
+ * console.log(renderJudged(library.explain('Which region introduced passports first?')));
+ */
+export function renderJudged(judged: readonly Judged[]): string {
+  if (judged.length === 0) return 'No passage matched any word of the question.';
+  const percent = (share: number) => `${Math.round(share * 100)}%`;
+  return judged
+    .map((candidate, index) => {
+      const data = judgedAsData(candidate);
+      return [
+        `[${index + 1}] ${data.title} (${data.passageId})`,
+        `    score ${data.score.toFixed(2)} · coverage ${percent(data.coverage)} · known words ${percent(data.knownCoverage)} · words ${percent(data.termShare)}`,
+        `    matched: ${data.matched.join(', ') || 'nothing'}`,
+        ...(data.missingNames.length > 0
+          ? [`    names the document never mentions: ${data.missingNames.join(', ')}`]
+          : []),
+      ].join('\n');
+    })
+    .join('\n\n');
 }

@@ -107,7 +107,7 @@ export class Library implements Footnote {
 
   /**
    * How the answer rules judged the best candidates for a question: coverage, matched words,
-   * missing names. For operators tuning the corpus and for `footnote ask --explain`.
+   * missing names. For operators tuning the corpus: `footnote ask --explain`.
    */
   explain(question: string, options: AskOptions = {}): Judged[] {
     const terms = this.#analyze(question);

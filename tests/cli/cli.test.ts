@@ -170,3 +170,34 @@ describe('footnote start on a terminal, without a token', () => {
     expect(stdout).toContain('Bashkortostan');
   });
 });
+
+describe('footnote ask --explain', () => {
+  const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
+
+  it('lists the judged candidates, best first, with what matched', async () => {
+    const { code, stdout } = await footnote('ask', '--explain', PASSPORTS);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\[1\] .+ \(bashkortostan-covid-passports#\d+\)\n {4}score /u);
+    expect(stdout).toContain('matched: ');
+  });
+
+  it('prints the judged candidates as plain data with --json, without passage texts', async () => {
+    const { code, stdout } = await footnote(
+      'ask',
+      '--explain',
+      '--json',
+      '--limit',
+      '3',
+      PASSPORTS,
+    );
+    expect(code).toBe(0);
+    const judged = JSON.parse(stdout);
+    expect(judged).toHaveLength(3);
+    expect(judged[0]).toMatchObject({
+      documentId: 'bashkortostan-covid-passports',
+      matched: expect.arrayContaining(['passports']),
+      missingNames: [],
+    });
+    expect(Object.keys(judged[0])).not.toContain('text');
+  });
+});
