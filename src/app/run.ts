@@ -9,6 +9,7 @@ import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { Feedback } from '../store/feedback.ts';
 import { runsShardZero, startBot, type RunningBot } from '../discord/bot.ts';
+import { PostgresIdentifyThrottler } from '../discord/identify-throttler.ts';
 import { askCooldowns } from '../discord/cooldown.ts';
 import { inviteUrl } from '../discord/invite.ts';
 import type { CommandRegistry } from '../discord/command.ts';
@@ -73,6 +74,7 @@ export async function runBot(
     logger,
   });
   let bot: RunningBot;
+  let identifyThrottler: PostgresIdentifyThrottler | undefined;
   let library: Footnote;
   let opened: OpenedCorpus | undefined;
   try {
@@ -110,9 +112,21 @@ export async function runBot(
       }),
       onInteraction: (summary) => operations.metrics.recordInteraction(summary),
       onClientError: () => operations.metrics.recordError('discord'),
+      // Shards on several hosts take turns identifying through the shared database.
+      ...(config.FOOTNOTE_DATABASE_URL
+        ? {
+            identifyThrottler: (maxConcurrency: number) =>
+              (identifyThrottler = new PostgresIdentifyThrottler({
+                connectionString: config.FOOTNOTE_DATABASE_URL!,
+                maxConcurrency,
+                logger,
+              })),
+          }
+        : {}),
     });
   } catch (error) {
     shardLink.disconnect();
+    await identifyThrottler?.close();
     await opened?.close();
     await operations.close();
     throw error;
@@ -154,6 +168,7 @@ export async function runBot(
         .close()
         .catch((error: unknown) => logger.error({ err: error }, 'could not close the store'));
       await started.stop();
+      await identifyThrottler?.close();
       await operations.close();
       logger.flush();
     })());

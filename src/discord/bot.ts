@@ -8,8 +8,8 @@ import {
   MessageFlags,
   RESTEvents,
   Status,
+  type IIdentifyThrottler,
   type Interaction,
-  type WebSocketOptions,
 } from 'discord.js';
 import { ConfigError, type Config } from '../config.ts';
 import type { Footnote } from '../core/api.ts';
@@ -40,10 +40,11 @@ export interface StartBotOptions {
   /** Told when the Discord client reports an error (the metrics). */
   onClientError?: () => void;
   /**
-   * Decides when each shard may identify (default: discord.js's in-process throttler). Shard
-   * slices on several hosts share one through PostgreSQL (`pg-identify-throttler.ts`).
+   * Decides when each shard may identify, given Discord's `max_concurrency` (default:
+   * discord.js's in-process throttler). Shard slices on several hosts share one through
+   * PostgreSQL (`PostgresIdentifyThrottler`).
    */
-  buildIdentifyThrottler?: WebSocketOptions['buildIdentifyThrottler'];
+  identifyThrottler?: (maxConcurrency: number) => IIdentifyThrottler;
 }
 
 export interface RunningBot {
@@ -78,7 +79,7 @@ export async function startBot({
   cooldowns,
   onInteraction,
   onClientError,
-  buildIdentifyThrottler,
+  identifyThrottler,
 }: StartBotOptions): Promise<RunningBot> {
   if (!config.DISCORD_TOKEN)
     throw new ConfigError('Invalid DISCORD_TOKEN: it must be set to start the bot.');
@@ -91,7 +92,16 @@ export async function startBot({
     ...(config.FOOTNOTE_SHARD_IDS && config.FOOTNOTE_SHARD_COUNT
       ? { shards: [...config.FOOTNOTE_SHARD_IDS], shardCount: config.FOOTNOTE_SHARD_COUNT }
       : {}),
-    ...(buildIdentifyThrottler ? { ws: { buildIdentifyThrottler } } : {}),
+    ...(identifyThrottler
+      ? {
+          ws: {
+            buildIdentifyThrottler: async (manager) =>
+              identifyThrottler(
+                (await manager.fetchGatewayInformation()).session_start_limit.max_concurrency,
+              ),
+          },
+        }
+      : {}),
   });
   const dispatch = createDispatcher({
     commands: registry.commands,
