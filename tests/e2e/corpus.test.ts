@@ -7,7 +7,7 @@ import { openStore } from '../../src/store/store.ts';
 import type { InteractionRecord } from '../fake-discord/fake-discord.mjs';
 import { minimalPdf } from '../ingest/fixtures.ts';
 import { startTestServer, type TestServer } from '../ingest/server.ts';
-import { expectClean, expectQuietFake, startHarness, type Harness } from './harness.ts';
+import { button, expectClean, expectQuietFake, startHarness, type Harness } from './harness.ts';
 
 const ARTICLE_TITLE = 'Lead in school water: the full results';
 const ARTICLE_QUESTION = 'At how many schools did the council measure lead?';
@@ -70,15 +70,6 @@ async function corpus(
   });
   expectClean(rec);
   return rec;
-}
-
-/** The custom id of the button labelled `label` on the record's message. */
-function button(rec: InteractionRecord, label: string): string {
-  const found = (rec.reply?.components ?? [])
-    .flatMap((row: { components: { label: string; custom_id: string }[] }) => row.components)
-    .find((candidate: { label: string }) => candidate.label === label);
-  if (!found) throw new Error(`no "${label}" button on ${JSON.stringify(rec.reply)}`);
-  return found.custom_id;
 }
 
 async function press(customId: string, member = 'moderator'): Promise<InteractionRecord> {

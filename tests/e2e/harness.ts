@@ -100,3 +100,12 @@ export function expectQuietFake(fake: FakeDiscord): void {
   expect(fake.violations).toEqual([]);
   expect(fake.unhandledRequests).toEqual([]);
 }
+
+/** The custom id of the button labelled `label` on the record's message. */
+export function button(rec: InteractionRecord, label: string): string {
+  const found = (rec.reply?.components ?? [])
+    .flatMap((row: { components: { label: string; custom_id: string }[] }) => row.components)
+    .find((candidate: { label: string }) => candidate.label === label);
+  if (!found) throw new Error(`no "${label}" button on ${JSON.stringify(rec.reply)}`);
+  return found.custom_id;
+}

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, type InteractionRecord } from '../fake-discord/fake-discord.mjs';
-import { expectClean } from '../e2e/harness.ts';
+import { button, expectClean } from '../e2e/harness.ts';
 import { guildOnShard } from './guilds.ts';
 
 const baseUrl = process.env['FOOTNOTE_TEST_DATABASE_URL'];
@@ -163,15 +163,6 @@ const TIDES =
 const REGATTA =
   'The Saltmarsh regatta course is eleven nautical miles long, round the Gullholm buoy and back.\n\n' +
   'Boats start in five classes, ten minutes apart.';
-
-/** The custom id of the button labelled `label` on the record's message. */
-function button(rec: InteractionRecord, label: string): string {
-  const found = (rec.reply?.components ?? [])
-    .flatMap((row: { components: { label: string; custom_id: string }[] }) => row.components)
-    .find((candidate: { label: string }) => candidate.label === label);
-  if (!found) throw new Error(`no "${label}" button on ${JSON.stringify(rec.reply)}`);
-  return found.custom_id;
-}
 
 /** /corpus add-text in the first server (shard 0, slice A), up to the preview. */
 async function previewText(title: string, text: string): Promise<InteractionRecord> {
