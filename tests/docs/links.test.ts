@@ -38,8 +38,10 @@ function linksIn(page: string): string[] {
   return targets.filter((target) => !/^[a-z]+:/u.test(target));
 }
 
-describe.each(PAGES)('%s', (page) => {
-  it.each(linksIn(page))('links to %s, which exists', (target) => {
+const LINKS = PAGES.flatMap((page) => linksIn(page).map((target) => [page, target] as const));
+
+describe('links between README and docs/', () => {
+  it.each(LINKS)('%s links to %s, which exists', (page, target) => {
     const [path = '', anchor] = target.split('#');
     const file = path === '' ? page : relative(ROOT, join(ROOT, dirname(page), path));
     expect(existsSync(join(ROOT, file)), `${file} exists`).toBe(true);
