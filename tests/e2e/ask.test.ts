@@ -1,20 +1,12 @@
 import { MessageFlags } from 'discord.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectClean, expectQuietFake, startHarness, type Harness } from './harness.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { expectClean, useHarness } from './harness.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
 /** Answered from many passages of one document: enough citations for three pages. */
 const MANY_SOURCES = 'QR codes';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterEach(() => expectQuietFake(harness.fake));
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness({}, { expectQuiet: 'afterEach' });
 
 describe('starting the bot', () => {
   it('logs in with the Guilds intent only and registers /ask, /source, /help, /corpus and Find sources in the server', () => {

@@ -7,13 +7,25 @@ import { openStore } from '../../src/store/store.ts';
 import type { InteractionRecord } from '../fake-discord/fake-discord.mjs';
 import { minimalPdf } from '../ingest/fixtures.ts';
 import { startTestServer, type TestServer } from '../ingest/server.ts';
-import { button, expectClean, expectQuietFake, startHarness, type Harness } from './harness.ts';
+import { button, expectClean, useHarness } from './harness.ts';
 
 const ARTICLE_TITLE = 'Lead in school water: the full results';
 const ARTICLE_QUESTION = 'At how many schools did the council measure lead?';
 const REFUSED = 'You need the Manage Server permission or a moderator role to use this.';
 
-let harness: Harness;
+const harness = useHarness(
+  {
+    env: {
+      FOOTNOTE_ALLOW_LOOPBACK_URLS: 'true',
+      FOOTNOTE_MODERATOR_ROLES: 'Librarian',
+      // Registered globally, so that the second server sees the commands too.
+      DISCORD_GUILD_ID: '',
+    },
+    // Test seam: a download that takes over 2 s times out, instead of after 10 s.
+    fetch: { timeoutMs: 2000 },
+  },
+  { expectQuiet: 'afterEach' },
+);
 let server: TestServer;
 /** Answers after 1.6 s: slower than the dispatcher's deferral, faster than the fetch timeout. */
 let slowServer: Server;
@@ -31,24 +43,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => slowServer.listen(0, '127.0.0.1', resolve));
   slowOrigin = `http://127.0.0.1:${(slowServer.address() as AddressInfo).port}`;
-  harness = await startHarness({
-    env: {
-      FOOTNOTE_ALLOW_LOOPBACK_URLS: 'true',
-      FOOTNOTE_MODERATOR_ROLES: 'Librarian',
-      // Registered globally, so that the second server sees the commands too.
-      DISCORD_GUILD_ID: '',
-    },
-    // Test seam: a download that takes over 2 s times out, instead of after 10 s.
-    fetch: { timeoutMs: 2000 },
-  });
   harness.fake.addRole({ name: 'Librarian' });
   harness.fake.addMember({ alias: 'librarian', username: 'librarian', roles: ['Librarian'] });
   harness.fake.addMember({ alias: 'moderator2', username: 'moderator2', roles: ['Moderator'] });
   otherGuildId = harness.fake.addGuild().id;
 });
-afterEach(() => expectQuietFake(harness.fake));
 afterAll(async () => {
-  await harness?.close();
   await server?.close();
   slowServer?.closeAllConnections();
   await new Promise((resolve) => slowServer?.close(resolve));

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Footnote } from '../../src/core/api.ts';
 import { GENERIC_ERROR } from '../../src/discord/dispatcher.ts';
-import { expectClean, expectQuietFake, startHarness, type Harness } from './harness.ts';
+import { expectClean, useHarness } from './harness.ts';
 
 /** A question the test seam turns into an unexpected failure inside the library. */
 const EXPLOSIVE = 'explode with an internal error';
@@ -24,15 +24,7 @@ function sabotage(library: Footnote): Footnote {
   };
 }
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness({ wrapLibrary: sabotage });
-});
-afterEach(() => expectQuietFake(harness.fake));
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness({ wrapLibrary: sabotage }, { expectQuiet: 'afterEach' });
 
 describe('user errors', () => {
   it.each([

@@ -1,22 +1,14 @@
 import { join } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { NO_TEXT } from '../../commands/find-sources.ts';
 import { STORE_FILE } from '../../src/store/store.ts';
 import type { FakeMessage, InteractionRecord } from '../fake-discord/fake-discord.mjs';
-import { expectClean, expectQuietFake, startHarness, type Harness } from './harness.ts';
+import { expectClean, useHarness } from './harness.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterEach(() => expectQuietFake(harness.fake));
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness({}, { expectQuiet: 'afterEach' });
 
 interface Button {
   custom_id: string;

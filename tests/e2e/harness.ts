@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { registry } from '../../commands/index.ts';
 import { runBot, type RunningFootnote, type RunOptions } from '../../src/app/run.ts';
 import { FakeDiscord, type InteractionRecord } from '../fake-discord/fake-discord.mjs';
@@ -23,17 +23,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export type HarnessOptions = Pick<RunOptions, 'wrapLibrary' | 'fetch'> & {
+  /** Settings added to (or replacing) the defaults below. */
+  env?: Record<string, string>;
+  fake?: ConstructorParameters<typeof FakeDiscord>[0];
+};
+
 /**
  * The local Discord stand-in plus the real entry point, `runBot(env)`: what `npm start` runs
- * with a token, through an unmodified discord.js client.
+ * with a token, through an unmodified discord.js client. Test files use {@link useHarness},
+ * which also stops it.
  */
-export async function startHarness(
-  options: Pick<RunOptions, 'wrapLibrary' | 'fetch'> & {
-    /** Settings added to (or replacing) the defaults below. */
-    env?: Record<string, string>;
-    fake?: ConstructorParameters<typeof FakeDiscord>[0];
-  } = {},
-): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const { env: extraEnv, fake: fakeOptions, ...runOptions } = options;
   const fake = await new FakeDiscord(fakeOptions).start();
   const dataDir = await mkdtemp(join(tmpdir(), 'footnote-e2e-'));
@@ -108,4 +109,61 @@ export function button(rec: InteractionRecord, label: string): string {
     .find((candidate: { label: string }) => candidate.label === label);
   if (!found) throw new Error(`no "${label}" button on ${JSON.stringify(rec.reply)}`);
   return found.custom_id;
+}
+
+/** A harness started for a test file (or a `describe` block): closed by the hooks, not by you. */
+export type UsedHarness = Omit<Harness, 'close'>;
+
+/**
+ * Starts one harness before the tests of the file (or of the `describe` it is called in) and
+ * closes it after them. `expectQuiet` also checks the fake after each test, or once at the end,
+ * with {@link expectQuietFake}. The result reads the running harness, so it can be held in a
+ * `const` at the top of the file; a `beforeAll` registered after this call sees it started.
+ *
+ * @example
+ * const harness = useHarness({ env: { FOOTNOTE_HTTP_PORT: '0' } }, { expectQuiet: 'afterEach' });
+ * it('answers', async () => {
+ *   expectClean(await harness.fake.sendChatInput({ name: 'ask', options: { question: 'QR' } }));
+ * });
+ */
+export function useHarness(
+  options: HarnessOptions = {},
+  checks: { expectQuiet?: 'afterEach' | 'afterAll' } = {},
+): UsedHarness {
+  let current: Harness | undefined;
+  const started = (): Harness => {
+    if (!current) throw new Error('useHarness(): the harness starts in beforeAll, read it later');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startHarness(options);
+  });
+  if (checks.expectQuiet === 'afterEach') afterEach(() => expectQuietFake(started().fake));
+  afterAll(async () => {
+    const harness = current;
+    current = undefined;
+    if (!harness) return;
+    try {
+      if (checks.expectQuiet === 'afterAll') expectQuietFake(harness.fake);
+    } finally {
+      await harness.close();
+    }
+  });
+  return {
+    get fake() {
+      return started().fake;
+    },
+    get env() {
+      return started().env;
+    },
+    get output() {
+      return started().output;
+    },
+    get logs() {
+      return started().logs;
+    },
+    bot: () => started().bot(),
+    restart: () => started().restart(),
+    stopBot: () => started().stopBot(),
+  };
 }

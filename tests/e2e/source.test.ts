@@ -1,17 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectClean, expectQuietFake, startHarness, type Harness } from './harness.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { expectClean, useHarness } from './harness.ts';
 
 const MOSCOW_TIMES = 'bashkortostan-covid-passports';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterEach(() => expectQuietFake(harness.fake));
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness({}, { expectQuiet: 'afterEach' });
 
 describe('/source autocomplete', () => {
   const suggest = async (typed: string) => {

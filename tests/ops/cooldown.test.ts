@@ -1,7 +1,7 @@
 import { MessageFlags } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { askCooldowns, cooldownNotice, SlidingWindowLimiter } from '../../src/discord/cooldown.ts';
-import { expectClean, startHarness, type Harness } from '../e2e/harness.ts';
+import { expectClean, useHarness } from '../e2e/harness.ts';
 
 describe('SlidingWindowLimiter', () => {
   const rate = { limit: 3, windowMs: 30_000 };
@@ -69,15 +69,8 @@ describe('askCooldowns', () => {
 
 describe('the /ask cooldown in Discord', () => {
   const MANY_SOURCES = 'QR codes';
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness({
-      env: { FOOTNOTE_ASK_LIMIT: '2', FOOTNOTE_ASK_COOLDOWN_SECONDS: '60' },
-    });
-  });
-  afterAll(async () => {
-    await harness?.close();
+  const harness = useHarness({
+    env: { FOOTNOTE_ASK_LIMIT: '2', FOOTNOTE_ASK_COOLDOWN_SECONDS: '60' },
   });
 
   const ask = (member: string) =>

@@ -1,18 +1,12 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectClean, startHarness, type Harness } from '../e2e/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectClean, useHarness } from '../e2e/harness.ts';
 
-let harness: Harness;
+const harness = useHarness({ env: { FOOTNOTE_HTTP_PORT: '0', FOOTNOTE_HTTP_HOST: '127.0.0.1' } });
 let base: string;
 
-beforeAll(async () => {
-  harness = await startHarness({
-    env: { FOOTNOTE_HTTP_PORT: '0', FOOTNOTE_HTTP_HOST: '127.0.0.1' },
-  });
+beforeAll(() => {
   base = `http://127.0.0.1:${harness.bot()!.httpPort}`;
-});
-afterAll(async () => {
-  await harness?.close();
 });
 
 const get = (path: string, init?: RequestInit) => fetch(`${base}${path}`, init);

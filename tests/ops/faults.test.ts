@@ -1,18 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectClean, startHarness, type Harness } from '../e2e/harness.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { expectClean, useHarness } from '../e2e/harness.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
 
-let harness: Harness;
+const harness = useHarness({ env: { LOG_LEVEL: 'info' } });
 
-beforeAll(async () => {
-  harness = await startHarness({ env: { LOG_LEVEL: 'info' } });
-});
 afterEach(() => {
   harness.fake.clearRestFaults();
-});
-afterAll(async () => {
-  await harness?.close();
 });
 
 /** The log lines written since `from`, parsed. */

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { measureAcknowledgements } from '../../bench/load.ts';
 import { BUSY_THRESHOLD } from '../../src/discord/dispatcher.ts';
-import { expectClean, startHarness, type Harness } from '../e2e/harness.ts';
+import { expectClean, useHarness } from '../e2e/harness.ts';
 
 describe('a burst of questions', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = useHarness();
 
   it(`is answered directly up to ${BUSY_THRESHOLD} at a time; beyond that, acknowledged first and answered after`, async () => {
     const records = await Promise.all(

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Footnote } from '../../src/core/api.ts';
 import { GENERIC_ERROR } from '../../src/discord/dispatcher.ts';
-import { startHarness, type Harness } from '../e2e/harness.ts';
+import { useHarness } from '../e2e/harness.ts';
 
 /**
  * Shaped like a real token (user id, timestamp, HMAC): discord.js prints the first two parts in
@@ -25,22 +25,21 @@ function sabotage(library: Footnote): Footnote {
   };
 }
 
-let harness: Harness;
+const harness = useHarness({
+  wrapLibrary: sabotage,
+  // The fake refuses any other token, so the bot certainly held this one.
+  fake: { token: TOKEN },
+  env: {
+    DISCORD_TOKEN: TOKEN,
+    LOG_LEVEL: 'trace',
+    FOOTNOTE_HTTP_PORT: '0',
+    FOOTNOTE_HTTP_HOST: '127.0.0.1',
+  },
+});
 /** What left the bot through its HTTP endpoint. */
 const served: string[] = [];
 
 beforeAll(async () => {
-  harness = await startHarness({
-    wrapLibrary: sabotage,
-    // The fake refuses any other token, so the bot certainly held this one.
-    fake: { token: TOKEN },
-    env: {
-      DISCORD_TOKEN: TOKEN,
-      LOG_LEVEL: 'trace',
-      FOOTNOTE_HTTP_PORT: '0',
-      FOOTNOTE_HTTP_HOST: '127.0.0.1',
-    },
-  });
   const { fake } = harness;
   const ask = (question: string) => fake.sendChatInput({ name: 'ask', options: { question } });
   await ask('Which Russian region first introduced Covid-19 passports?');
@@ -56,9 +55,6 @@ beforeAll(async () => {
   const base = `http://127.0.0.1:${harness.bot()?.httpPort}`;
   for (const path of ['/healthz', '/metrics']) served.push(await (await fetch(base + path)).text());
 }, 30_000);
-afterAll(async () => {
-  await harness?.close();
-});
 
 function expectNoToken(text: string): void {
   for (const part of TOKEN_PARTS) expect(text).not.toContain(part);

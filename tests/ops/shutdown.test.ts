@@ -7,21 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RESTARTING_NOTICE } from '../../src/discord/bot.ts';
 import { FakeDiscord } from '../fake-discord/fake-discord.mjs';
-import { expectClean, startHarness, type Harness } from '../e2e/harness.ts';
+import { expectClean, useHarness } from '../e2e/harness.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
 const bin = fileURLToPath(new URL('../../bin/footnote.js', import.meta.url));
 
 describe('stop(): a graceful shutdown in process', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness({
-      env: { FOOTNOTE_HTTP_PORT: '0', FOOTNOTE_HTTP_HOST: '127.0.0.1' },
-    });
-  });
-  afterAll(async () => {
-    await harness?.close();
+  const harness = useHarness({
+    env: { FOOTNOTE_HTTP_PORT: '0', FOOTNOTE_HTTP_HOST: '127.0.0.1' },
   });
 
   it('finishes the interaction in flight, tells newcomers it is restarting, and reports 503 meanwhile', async () => {

@@ -1,23 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectClean, expectQuietFake, startHarness, type Harness } from '../e2e/harness.ts';
+import { expectClean, useHarness } from '../e2e/harness.ts';
 import { guildOnShard } from './guilds.ts';
 
 /** One process running shards 0 and 1 of 4: a slice, as one host of several would. */
-let harness: Harness;
 const onShard = (shard: number) => guildOnShard(shard, 4);
-
-beforeAll(async () => {
-  harness = await startHarness({
+const harness = useHarness(
+  {
     // Two buckets: shards 0 and 1 may identify together.
     fake: { guildId: onShard(0), maxConcurrency: 2 },
     env: { FOOTNOTE_SHARD_IDS: '0-1', FOOTNOTE_SHARD_COUNT: '4', DISCORD_GUILD_ID: '' },
-  });
+  },
+  { expectQuiet: 'afterAll' },
+);
+
+beforeAll(() => {
   harness.fake.addGuild({ id: onShard(1), name: 'Shard one' });
   harness.fake.addGuild({ id: onShard(2), name: 'Shard two' });
-});
-afterAll(async () => {
-  if (harness) expectQuietFake(harness.fake);
-  await harness?.close();
 });
 
 describe('a process running a slice of the shards', () => {
