@@ -1,6 +1,6 @@
 # Footnote in a container: `docker build -t footnote .`, then see compose.yaml (or the README).
 
-# ── build: install the production dependencies ──────────────────────────────────────────────
+# ── build: compile to dist/, then keep only the production dependencies ─────────────────────
 # better-sqlite3 is a native module: npm fetches a prebuilt binary when one matches, and
 # otherwise compiles it with node-gyp, which needs python3, make and g++. They stay here.
 FROM node:20-bookworm-slim AS build
@@ -9,21 +9,26 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
-COPY tsconfig.json ./
-COPY bin ./bin
+# Without scripts, so `prepare` does not build before the sources are here; then the one
+# install script production needs.
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
-COPY corpus ./corpus
+RUN npm run build && npm prune --omit=dev && npm cache clean --force
 
-# ── run: the same files, no compilers, not root ─────────────────────────────────────────────
+# ── run: compiled JavaScript and production dependencies only (no TypeScript), not root ──────
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     FOOTNOTE_DATA_DIR=/data \
     FOOTNOTE_HTTP_HOST=0.0.0.0 \
     FOOTNOTE_HTTP_PORT=8080
 WORKDIR /app
-COPY --from=build /app ./
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+COPY corpus ./corpus
 # The image's `node` user (uid 1000) owns the data directory; the code stays root's, read-only.
 RUN mkdir -p /data && chown node:node /data
 USER node

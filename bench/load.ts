@@ -18,7 +18,11 @@ import { DISCORD_LIMITS } from '../src/discord/limits.ts';
 import { FakeDiscord, type InteractionRecord } from '../tests/fake-discord/fake-discord.mjs';
 import { latencySummary, type Latency } from './metrics.ts';
 
-const FOOTNOTE = fileURLToPath(new URL('../bin/footnote.js', import.meta.url));
+/** `footnote` from the sources, through tsx, as the rest of the bench runs. */
+const FOOTNOTE = [
+  fileURLToPath(new URL('../bin/run-ts.js', import.meta.url)),
+  fileURLToPath(new URL('../bin/main.ts', import.meta.url)),
+];
 
 /** Asked in turn: answered ones with several citations and a no-answer, as a server would. */
 const QUESTIONS = [
@@ -54,7 +58,7 @@ export async function measureAcknowledgements({
 }): Promise<AcknowledgementReport> {
   const fake = await new FakeDiscord().start();
   const dataDir = await mkdtemp(join(tmpdir(), 'footnote-load-'));
-  const bot = spawn(process.execPath, [FOOTNOTE, 'start'], {
+  const bot = spawn(process.execPath, [...FOOTNOTE, 'start'], {
     env: {
       PATH: process.env['PATH'] ?? '',
       DISCORD_TOKEN: 'load-test-token',

@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry point through tsx, so `npx footnote` works right after `npm ci`.
-import { register } from 'tsx/esm/api';
+// The `footnote` command: the compiled code in dist/, which `npm run build` writes (`npm ci`
+// runs it). No TypeScript at run time; tests run the sources through bin/run-ts.js instead.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2), {
-  env: process.env,
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  // Injected here, so nothing under src/ imports commands/ (the registry imports src/).
-  loadCommands: async () => (await import('../commands/index.ts')).registry,
-});
+const entry = new URL('../dist/bin/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  process.stderr.write(`footnote: not built yet: run "npm run build" in ${root}\n`);
+  process.exit(1);
+}
+await import(entry.href);

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { manifestSchema } from '../core/corpus-schema.ts';
 import { buildVocabulary, EMPTY_VOCABULARY, type Vocabulary } from '../core/vocabulary.ts';
 import type { CorpusDocument } from '../core/types.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
-/** The corpus that ships with Footnote, next to `src/`. */
-export const SHIPPED_CORPUS_DIR = fileURLToPath(new URL('../../corpus/', import.meta.url));
+/** The corpus that ships with Footnote, next to `src/` (and `dist/`). */
+export const SHIPPED_CORPUS_DIR = join(PACKAGE_ROOT, 'corpus');
 
 /** The shipped corpus could not be read or is malformed. The message says which file and why. */
 export class CorpusError extends Error {

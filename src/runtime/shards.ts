@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Routes, ShardingManager, type RESTGetAPIGatewayBotResult, type Shard } from 'discord.js';
 import {
@@ -13,6 +13,7 @@ import type { Config } from '../config.ts';
 import { dataDirectoryCheck, runHealthChecks, StateCheck } from '../http/health.ts';
 import { startOpsServer, type OpsServer } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
+import { PACKAGE_ROOT, RUNNING_COMPILED } from '../package-root.ts';
 import { openStore } from '../store/store.ts';
 import { createRest } from '../discord/register.ts';
 import { isShardMessage, type ShardMessage } from './shard-ipc.ts';
@@ -29,8 +30,13 @@ const SHARD_READY_TIMEOUT_MS = 60_000;
  */
 const SHARD_STOP_TIMEOUT_MS = 8_000;
 
-/** The entry point each shard process runs: the `footnote` command, which registers tsx. */
-const SHARD_ENTRY = fileURLToPath(new URL('../../bin/footnote.js', import.meta.url));
+/**
+ * What each shard process runs: the `footnote` command, compiled when this process is (as
+ * `npm start` and the image run it); the sources through tsx when this process runs them (tests).
+ */
+const SHARD_ENTRY = RUNNING_COMPILED
+  ? { file: join(PACKAGE_ROOT, 'dist/bin/main.js'), args: [] }
+  : { file: join(PACKAGE_ROOT, 'bin/run-ts.js'), args: [join(PACKAGE_ROOT, 'bin/main.ts')] };
 
 /**
  * The order to start shards in. Discord lets shards in different concurrency buckets
@@ -96,10 +102,10 @@ export async function runShardManager(
   ).close();
   const plan = await planShards(config);
   logger.info({ shards: plan.total, maxConcurrency: plan.maxConcurrency }, 'starting shards');
-  const manager = new ShardingManager(SHARD_ENTRY, {
+  const manager = new ShardingManager(SHARD_ENTRY.file, {
     totalShards: plan.total,
     token: config.DISCORD_TOKEN,
-    shardArgs: ['start'],
+    shardArgs: [...SHARD_ENTRY.args, 'start'],
     // Not while starting: a shard that cannot start would be started again and again.
     respawn: false,
   });

@@ -3,15 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { openStore } from '../../src/store/store.ts';
 import { minimalPdf } from '../ingest/fixtures.ts';
 import { startTestServer, type TestServer } from '../ingest/server.ts';
+import { FOOTNOTE_ARGS } from '../footnote-command.ts';
 
-const bin = fileURLToPath(new URL('../../bin/footnote.js', import.meta.url));
 const GUILD = '555555555555555555';
 const OTHER_GUILD = '666666666666666666';
 let dataDir: string;
@@ -39,10 +38,14 @@ function environment(extra: Record<string, string> = {}): Record<string, string>
 /** `footnote …` spawned as a user runs it, with its output piped (not a terminal). */
 async function spawned(...args: string[]) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
-      env: environment(),
-      cwd: dataDir,
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [...FOOTNOTE_ARGS, ...args],
+      {
+        env: environment(),
+        cwd: dataDir,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };

@@ -2,12 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FOOTNOTE_ARGS } from '../footnote-command.ts';
 
 const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/footnote.js', import.meta.url));
 let dataDir: string;
 
 /** Runs `footnote …` as a user would, in a child process, and never throws on a non-zero exit. */
@@ -23,7 +22,10 @@ async function footnoteWith(extraEnv: Record<string, string>, ...args: string[])
     ...extraEnv,
   };
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, cwd: dataDir });
+    const { stdout, stderr } = await run(process.execPath, [...FOOTNOTE_ARGS, ...args], {
+      env,
+      cwd: dataDir,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -155,7 +157,11 @@ describe('footnote start on a terminal, without a token', () => {
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
       const child = execFile(
         'script',
-        ['-qec', `"${process.execPath}" "${bin}" start`, '/dev/null'],
+        [
+          '-qec',
+          `"${process.execPath}" ${FOOTNOTE_ARGS.map((arg) => `"${arg}"`).join(' ')} start`,
+          '/dev/null',
+        ],
         {
           env: { PATH: process.env['PATH'] ?? '', FOOTNOTE_DATA_DIR: dataDir, TERM: 'dumb' },
           cwd: dataDir,

@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../fake-discord/fake-discord.mjs';
 import { expectClean } from './harness.ts';
+import { FOOTNOTE_ARGS } from '../footnote-command.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/footnote.js');
 
 interface Run {
   child: ChildProcess;
@@ -17,12 +16,12 @@ interface Run {
   exit: Promise<number | null>;
 }
 
-/** `node bin/footnote.js <args>`: exactly what `npm start` and `npm run register` run. */
+/** `footnote <args>`: the entry `npm start` and `npm run register` run (here from the sources). */
 function footnote(args: string[], env: Record<string, string>): Run {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(DISCORD_|FOOTNOTE_|LOG_LEVEL)/u.test(key)),
   );
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...FOOTNOTE_ARGS, ...args], {
     cwd: ROOT,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,7 +64,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-describe.runIf(existsSync(BIN))('node bin/footnote.js (npm start, npm run register)', () => {
+describe('footnote start and register (npm start, npm run register)', () => {
   it('start: logs in, answers /ask, and exits 0 on SIGTERM', async () => {
     const run = footnote(['start'], env);
     try {

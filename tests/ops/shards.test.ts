@@ -3,7 +3,6 @@ import { once, EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { connectToManager, type ShardMessage } from '../../src/runtime/shard-ipc.ts';
@@ -17,8 +16,8 @@ import {
 import { createLogger } from '../../src/logger.ts';
 import { FakeDiscord } from '../fake-discord/fake-discord.mjs';
 import { expectClean } from '../e2e/harness.ts';
+import { FOOTNOTE_ARGS } from '../footnote-command.ts';
 
-const bin = fileURLToPath(new URL('../../bin/footnote.js', import.meta.url));
 const silent = createLogger('silent');
 
 describe('planning shards', () => {
@@ -146,7 +145,7 @@ describe('FOOTNOTE_SHARDS=2: footnote start under the ShardingManager', () => {
     // 16 concurrency buckets, as large bots get: both shards start at once, not 5.5 s apart.
     fake = await new FakeDiscord({ maxConcurrency: 16 }).start();
     dataDir = await mkdtemp(join(tmpdir(), 'footnote-shards-'));
-    manager = spawn(process.execPath, [bin, 'start'], {
+    manager = spawn(process.execPath, [...FOOTNOTE_ARGS, 'start'], {
       env: {
         PATH: process.env['PATH'] ?? '',
         DISCORD_TOKEN: 'shards-test-token',

@@ -3,14 +3,13 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RESTARTING_NOTICE } from '../../src/discord/bot.ts';
 import { FakeDiscord } from '../fake-discord/fake-discord.mjs';
 import { expectClean, useHarness } from '../e2e/harness.ts';
+import { FOOTNOTE_ARGS } from '../footnote-command.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
-const bin = fileURLToPath(new URL('../../bin/footnote.js', import.meta.url));
 
 describe('stop(): a graceful shutdown in process', () => {
   const harness = useHarness({
@@ -63,7 +62,7 @@ describe('footnote start, stopped by a signal', () => {
   });
 
   it('exits 0 on SIGTERM after answering, logging that it stopped', async () => {
-    const child = spawn(process.execPath, [bin, 'start'], {
+    const child = spawn(process.execPath, [...FOOTNOTE_ARGS, 'start'], {
       env: {
         PATH: process.env['PATH'] ?? '',
         DISCORD_TOKEN: 'signal-test-token',

@@ -2,16 +2,15 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.ts';
 import { runBot } from '../../src/app/run.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { FakeDiscord } from '../fake-discord/fake-discord.mjs';
+import { FOOTNOTE_ARGS } from '../footnote-command.ts';
 
 const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/footnote.js', import.meta.url));
 
 let fake: FakeDiscord;
 let scratch: string;
@@ -52,7 +51,10 @@ describe('an unwritable data directory at startup', () => {
   });
 
   it('makes `footnote start` exit 1 with that one line on stderr, no stack trace', async () => {
-    const failure = await run(process.execPath, [bin, 'start'], { env: env(), cwd: scratch }).then(
+    const failure = await run(process.execPath, [...FOOTNOTE_ARGS, 'start'], {
+      env: env(),
+      cwd: scratch,
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );

@@ -59,7 +59,7 @@ type Kill =
   /** The writer kills itself inside the transaction adding its `n`th document (from 0), after that row. */
   | { inside: 'document' | 'audit'; n: number };
 
-/** Runs the writer (node + tsx, as bin/footnote.js does) until it is SIGKILLed. */
+/** Runs the writer from the sources (node + tsx) until it is SIGKILLed. */
 function runAndKill(first: number, kill: Kill, where: OpenStoreOptions): Promise<Acknowledged> {
   const acknowledged: Acknowledged = { added: new Map(), removed: new Set() };
   const args = 'inside' in kill ? [String(first + kill.n), kill.inside] : [];
