@@ -161,14 +161,15 @@ describe('FOOTNOTE_SHARDS=2: footnote start under the ShardingManager', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     manager.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    // Three processes each load the sources through tsx: on a busy machine that takes a while.
     await vi.waitFor(
       () => expect(lines().map((line) => line['msg'])).toContain('all shards ready'),
-      { timeout: 30_000, interval: 100 },
+      { timeout: 100_000, interval: 100 },
     );
     port = lines().find((line) => line['msg'] === 'health and metrics endpoint listening')![
       'port'
     ] as number;
-  }, 40_000);
+  }, 120_000);
   afterAll(async () => {
     if (manager && manager.exitCode === null) manager.kill('SIGKILL');
     await fake?.stop();
@@ -183,8 +184,18 @@ describe('FOOTNOTE_SHARDS=2: footnote start under the ShardingManager', () => {
   });
 
   it('registers the commands once, from shard 0', async () => {
-    // Shard 0 registers after it is ready, which may come after the manager's "all shards ready".
-    await fake.waitForCommand('ask');
+    // A shard logs "ready" after registering (when it does), and may do so after the manager's
+    // "all shards ready": once both have, every registration has been sent.
+    await vi.waitFor(
+      () =>
+        expect(
+          lines()
+            .filter((line) => line['msg'] === 'ready')
+            .map((line) => line['shard'])
+            .sort(),
+        ).toEqual([0, 1]),
+      { timeout: 30_000, interval: 50 },
+    );
     expect(fake.requests.filter((request) => request.method === 'PUT')).toHaveLength(1);
   });
 
