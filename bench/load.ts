@@ -53,10 +53,15 @@ export interface AcknowledgementReport {
  */
 export async function measureAcknowledgements({
   count,
+  deadlineMs,
 }: {
   count: number;
+  /** How long the stand-in lets an interaction wait for its acknowledgement (default: 3 s, as Discord). */
+  deadlineMs?: number;
 }): Promise<AcknowledgementReport> {
-  const fake = await new FakeDiscord().start();
+  const fake = await new FakeDiscord(
+    deadlineMs === undefined ? {} : { interactionDeadlineMs: deadlineMs },
+  ).start();
   const dataDir = await mkdtemp(join(tmpdir(), 'footnote-load-'));
   const bot = spawn(process.execPath, [...FOOTNOTE, 'start'], {
     env: {
