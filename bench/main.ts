@@ -244,7 +244,7 @@ if (sections.has('scale')) {
 
 // Other processes on the machine slow every timing: say how busy it was when the run ended.
 report['loadAverageAtEnd'] = Number(loadavg()[0]!.toFixed(2));
-print(`Load average at end: ${report['loadAverageAtEnd']}.`);
+print(`Load average at end: ${String(report['loadAverageAtEnd'])}.`);
 
 if (values.json)
   console.log(JSON.stringify(notes.length > 0 ? { ...report, notes } : report, null, 2));

@@ -91,7 +91,7 @@ export const canMeasureHeap = typeof collectGarbage === 'function';
  */
 export async function settledHeapMB(): Promise<number | undefined> {
   if (!collectGarbage) return undefined;
-  let previous = Number.POSITIVE_INFINITY;
+  let previous: number;
   let current = Number.POSITIVE_INFINITY;
   for (let round = 1; round <= 10; round++) {
     collectGarbage();

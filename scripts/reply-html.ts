@@ -60,10 +60,13 @@ export function markdownToHtml(markdown: string): string {
     const quote = /^> (.*)$/u.exec(line);
     return quote ? `<blockquote>${inline(quote[1]!)}</blockquote>` : inline(line);
   });
-  return lines
-    .join('<br>')
-    .replace(/<\/blockquote><br>/gu, '</blockquote>')
-    .replace(/\u0000(\d+)\u0000/gu, (_, index: string) => escapeHtml(escapes[Number(index)]!));
+  return (
+    lines
+      .join('<br>')
+      .replace(/<\/blockquote><br>/gu, '</blockquote>')
+      // eslint-disable-next-line no-control-regex -- NUL marks the placeholders this function inserted
+      .replace(/\u0000(\d+)\u0000/gu, (_, index: string) => escapeHtml(escapes[Number(index)]!))
+  );
 }
 
 /**

@@ -64,7 +64,7 @@ export async function runBot(
   if (config.FOOTNOTE_SHARDS !== undefined && !isShardProcess(env)) {
     const { runShardManager } = await import('../runtime/shards.ts');
     const manager = await runShardManager(config, { env, logger });
-    if (options.handleSignals ?? true) exitOnSignals(manager.stop, logger);
+    if (options.handleSignals ?? true) exitOnSignals(() => manager.stop(), logger);
     return { ...manager, httpPort: undefined, shardLink: NO_SHARD_LINK };
   }
   const operations = await Operations.start(config, logger);

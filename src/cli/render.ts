@@ -13,8 +13,8 @@ import type {
 
 /** How matched words stand out: ANSI bold on a terminal, asterisks in a pipe or file. */
 export interface TextStyle {
-  strong(text: string): string;
-  dim(text: string): string;
+  strong: (text: string) => string;
+  dim: (text: string) => string;
 }
 
 export const PLAIN_STYLE: TextStyle = { strong: (text) => `*${text}*`, dim: (text) => text };

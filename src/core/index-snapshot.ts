@@ -83,7 +83,8 @@ export function snapshotIndex(miniSearch: MiniSearch<never> | MiniSearch<unknown
 
 /** The MiniSearch index a snapshot was taken of, with `options` as it was built with. */
 export function restoreIndex<T>(snapshot: IndexSnapshot, options: Options<T>): MiniSearch<T> {
-  if (snapshot.version !== 1) throw new Error(`index snapshot version ${snapshot.version}`);
+  if (snapshot.version !== 1)
+    throw new Error(`index snapshot version ${JSON.stringify(snapshot.version)}`);
   // MiniSearch's own loader sets the counters; the maps are filled below, without its conversions.
   const miniSearch = MiniSearch.loadJS<T>(
     {

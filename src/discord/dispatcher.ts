@@ -10,7 +10,7 @@ import { requireAccess } from './guard.ts';
 import { DEFER_AFTER_MS } from './limits.ts';
 import { createResponder, type Answerable, type InteractionResponder } from './responder.ts';
 import { outcomeOf, UnknownError, type InteractionSummary, type Outcome } from './outcome.ts';
-import { addressOf, routeTable, type Route, type RouteKind } from './routes.ts';
+import { addressOf, routeTable, type RouteKind } from './routes.ts';
 import { TurnQueue } from './turn-queue.ts';
 
 export type { InteractionSummary, Outcome } from './outcome.ts';

@@ -107,7 +107,7 @@ export function accessRequestOf(interaction: AccessSource): AccessRequest {
 
 function memberRoleIds(member: unknown): string[] {
   if (typeof member !== 'object' || member === null || !('roles' in member)) return [];
-  const roles = (member as { roles: unknown }).roles;
+  const roles = member.roles;
   if (Array.isArray(roles)) return roles.filter((id): id is string => typeof id === 'string');
   const cache = (roles as { cache?: { keys(): Iterable<string> } } | null)?.cache;
   return cache ? [...cache.keys()] : [];

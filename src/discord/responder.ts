@@ -146,7 +146,7 @@ function toReply(payload: MessagePayload): InteractionReplyOptions {
     embeds: payload.embeds,
     components: payload.components,
     allowedMentions: payload.allowedMentions,
-    ...(payload.flags ? { flags: payload.flags as InteractionReplyOptions['flags'] } : {}),
+    ...(payload.flags ? { flags: payload.flags } : {}),
   };
 }
 

@@ -22,13 +22,25 @@ interface DomNode {
   tagName?: string;
 }
 
+/** What this file reads of a linkedom document (linkedom's own types need the DOM library). */
+interface PageDocument {
+  querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+  documentElement: { getAttribute(name: string): string | null } | null;
+  body: DomNode;
+}
+
+function parsePage(html: string): PageDocument {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unnecessary-type-assertion -- linkedom's types need the DOM library, which this project leaves out
+  return parseHTML(html).document as unknown as PageDocument;
+}
+
 /**
  * A web page's article text and metadata, through Readability on a linkedom document. The text
  * is rebuilt paragraph by paragraph from Readability's `content` HTML, because its `textContent`
  * glues a heading to the paragraph after it.
  */
 export function extractHtml(html: string, url: string | undefined): Extracted {
-  const { document } = parseHTML(html);
+  const document = parsePage(html);
   // Readability rewrites the document: read what it does not report first.
   const canonical = absolute(
     document.querySelector('link[rel="canonical"]')?.getAttribute('href') ??
@@ -64,7 +76,7 @@ export function extractHtml(html: string, url: string | undefined): Extracted {
 
 /** The text of an HTML fragment, one paragraph per block element, blank lines between. */
 export function paragraphsOf(fragment: string): string {
-  const { document } = parseHTML(`<!doctype html><html><body>${fragment}</body></html>`);
+  const document = parsePage(`<!doctype html><html><body>${fragment}</body></html>`);
   const paragraphs: string[] = [];
   let current = '';
   const flush = () => {
@@ -95,7 +107,7 @@ export function paragraphsOf(fragment: string): string {
     for (const child of Array.from(node.childNodes)) walk(child, preformatted || name === 'PRE');
     if (block) flush();
   };
-  walk(document.body as unknown as DomNode, false);
+  walk(document.body, false);
   flush();
   return paragraphs.join('\n\n');
 }

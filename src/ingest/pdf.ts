@@ -52,9 +52,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<Extracted> {
     const text = cleanText(paragraphs.join('\n\n'));
     if (!/[\p{L}\p{N}]/u.test(text))
       throw new UserError('This PDF has no text layer (a scanned document?).');
-    const { info } = (await document.getMetadata().catch(() => ({ info: {} }))) as {
-      info: PdfInfo;
-    };
+    const { info }: { info: PdfInfo } = await document.getMetadata().catch(() => ({ info: {} }));
     return {
       title: oneLine(asString(info.Title), 400) ?? firstLineTitle(text),
       author: oneLine(asString(info.Author), 200),

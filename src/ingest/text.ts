@@ -6,13 +6,16 @@ import { UserError } from '../core/errors.ts';
  * paragraphs separated by exactly one blank line, nothing around.
  */
 export function cleanText(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/\r\n?/gu, '\n')
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u00AD\uFEFF]/gu, '')
-    .replace(/[ \t\u00A0]+$/gmu, '')
-    .replace(/\n{3,}/gu, '\n\n')
-    .trim();
+  return (
+    text
+      .normalize('NFC')
+      .replace(/\r\n?/gu, '\n')
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u00AD\uFEFF]/gu, '')
+      .replace(/[ \t\u00A0]+$/gmu, '')
+      .replace(/\n{3,}/gu, '\n\n')
+      .trim()
+  );
 }
 
 /** Refuses text with nothing to search in it. */

@@ -176,14 +176,14 @@ export async function migrate(
     });
     const { error } = await migrator.migrateToLatest();
     if (error) {
-      const message = (error as Error).message ?? String(error);
+      const message = error instanceof Error ? error.message : JSON.stringify(error);
       const unknown = /previously executed migration (\S+) is missing/u.exec(message)?.[1];
       if (unknown) {
         throw new StoreError(
           `The database has schema step ${unknown}, newer than this Footnote understands (${migrations.at(-1)?.name ?? 'none'}); upgrade Footnote.`,
         );
       }
-      throw error;
+      throw error instanceof Error ? error : new StoreError(message);
     }
     await dialect.afterMigrate(migrations.length);
   });

@@ -12,7 +12,7 @@ import {
   type WatchOptions,
 } from './dialect.ts';
 import { StoreError, storeFailure } from './errors.ts';
-import { migrate, MIGRATIONS, type Migration } from './migrations.ts';
+import { migrate, type Migration } from './migrations.ts';
 import type { AuditTable, ChangesTable, StoreSchema } from './schema.ts';
 import { urlKey } from './url-key.ts';
 

@@ -167,7 +167,7 @@ describe('footnote start on a terminal, without a token', () => {
           cwd: dataDir,
           timeout: 20_000,
         },
-        (error, out) => (error ? reject(error) : resolve({ stdout: out })),
+        (error, out) => (error ? reject(new Error(error.message)) : resolve({ stdout: out })),
       );
       child.stdin?.end('Which region introduced Covid-19 passports first?\n\n');
     });

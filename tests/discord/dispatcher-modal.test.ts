@@ -13,7 +13,7 @@ import { privateNotice } from '../../src/discord/render/payload.ts';
 import { createLogger } from '../../src/logger.ts';
 import { MemoryFootnote } from './helpers.ts';
 
-type Call = [method: string, options?: any];
+type Call = [method: string, options?: unknown];
 
 /** A discord.js interaction reduced to what the dispatcher touches, for modals and their openers. */
 function fakeInteraction(options: {
@@ -174,7 +174,7 @@ describe('the dispatcher: modals', () => {
   it('defers first when busy, which is why a modal opener must say so', async () => {
     const { interaction, calls } = fakeInteraction({ kind: 'command' });
     const dispatch = createDispatcher({
-      commands: [{ ...forms, opensModal: undefined } as AnyCommand],
+      commands: [{ ...forms, opensModal: undefined }],
       library: new MemoryFootnote([]),
       logger: createLogger('silent'),
       busyThreshold: 0,

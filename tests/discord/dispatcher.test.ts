@@ -16,7 +16,7 @@ import { createLogger } from '../../src/logger.ts';
 import { MemoryFootnote } from './helpers.ts';
 
 /** What the fake interaction was asked to do, in order, with the options it got. */
-type Call = [method: string, options?: any];
+type Call = [method: string, options?: unknown];
 
 interface FakeOptions {
   kind: 'command' | 'button' | 'autocomplete';
@@ -84,7 +84,7 @@ function fakeInteraction(options: FakeOptions): { interaction: Interaction; call
 }
 
 function setup(commands: AnyCommand[], deferAfterMs = 1500) {
-  const lines: Array<Record<string, any>> = [];
+  const lines: Array<Record<string, unknown>> = [];
   const logger = createLogger('debug', {
     write: (line: string) => void lines.push(JSON.parse(line)),
   });
@@ -128,7 +128,7 @@ function command(
       );
     },
     ...extra,
-  }) as AnyCommand;
+  });
 }
 
 const ephemeral = MessageFlags.Ephemeral;

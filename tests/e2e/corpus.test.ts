@@ -342,8 +342,8 @@ describe('the preview buttons', () => {
       corpus('add-url', { url: `${server.origin}/redirect/2` }, { member: 'moderator2' }),
     ]);
     const [one, two] = await Promise.all([
-      press(button(first!, 'Confirm')),
-      press(button(second!, 'Confirm'), 'moderator2'),
+      press(button(first, 'Confirm')),
+      press(button(second, 'Confirm'), 'moderator2'),
     ]);
     expect(shown(one)).toContain('Added “Saltmarsh Bay Tides”');
     // /redirect/2 lands on the article, removed in the first test: it can be added again.
@@ -367,9 +367,9 @@ describe('the preview buttons', () => {
       corpus('add-url', { url: `${server.origin}/notes.md` }),
       corpus('add-url', { url: `${server.origin}/notes.md` }, { member: 'moderator2' }),
     ]);
-    await press(button(theirs!, 'Confirm'), 'moderator2');
+    await press(button(theirs, 'Confirm'), 'moderator2');
     const before = await stored();
-    const late = await press(button(mine!, 'Confirm'));
+    const late = await press(button(mine, 'Confirm'));
     expect(late.callback?.type).toBe(7);
     expect(shown(late)).toContain('That address was already added as “Ferry timetable”');
     expect(late.reply?.components[0].components[0]).toMatchObject({

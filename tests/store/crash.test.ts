@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { segmentDocument } from '../../src/core/segment.ts';
 import { openCorpus } from '../../src/library/open-corpus.ts';
 import { contentHash } from '../../src/store/content-hash.ts';
@@ -151,7 +151,8 @@ async function checkStore(acknowledged: Acknowledged, where: OpenStoreOptions): 
 
 /** The library opened from the store holds exactly the stored documents, indexed. */
 async function checkLibrary(storedIds: readonly string[], where: OpenStoreOptions): Promise<void> {
-  const { library, store, close } = await openCorpus({ dataDir, corpusDir, store: where });
+  const opened = await openCorpus({ dataDir, corpusDir, store: where });
+  const { library, store } = opened;
   try {
     for (const guildId of CRASH_GUILDS) {
       const inStore = (await store.listDocuments({ guildId }))
@@ -177,7 +178,7 @@ async function checkLibrary(storedIds: readonly string[], where: OpenStoreOption
       expect(answer.status === 'answered' && answer.citations[0]?.documentId).toBe(id);
     }
   } finally {
-    await close();
+    await opened.close();
   }
 }
 

@@ -15,7 +15,6 @@ import { DISCORD_LIMITS } from '../limits.ts';
 import {
   boldMarks,
   codePointLength,
-  escapeMarkdown,
   escapeToFit,
   isWebUrl,
   markdownLink,
@@ -217,7 +216,7 @@ function readButtonRows(rows: readonly unknown[]): ButtonSpec[][] {
           {
             customId: id,
             label,
-            ...(typeof style === 'number' ? { style: style as ButtonSpec['style'] } : {}),
+            ...(typeof style === 'number' ? { style: style } : {}),
           },
         ];
       }),
