@@ -117,10 +117,13 @@ export const configSchema = z
       digitsToNumber,
       wholeNumber(0, 65_535, 'must be a port number from 0 to 65535').optional(),
     ),
-    /** 0.0.0.0 so a container's port can be published; 127.0.0.1 keeps it to this machine. */
+    /**
+     * 127.0.0.1 keeps the metrics (server ids in them) to this machine; the image sets 0.0.0.0,
+     * as a container's port can only be published from every interface.
+     */
     FOOTNOTE_HTTP_HOST: z.preprocess(
       (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-      z.string().trim().default('0.0.0.0'),
+      z.string().trim().default('127.0.0.1'),
     ),
     /** How many /ask each member may send per cooldown window. */
     FOOTNOTE_ASK_LIMIT: z.preprocess(

@@ -34,7 +34,9 @@ export interface LoggerOptions {
 
 /**
  * The application's logger: JSON lines (pino), secrets censored, errors serialized without the
- * interaction tokens and request bodies that discord.js puts on its API errors. Censoring works
+ * interaction tokens and request bodies that discord.js puts on its API errors. Without a
+ * `destination`, lines go to stdout: JSON for a pipe, a file or a log collector, and one
+ * readable line each (`formatLogLine`) when stdout is a terminal. Censoring works
  * at two levels: known fields (`token`, `config`, `authorization`…) by path, then the whole
  * written line, for the secrets themselves and interaction tokens in URLs.
  *
@@ -53,7 +55,49 @@ export function createLogger(
     serializers: { err: serializeError },
     hooks: { streamWrite: lineScrubber(secrets) },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  if (process.stdout.isTTY)
+    return pino(options, { write: (line: string) => process.stdout.write(formatLogLine(line)) });
+  return pino(options);
+}
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+
+/**
+ * A JSON log line as a person at a terminal reads it: the local time, the level, the message,
+ * then the other fields as `key=value` (an error as its message). Lines that are not JSON pass
+ * through unchanged.
+ *
+ * @example
+ * formatLogLine('{"level":30,"time":1764302645000,"pid":7,"hostname":"h","msg":"ready","shard":0}\n');
+ * // '04:04:05 INFO  ready shard=0\n' (in UTC)
+ */
+export function formatLogLine(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const { level, time, msg, pid: _pid, hostname: _hostname, ...fields } = entry;
+  const clock = typeof time === 'number' ? new Date(time).toTimeString().slice(0, 8) : '--:--:--';
+  const name = (typeof level === 'number' ? LEVEL_NAMES[level] : undefined) ?? String(level);
+  const rest = Object.entries(fields).map(([key, value]) => `${key}=${fieldText(value)}`);
+  return `${[clock, name.padEnd(5), typeof msg === 'string' ? msg : '', ...rest].join(' ')}\n`;
+}
+
+function fieldText(value: unknown): string {
+  if (typeof value === 'string') return /[\s"]/u.test(value) ? JSON.stringify(value) : value;
+  if (value && typeof value === 'object' && 'message' in value && 'type' in value)
+    return JSON.stringify(String(value.message));
+  return JSON.stringify(value);
 }
 
 /**

@@ -17,6 +17,7 @@ import { commandPayloads, registerCommands } from '../discord/register.ts';
 import { connectToManager, NO_SHARD_LINK, type ShardLink } from '../runtime/shard-ipc.ts';
 import { isShardProcess } from '../runtime/shards.ts';
 import { exitOnSignals } from '../runtime/signals.ts';
+import { describeDiscordFailure } from '../discord/connection-errors.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -63,7 +64,10 @@ export async function runBot(
   await ensureWritableDataDir(config.FOOTNOTE_DATA_DIR);
   if (config.FOOTNOTE_SHARDS !== undefined && !isShardProcess(env)) {
     const { runShardManager } = await import('../runtime/shards.ts');
-    const manager = await runShardManager(config, { env, logger });
+    const manager = await runShardManager(config, { env, logger }).catch((error: unknown) => {
+      const problem = describeDiscordFailure(error, config.DISCORD_API_BASE);
+      throw problem ? new ConfigError(problem, { cause: error }) : error;
+    });
     if (options.handleSignals ?? true) exitOnSignals(() => manager.stop(), logger);
     return { ...manager, httpPort: undefined, shardLink: NO_SHARD_LINK };
   }
@@ -227,9 +231,11 @@ export async function runRegister(
     logger.flush();
     return registered.length === commandPayloads(registry).length ? 0 : 1;
   } catch (error) {
-    logger.error({ err: error }, 'command registration failed');
+    // One line, in the log and on stderr: a stack trace says nothing an operator can act on.
+    const reason = describeDiscordFailure(error, config.DISCORD_API_BASE) ?? oneLine(error);
+    logger.error({ reason }, 'command registration failed');
     logger.flush();
-    errors.write(`footnote: could not register the commands: ${oneLine(error)}\n`);
+    errors.write(`footnote: could not register the commands: ${reason}\n`);
     return 1;
   }
 }

@@ -71,9 +71,16 @@ Options:
 
 const SAMPLE_QUESTION = 'Which Russian region first introduced Covid-19 passports?';
 
-/** A mistake in how the command was called: print it with a hint, exit 2. */
+/** A mistake in how the command was called: print it with a hint (or the usage), exit 2. */
 class UsageError extends Error {
   override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    /** Print the usage after the message: the command line could not be read at all. */
+    readonly showUsage = false,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -85,7 +92,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await run(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`footnote: ${error.message}\nRun "footnote help" for usage.\n`);
+      io.stderr.write(
+        error.showUsage
+          ? `footnote: ${error.message}\n\n${USAGE}\n`
+          : `footnote: ${error.message}\nRun "footnote help" for usage.\n`,
+      );
       return 2;
     }
     if (
@@ -123,7 +134,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(describeArgumentError(error), true);
   }
   const [command = 'help', ...rest] = parsed.positionals;
   const { values } = parsed;
@@ -134,7 +145,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   // dotenv fills only what the environment leaves unset, and never prints.
   const env = { ...io.env };
   loadDotenv({ processEnv: env, quiet: true });
-  const config = parseConfig(values.data ? { ...env, FOOTNOTE_DATA_DIR: values.data } : env);
+  // --data wins over FOOTNOTE_DATA_DIR everywhere, the bot and `register` included.
+  if (values.data !== undefined) env['FOOTNOTE_DATA_DIR'] = values.data;
+  const config = parseConfig(env);
   const style: TextStyle = io.stdout.isTTY && !env['NO_COLOR'] ? ANSI_STYLE : PLAIN_STYLE;
   const guildId = parseGuild(values.guild);
   const visibility = { guildId: guildId ?? undefined };
@@ -233,10 +246,13 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && target !== '-';
         if (!values.yes && !(interactive && (await confirm(io, style)))) {
           if (values.json) print({ preview: shown, added: null });
-          io.stderr.write(
-            interactive ? 'Nothing was added.\n' : 'Nothing was added: pass --yes to add it.\n',
-          );
-          return 0;
+          if (interactive) {
+            io.stderr.write('Nothing was added.\n');
+            return 0;
+          }
+          // Not a terminal, so nobody could say yes: a script must not take this for success.
+          io.stderr.write('Nothing was added: pass --yes to add it without asking.\n');
+          return 1;
         }
         const added = await corpus.commit(preview, { ...scope, actor });
         print(
@@ -316,6 +332,29 @@ async function migrateStore(dataDir: string, url: string): Promise<CopyReport> {
     }
   } finally {
     await source.close();
+  }
+}
+
+/**
+ * What node:util's `parseArgs` refused, in our words: its own messages suggest `-- "--x"`
+ * with an unbalanced quote and name the internals.
+ *
+ * @example
+ * // parseArgs: Unknown option '--colour'. To specify a positional argument … as in '-- "--colour"
+ * describeArgumentError(error); // 'unknown option "--colour".'
+ */
+function describeArgumentError(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const option = /'(-[^' ,]+)/u.exec(message)?.[1] ?? 'an option';
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option "${option}".`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return message.includes('does not take an argument')
+        ? `${option} takes no value.`
+        : `${option} needs a value, e.g. ${option} <value>.`;
+    default:
+      return 'could not read the command line.';
   }
 }
 

@@ -1,8 +1,6 @@
 import { once } from 'node:events';
 import {
   Client,
-  DiscordjsError,
-  DiscordjsErrorCodes,
   Events,
   GatewayIntentBits,
   MessageFlags,
@@ -22,6 +20,7 @@ import { createDispatcher, type InteractionSummary } from './dispatcher.ts';
 import { InteractionGate } from './gate.ts';
 import { putCommands } from './register.ts';
 import { NO_MENTIONS } from './render/payload.ts';
+import { describeDiscordFailure } from './connection-errors.ts';
 
 export interface StartBotOptions {
   config: Config;
@@ -183,9 +182,8 @@ export async function startBot({
     };
   } catch (error) {
     await client.destroy();
-    if (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid) {
-      throw new ConfigError('Invalid DISCORD_TOKEN: Discord refused it.');
-    }
+    const problem = describeDiscordFailure(error, config.DISCORD_API_BASE);
+    if (problem) throw new ConfigError(problem, { cause: error });
     throw error;
   }
 }

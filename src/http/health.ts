@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirectory } from '../make-directory.ts';
 
 /** One thing Footnote needs in order to serve; `/healthz` is 200 only when every check passes. */
 export interface HealthCheck {
@@ -73,7 +74,7 @@ async function settle(check: HealthCheck, timeoutMs: number): Promise<string | u
 export async function probeWritable(dataDir: string): Promise<string | undefined> {
   const probe = join(dataDir, `.write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    await mkdir(dataDir, { recursive: true });
+    await makeDirectory(dataDir);
     await writeFile(probe, 'footnote');
     await rm(probe, { force: true });
     return undefined;

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INDEX_SCHEMA_VERSION, type SerializedPassageIndex } from '../core/passage-index.ts';
 import { SEGMENTATION_VERSION } from '../core/segment.ts';
 import { describeShardIds, type ShardSlice } from '../core/shard-slice.ts';
 import type { CorpusDocument } from '../core/types.ts';
+import { makeDirectory } from '../make-directory.ts';
 
 const CACHE_FILE = 'passage-index.json';
 
@@ -102,7 +103,7 @@ export async function writeIndexCache(
   index: SerializedPassageIndex,
   { file = CACHE_FILE, documents }: { file?: string; documents?: readonly CorpusDocument[] } = {},
 ): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
+  await makeDirectory(dataDir);
   const target = join(dataDir, file);
   const temporary = `${target}.${process.pid}.tmp`;
   const digests =

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { makeDirectorySync } from '../make-directory.ts';
 import { join } from 'node:path';
 import DatabaseConstructor, { type Database } from 'better-sqlite3';
 import {
@@ -84,7 +84,7 @@ export interface SqliteOptions {
 
 /** SQLite in `dataDir`: WAL, full fsync, foreign keys on, one connection (Kysely's). */
 export function sqliteDialect(dataDir: string): StoreDialect & { raw: Database } {
-  mkdirSync(dataDir, { recursive: true });
+  makeDirectorySync(dataDir);
   const raw = new DatabaseConstructor(join(dataDir, STORE_FILE));
   try {
     raw.pragma('journal_mode = WAL');

@@ -36,6 +36,7 @@ const EXPLANATIONS: Record<string, string> = {
   '57P01': 'PostgreSQL closed the connection (restart or shutdown); try again',
   '57P03': 'PostgreSQL is starting up; try again',
   '25006': 'the PostgreSQL database is read-only',
+  ENOENT: 'the directory cannot be created there (ENOENT)',
 };
 
 /**

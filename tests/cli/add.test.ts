@@ -83,21 +83,21 @@ async function storedTitles(guildId: string | null): Promise<string[]> {
 }
 
 describe('footnote add', () => {
-  it('previews without writing when piped and not given --yes, and says how to add', async () => {
+  it('previews without writing when piped and not given --yes, says how to add, and exits 1', async () => {
     const { code, stdout, stderr } = await spawned(
       'add',
       `${server.origin}/article`,
       '--guild',
       GUILD,
     );
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(stdout).toContain('*Lead in school water: the full results*');
     expect(stdout).toContain('  site      Riverside Gazette');
     expect(stdout).toContain('  author    Ada Byline');
     expect(stdout).toContain('  published 14 March 2023');
     expect(stdout).toMatch(/ {2}length {4}[\d,]+ characters, \d+ words, \d+ passages?/);
     expect(stdout).toContain('First passage:\n  Passports');
-    expect(stderr).toBe('Nothing was added: pass --yes to add it.\n');
+    expect(stderr).toBe('Nothing was added: pass --yes to add it without asking.\n');
     expect(await storedTitles(GUILD)).toEqual([]);
   });
 

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.ts';
 
 describe('operations settings', () => {
-  it('default to: no HTTP server, every interface when there is one, 3 /ask per 30 s, one process', () => {
+  it('default to: no HTTP server, this machine only when there is one, 3 /ask per 30 s, one process', () => {
     const config = parseConfig({});
     expect(config.FOOTNOTE_HTTP_PORT).toBeUndefined();
     expect(config.FOOTNOTE_SHARDS).toBeUndefined();
     expect(config).toMatchObject({
-      FOOTNOTE_HTTP_HOST: '0.0.0.0',
+      FOOTNOTE_HTTP_HOST: '127.0.0.1',
       FOOTNOTE_ASK_LIMIT: 3,
       FOOTNOTE_ASK_COOLDOWN_SECONDS: 30,
     });

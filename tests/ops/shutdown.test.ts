@@ -89,6 +89,8 @@ describe('footnote start, stopped by a signal', () => {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => (JSON.parse(line) as { msg: string }).msg);
-    expect(messages).toEqual(expect.arrayContaining(['stopping', 'stopped']));
+    expect(messages.filter((message) => message === 'stopping')).toHaveLength(1);
+    expect(messages.filter((message) => message === 'stopped')).toHaveLength(1);
+    expect(messages.indexOf('stopping')).toBeLessThan(messages.indexOf('stopped'));
   });
 });
