@@ -158,6 +158,7 @@ export async function startBot({
           config.DISCORD_GUILD_ID,
           registry,
           logger,
+          config.FOOTNOTE_DATA_DIR,
         );
     } catch (error) {
       // The commands registered last time still work; keep serving them and say why loudly.

@@ -4,7 +4,10 @@ import {
   type APIApplication,
   type RESTPutAPIApplicationCommandsResult,
 } from 'discord.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigError, type Config } from '../config.ts';
+import { makeDirectory } from '../make-directory.ts';
 import type { Logger } from '../logger.ts';
 import type { CommandRegistry } from './command.ts';
 
@@ -16,10 +19,15 @@ export function commandPayloads({ commands, messageCommands }: CommandRegistry) 
   ];
 }
 
+/** Where Footnote registered its commands, in the data directory: `"global"` and server ids. */
+const SCOPES_FILE = 'registered-commands.json';
+
 /**
  * Replaces the registered commands with the registry (a bulk overwrite: idempotent, and it
  * removes commands that no longer exist). To one server when `guildId` is set, which applies
- * at once; otherwise globally.
+ * at once; otherwise globally. Then removes the copies an earlier registration to another scope
+ * left (a server used to try Footnote out, or global), which would show every command twice;
+ * `dataDir` remembers where it registered.
  */
 export async function putCommands(
   rest: REST,
@@ -27,11 +35,10 @@ export async function putCommands(
   guildId: string | undefined,
   registry: CommandRegistry,
   logger: Logger,
+  dataDir: string,
 ): Promise<RESTPutAPIApplicationCommandsResult> {
-  const route = guildId
-    ? Routes.applicationGuildCommands(applicationId, guildId)
-    : Routes.applicationCommands(applicationId);
-  const registered = (await rest.put(route, {
+  const current = guildId ?? 'global';
+  const registered = (await rest.put(commandsRoute(applicationId, current), {
     body: commandPayloads(registry),
   })) as RESTPutAPIApplicationCommandsResult;
   logger.info(
@@ -41,7 +48,39 @@ export async function putCommands(
     },
     'commands registered',
   );
+  const earlier = (await readScopes(dataDir)).filter((scope) => scope !== current);
+  await writeScopes(dataDir, [current, ...earlier]);
+  for (const scope of earlier) {
+    try {
+      await rest.put(commandsRoute(applicationId, scope), { body: [] });
+      logger.info({ scope }, 'removed the commands registered there before');
+    } catch (error) {
+      // Removed from that server since, most likely: nothing shows there any more.
+      logger.warn({ scope, reason: (error as Error).message }, 'could not remove old commands');
+    }
+  }
+  await writeScopes(dataDir, [current]);
   return registered;
+}
+
+function commandsRoute(applicationId: string, scope: string) {
+  return scope === 'global'
+    ? Routes.applicationCommands(applicationId)
+    : Routes.applicationGuildCommands(applicationId, scope);
+}
+
+async function readScopes(dataDir: string): Promise<string[]> {
+  try {
+    const scopes: unknown = JSON.parse(await readFile(join(dataDir, SCOPES_FILE), 'utf8'));
+    return Array.isArray(scopes) ? scopes.filter((scope) => typeof scope === 'string') : [];
+  } catch {
+    return []; // never registered from this data directory
+  }
+}
+
+async function writeScopes(dataDir: string, scopes: readonly string[]): Promise<void> {
+  await makeDirectory(dataDir);
+  await writeFile(join(dataDir, SCOPES_FILE), `${JSON.stringify(scopes)}\n`);
 }
 
 /** A REST client for the configured API base (`DISCORD_API_BASE`, e.g. the local stand-in in tests). */
@@ -64,5 +103,12 @@ export async function registerCommands(
 ): Promise<RESTPutAPIApplicationCommandsResult> {
   const rest = createRest(config);
   const application = (await rest.get(Routes.currentApplication())) as APIApplication;
-  return putCommands(rest, application.id, config.DISCORD_GUILD_ID, registry, logger);
+  return putCommands(
+    rest,
+    application.id,
+    config.DISCORD_GUILD_ID,
+    registry,
+    logger,
+    config.FOOTNOTE_DATA_DIR,
+  );
 }
