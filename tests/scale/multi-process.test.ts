@@ -12,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, type InteractionRecord } from '../fake-discord/fake-discord.mjs';
 import { button, expectClean } from '../e2e/harness.ts';
 import { guildOnShard } from './guilds.ts';
+import { FOOTNOTE_ARGS } from '../footnote-command.ts';
 
 const baseUrl = process.env['FOOTNOTE_TEST_DATABASE_URL'];
 if (!baseUrl)
   console.warn('tests/scale/multi-process.test.ts skipped: FOOTNOTE_TEST_DATABASE_URL is not set');
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/footnote.js');
 const SHARD_COUNT = 4;
 /** Slice A runs shards 0 and 1, slice B shards 2 and 3. */
 const guild = (shard: number) => guildOnShard(shard, SHARD_COUNT);
@@ -39,14 +39,14 @@ const inherited = () =>
   );
 
 function startProcess(name: string, args: string[], env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...FOOTNOTE_ARGS, ...args], {
     cwd: ROOT,
     env: { ...inherited(), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
   let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
@@ -59,7 +59,7 @@ function startProcess(name: string, args: string[], env: Record<string, string>)
     }
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exit = new Promise<number | null>((done) =>
     child.on('exit', (code) => {
       if (code) console.error(`${name} exited with ${code}: ${stderr}`);
