@@ -1,5 +1,5 @@
 import { MessageFlags } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectClean, useHarness } from './harness.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';

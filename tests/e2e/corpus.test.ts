@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_YOUR_PREVIEW, PREVIEW_EXPIRED } from '../../commands/corpus.ts';
 import { contentHash } from '../../src/store/content-hash.ts';
 import { openStore } from '../../src/store/store.ts';

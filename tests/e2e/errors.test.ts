@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Footnote } from '../../src/core/api.ts';
 import { GENERIC_ERROR } from '../../src/discord/dispatcher.ts';
 import { expectClean, useHarness } from './harness.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NO_TEXT } from '../../commands/find-sources.ts';
 import { STORE_FILE } from '../../src/store/store.ts';
 import type { FakeMessage, InteractionRecord } from '../fake-discord/fake-discord.mjs';

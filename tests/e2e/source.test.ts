@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectClean, useHarness } from './harness.ts';
 
 const MOSCOW_TIMES = 'bashkortostan-covid-passports';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClean, useHarness } from '../e2e/harness.ts';
 import { guildOnShard } from './guilds.ts';
 
