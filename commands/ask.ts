@@ -20,9 +20,10 @@ import {
   VOTE_UP,
 } from '../src/discord/render/answer.ts';
 import { NO_MENTIONS } from '../src/discord/render/payload.ts';
+import { COMMAND_NAMES } from '../src/discord/command-names.ts';
 
 export const data = {
-  name: 'ask',
+  name: COMMAND_NAMES.ask,
   description: 'Ask a question: I answer with quoted, linked passages from the sources.',
   options: [
     {

@@ -28,6 +28,7 @@ import {
 import { escapeMarkdown, escapeToFit } from '../src/discord/text.ts';
 import { DuplicateDocumentError } from '../src/store/store.ts';
 import { executeGaps, gapsButtons, gapsSubcommand } from './corpus-gaps.ts';
+import { COMMAND_NAMES } from '../src/discord/command-names.ts';
 
 /** How many audit entries `/corpus history` shows. */
 export const HISTORY_LIMIT = 20;
@@ -39,7 +40,7 @@ export const NOT_YOUR_PREVIEW =
   'Only the moderator who started this add can confirm, edit or cancel it.';
 
 export const data = {
-  name: 'corpus',
+  name: COMMAND_NAMES.corpus,
   description: "Moderators: add, remove and list the documents this server's answers cite.",
   default_member_permissions: String(PermissionFlagsBits.ManageGuild),
   contexts: [InteractionContextType.Guild],

@@ -10,9 +10,10 @@ import { OPEN_SOURCE_ACTION } from '../src/discord/render/answer.ts';
 import { EPHEMERAL } from '../src/discord/render/payload.ts';
 import { documentChoices, renderCandidates, renderSource } from '../src/discord/render/source.ts';
 import { escapeToFit } from '../src/discord/text.ts';
+import { COMMAND_NAMES } from '../src/discord/command-names.ts';
 
 export const data = {
-  name: 'source',
+  name: COMMAND_NAMES.source,
   description: "Show a document's details, link and opening.",
   options: [
     {

@@ -5,7 +5,11 @@ import {
 } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { commands, messageCommands, registry } from '../../commands/index.ts';
+import { COMMAND_NAMES } from '../../src/discord/command-names.ts';
+import { parseCustomId } from '../../src/discord/custom-id.ts';
 import { DISCORD_LIMITS } from '../../src/discord/limits.ts';
+import { addTextModal } from '../../src/discord/render/corpus.ts';
+import { renderCandidates } from '../../src/discord/render/source.ts';
 import { commandPayloads } from '../../src/discord/register.ts';
 import { codePointLength } from '../../src/discord/text.ts';
 
@@ -17,6 +21,24 @@ function options(command: (typeof commands)[number]): readonly APIApplicationCom
 }
 
 describe('the command registry', () => {
+  it('defines every command whose name the renderers put in custom ids', () => {
+    const names = commands.map((command) => command.data.name as string);
+    expect(names).toEqual(expect.arrayContaining(Object.values(COMMAND_NAMES)));
+  });
+
+  it('routes the buttons and modals the renderers make back to a registered command', () => {
+    const names = commands.map((command) => command.data.name as string);
+    const made = [
+      addTextModal().custom_id,
+      ...renderCandidates('passports', [
+        { documentId: 'bashkortostan-covid-passports', title: 'Passports', score: 1 },
+        { documentId: 'lavrov-passports', title: 'Lavrov', score: 1 },
+      ]).components.flatMap((row) => row.components.map((button) => button.custom_id)),
+    ];
+    expect(made).toHaveLength(3);
+    for (const id of made) expect(names).toContain(parseCustomId(id)?.command);
+  });
+
   it('holds /ask, /source, /help and /corpus, in that order', () => {
     expect(commands.map((command) => command.data.name)).toEqual([
       'ask',

@@ -31,6 +31,7 @@ import {
   type MessagePayload,
   type UpdatePayload,
 } from './payload.ts';
+import { COMMAND_NAMES } from '../command-names.ts';
 
 /** Three citations keep a reply readable on a phone; the rest are a button away. */
 export const CITATIONS_PER_PAGE = 3;
@@ -160,8 +161,8 @@ export function redrawButtons(
 ): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
   const labels: Record<string, string> = change.votes
     ? {
-        [customId('ask', VOTE_ACTION, VOTE_UP)]: voteLabel('👍', change.votes.up),
-        [customId('ask', VOTE_ACTION, VOTE_DOWN)]: voteLabel('👎', change.votes.down),
+        [customId(COMMAND_NAMES.ask, VOTE_ACTION, VOTE_UP)]: voteLabel('👍', change.votes.up),
+        [customId(COMMAND_NAMES.ask, VOTE_ACTION, VOTE_DOWN)]: voteLabel('👎', change.votes.down),
       }
     : {};
   return readButtonRows(rows)
@@ -194,7 +195,7 @@ export function messageRows(message: {
  * renderAnswerPage(answer, 2, { votes, actions: answerActions(rows) });
  */
 export function answerActions(rows: readonly unknown[]): ButtonSpec[] {
-  const own = [`ask:${PAGE_ACTION}:`, `ask:${VOTE_ACTION}:`];
+  const own = [PAGE_ACTION, VOTE_ACTION].map((action) => `${COMMAND_NAMES.ask}:${action}:`);
   return readButtonRows(rows)
     .flat()
     .filter((button) => !own.some((prefix) => button.customId.startsWith(prefix)));
@@ -234,8 +235,14 @@ function feedbackRow(
   actions: readonly ButtonSpec[] = [],
 ): APIActionRowComponent<APIButtonComponentWithCustomId> {
   return buttonRow([
-    { customId: customId('ask', VOTE_ACTION, VOTE_UP), label: voteLabel('👍', votes.up) },
-    { customId: customId('ask', VOTE_ACTION, VOTE_DOWN), label: voteLabel('👎', votes.down) },
+    {
+      customId: customId(COMMAND_NAMES.ask, VOTE_ACTION, VOTE_UP),
+      label: voteLabel('👍', votes.up),
+    },
+    {
+      customId: customId(COMMAND_NAMES.ask, VOTE_ACTION, VOTE_DOWN),
+      label: voteLabel('👎', votes.down),
+    },
     ...actions.slice(0, DISCORD_LIMITS.buttonsPerRow - 2),
   ]);
 }
@@ -323,12 +330,12 @@ function suggestionButtons(answer: NoAnswer) {
     if (seen.has(suggestion.documentId)) return []; // custom ids must be unique in a message
     seen.add(suggestion.documentId);
     const fits =
-      `source:${OPEN_SOURCE_ACTION}:${suggestion.documentId}`.length <= DISCORD_LIMITS.customId &&
-      !suggestion.documentId.includes(':');
+      `${COMMAND_NAMES.source}:${OPEN_SOURCE_ACTION}:${suggestion.documentId}`.length <=
+        DISCORD_LIMITS.customId && !suggestion.documentId.includes(':');
     if (!fits) return [];
     return [
       {
-        customId: customId('source', OPEN_SOURCE_ACTION, suggestion.documentId),
+        customId: customId(COMMAND_NAMES.source, OPEN_SOURCE_ACTION, suggestion.documentId),
         label: truncate(`${index + 1}. ${suggestion.title}`, DISCORD_LIMITS.buttonLabel),
       },
     ];
@@ -340,7 +347,7 @@ function pagerRow(current: number, pages: number, total: number) {
   const buttons: Parameters<typeof buttonRow>[0][number][] = [];
   if (current > 1) {
     buttons.push({
-      customId: customId('ask', PAGE_ACTION, String(current - 1)),
+      customId: customId(COMMAND_NAMES.ask, PAGE_ACTION, String(current - 1)),
       label: '‹ Previous',
     });
   }
@@ -349,7 +356,7 @@ function pagerRow(current: number, pages: number, total: number) {
     const to = Math.min(total, from + CITATIONS_PER_PAGE - 1);
     const range = from === to ? `${from}` : `${from}–${to}`;
     buttons.push({
-      customId: customId('ask', PAGE_ACTION, String(current + 1)),
+      customId: customId(COMMAND_NAMES.ask, PAGE_ACTION, String(current + 1)),
       label: truncate(`More sources (${range} of ${total})`, DISCORD_LIMITS.buttonLabel),
       style: ButtonStyle.Primary,
     });

@@ -17,9 +17,10 @@ import { codePointLength, escapeMarkdown, escapeToFit, isWebUrl, markdownLink } 
 import { truncate } from '../../core/text.ts';
 import { formatDate } from '../../core/dates.ts';
 import { buttonRow, EPHEMERAL, NO_MENTIONS, type MessagePayload } from './payload.ts';
+import { COMMAND_NAMES } from '../command-names.ts';
 
 /** The command these components belong to: custom ids start with it. */
-const COMMAND = 'corpus';
+const COMMAND = COMMAND_NAMES.corpus;
 
 /** Custom id actions of /corpus: preview buttons, list pages and the two modals. */
 export const CORPUS_ACTIONS = {

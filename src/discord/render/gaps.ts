@@ -4,6 +4,7 @@ import { customId } from '../custom-id.ts';
 import { DISCORD_LIMITS } from '../limits.ts';
 import { codePointLength, escapeToFit } from '../text.ts';
 import { buttonRow, NO_MENTIONS, type MessagePayload } from './payload.ts';
+import { COMMAND_NAMES } from '../command-names.ts';
 
 /** Custom id actions of the gaps list: "Add a document" per group, then "Paste a text". */
 export const GAP_ACTIONS = { add: 'gapadd', paste: 'gaptext' } as const;
@@ -49,7 +50,7 @@ export function renderGaps(
     if (codePointLength(lines.join('\n')) <= DISCORD_LIMITS.messageContent) break;
   }
   const buttons = shown.map((_, index) => ({
-    customId: customId('corpus', GAP_ACTIONS.add, String(index + 1)),
+    customId: customId(COMMAND_NAMES.corpus, GAP_ACTIONS.add, String(index + 1)),
     label: `${index + 1}. Add a document`,
   }));
   const rows = [];
@@ -83,7 +84,9 @@ export function renderGapAdd(group: GapGroup): MessagePayload {
     ].join('\n'),
     embeds: [],
     components: [
-      buttonRow([{ customId: customId('corpus', GAP_ACTIONS.paste), label: 'Paste a text' }]),
+      buttonRow([
+        { customId: customId(COMMAND_NAMES.corpus, GAP_ACTIONS.paste), label: 'Paste a text' },
+      ]),
     ],
     allowedMentions: NO_MENTIONS,
     flags: MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds,

@@ -7,6 +7,7 @@ import { formatDate } from '../../core/dates.ts';
 import { customId } from '../custom-id.ts';
 import { OPEN_SOURCE_ACTION } from './answer.ts';
 import { buttonRow, NO_MENTIONS, type MessagePayload } from './payload.ts';
+import { COMMAND_NAMES } from '../command-names.ts';
 
 const EMBED_COLOR = 0x3b6ea5;
 /** The opening is a taste of the document, not the document. */
@@ -60,11 +61,12 @@ export function renderCandidates(
       (candidate) =>
         candidate.documentId !== '' &&
         !candidate.documentId.includes(':') &&
-        `source:${OPEN_SOURCE_ACTION}:${candidate.documentId}`.length <= DISCORD_LIMITS.customId,
+        `${COMMAND_NAMES.source}:${OPEN_SOURCE_ACTION}:${candidate.documentId}`.length <=
+          DISCORD_LIMITS.customId,
     )
     .slice(0, CANDIDATE_BUTTONS);
   const buttons = offered.map((candidate, index) => ({
-    customId: customId('source', OPEN_SOURCE_ACTION, candidate.documentId),
+    customId: customId(COMMAND_NAMES.source, OPEN_SOURCE_ACTION, candidate.documentId),
     label: truncate(`${index + 1}. ${choiceName(candidate)}`, DISCORD_LIMITS.buttonLabel),
   }));
   const rows = [];
