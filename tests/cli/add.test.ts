@@ -2,10 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { footnoteInProcess } from './in-process.ts';
 import { openStore } from '../../src/store/store.ts';
 import { minimalPdf } from '../ingest/fixtures.ts';
 import { startTestServer, type TestServer } from '../ingest/server.ts';
@@ -54,23 +53,8 @@ async function spawned(...args: string[]) {
 }
 
 /** `footnote …` in this process (faster), with `stdin` as standard input. */
-async function footnote(
-  args: string[],
-  options: { stdin?: string; env?: Record<string, string> } = {},
-) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(args, {
-    env: environment(options.env),
-    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
-    stdout,
-    stderr,
-  });
-  return { code, stdout: out, stderr: err };
+function footnote(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
+  return footnoteInProcess(args, { env: environment(options.env), stdin: options.stdin });
 }
 
 async function storedTitles(guildId: string | null): Promise<string[]> {

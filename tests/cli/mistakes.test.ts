@@ -1,9 +1,8 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { footnoteInProcess } from './in-process.ts';
 import { makeDirectory, makeDirectorySync } from '../../src/make-directory.ts';
 
 let scratch: string;
@@ -15,21 +14,11 @@ afterAll(async () => {
 });
 
 /** `footnote …` in this process, output piped, with only the given environment. */
-async function footnote(args: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(args, {
+function footnote(args: string[], env: Record<string, string> = {}) {
+  return footnoteInProcess(args, {
     env: { FOOTNOTE_DATA_DIR: join(scratch, 'data'), LOG_LEVEL: 'silent', ...env },
-    stdin: Readable.from([]),
-    stdout,
-    stderr,
     loadCommands: async () => (await import('../../commands/index.ts')).registry,
   });
-  return { code, stdout: out, stderr: err };
 }
 
 describe('a command line footnote cannot read', () => {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
@@ -7,6 +7,7 @@ import { followChanges } from '../../src/store/changes.ts';
 import { contentHash } from '../../src/store/content-hash.ts';
 import type { Change, NewDocument, OpenStoreOptions, Store } from '../../src/store/store.ts';
 import { describeEachBackend, terminateConnections } from './backends.ts';
+import { writeEstuaryCorpus } from './estuary-corpus.ts';
 
 const GUILD = '111111111111111111';
 let dataDir: string;
@@ -17,26 +18,7 @@ let corpusDir: string;
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'footnote-changes-'));
   corpusDir = join(dataDir, 'corpus');
-  await mkdir(corpusDir);
-  await writeFile(
-    join(corpusDir, 'manifest.json'),
-    JSON.stringify({
-      documents: [
-        {
-          id: 'estuary-guide',
-          title: 'A guide to the estuary',
-          site: 'Harbour Office',
-          language: 'en',
-          seed: 'guide.txt',
-          provenance: 'written for the test',
-        },
-      ],
-    }),
-  );
-  await writeFile(
-    join(corpusDir, 'estuary-guide.txt'),
-    'The estuary silts up every winter, and the channel is dredged in spring.',
-  );
+  await writeEstuaryCorpus(corpusDir);
 });
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();

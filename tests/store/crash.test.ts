@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { contentHash } from '../../src/store/content-hash.ts';
 import { openStore, type OpenStoreOptions } from '../../src/store/store.ts';
 import { describeEachBackend } from './backends.ts';
 import { CRASH_GUILDS, crashMarker, crashText, crashTitle } from './fixtures/crash-docs.ts';
+import { writeEstuaryCorpus } from './estuary-corpus.ts';
 
 const writer = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 let root: string;
@@ -20,26 +21,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'footnote-crash-'));
   dataDir = join(root, 'data');
   corpusDir = join(root, 'corpus');
-  await mkdir(corpusDir);
-  await writeFile(
-    join(corpusDir, 'manifest.json'),
-    JSON.stringify({
-      documents: [
-        {
-          id: 'estuary-guide',
-          title: 'A guide to the estuary',
-          site: 'Harbour Office',
-          language: 'en',
-          seed: 'guide.txt',
-          provenance: 'written for the test',
-        },
-      ],
-    }),
-  );
-  await writeFile(
-    join(corpusDir, 'estuary-guide.txt'),
-    'The estuary silts up every winter, and the channel is dredged in spring.',
-  );
+  await writeEstuaryCorpus(corpusDir);
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

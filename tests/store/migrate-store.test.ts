@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { footnoteInProcess } from '../cli/in-process.ts';
 import { contentHash } from '../../src/store/content-hash.ts';
 import { Feedback } from '../../src/store/feedback.ts';
 import { openStore, type NewDocument, type Store } from '../../src/store/store.ts';
@@ -31,20 +30,10 @@ function note(id: string, guildId: string | null, text: string): NewDocument {
 }
 
 /** `footnote migrate-store …` in this process. */
-async function footnote(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(args, {
+function footnote(args: string[]) {
+  return footnoteInProcess(args, {
     env: { PATH: process.env['PATH'] ?? '', FOOTNOTE_DATA_DIR: dataDir, NO_COLOR: '1' },
-    stdin: Readable.from([]),
-    stdout,
-    stderr,
   });
-  return { code, stdout: out, stderr: err };
 }
 
 async function admin(query: string): Promise<void> {
