@@ -176,6 +176,7 @@ export async function postgresDialect(
   };
   if (schema) {
     const client = new pg.Client({ connectionString: url });
+    client.on('error', () => {});
     await client.connect();
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -187,6 +188,9 @@ export async function postgresDialect(
   // An idle connection the server closed (restart, pg_terminate_backend) is dropped by the pool
   // and replaced on the next query; without a listener its error would end the process.
   pool.on('error', () => {});
+  // A connection ended while checked out (between two queries of a transaction) emits its
+  // error on the client, not the pool: its next query fails instead, and the pool replaces it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
   let current: string;
   try {
