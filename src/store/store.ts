@@ -470,11 +470,16 @@ export class Store {
       });
     try {
       // A connection PostgreSQL closed while idle (restart, failover) fails at BEGIN, before
-      // anything was written: one more try takes a new one.
-      return await attempt().catch((error: unknown) => {
-        if (error instanceof NotBegun && connectionLost(error.cause)) return attempt();
-        throw error;
-      });
+      // anything was written, and the pool drops it: try again with the next one. After a
+      // restart several pooled connections may be dead at once, hence a few tries, not one.
+      for (let tries = 1; ; tries++) {
+        try {
+          return await attempt();
+        } catch (error) {
+          const retry = error instanceof NotBegun && connectionLost(error.cause);
+          if (!retry || tries >= MAX_BEGIN_TRIES) throw error;
+        }
+      }
     } catch (error) {
       throw storeFailure(
         error instanceof NotBegun ? error.cause : error,
@@ -503,6 +508,9 @@ export class Store {
 }
 
 /** A write transaction that failed to begin: nothing of it was written. */
+/** How many pooled connections a write tries before BEGIN succeeds (the pool holds 10). */
+const MAX_BEGIN_TRIES = 11;
+
 class NotBegun extends Error {
   constructor(override readonly cause: unknown) {
     super('the write transaction did not begin', { cause });
