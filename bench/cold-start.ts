@@ -3,11 +3,10 @@
  * Each runs in its own Node process (`cold-start-child.ts`): the rebuild writes the cache into
  * a temporary folder, then a fresh process loads from it as the bot does at start-up.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runBenchChild } from './child.ts';
 
 export interface RebuildResult {
   documents: number;
@@ -55,19 +54,10 @@ export interface ColdStartReport {
   load: LoadResult;
 }
 
-const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-const CHILD = fileURLToPath(new URL('cold-start-child.ts', import.meta.url));
+const CHILD = new URL('cold-start-child.ts', import.meta.url);
 
 function runChild<T>(args: string[]): T {
-  const child = spawnSync(process.execPath, ['--expose-gc', RUN_TS, CHILD, ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 16 * 2 ** 20,
-  });
-  if (child.status !== 0)
-    throw new Error(`cold-start-child.ts ${args.join(' ')} exited with ${child.status}`);
-  const lastLine = child.stdout.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(lastLine) as T;
+  return runBenchChild<T>(CHILD, args);
 }
 
 export interface ColdStartOptions {

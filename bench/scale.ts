@@ -9,14 +9,13 @@
  * snapshot, then applies those of them it serves, as it would from the changes table.
  * Every figure comes from a fresh Node process (`scale-child.ts`).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describeShardIds } from '../src/core/shard-slice.ts';
 import type { CorpusDocument } from '../src/core/types.ts';
 import { takeCorpus, type CorpusSource } from './synthetic-corpus.ts';
+import { runBenchChild } from './child.ts';
 
 export interface SnapshotResult {
   documents: number;
@@ -88,18 +87,10 @@ export function benchCorpus(
   return { documents: all.slice(0, all.length - changes), since: all.slice(all.length - changes) };
 }
 
-const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-const CHILD = fileURLToPath(new URL('scale-child.ts', import.meta.url));
+const CHILD = new URL('scale-child.ts', import.meta.url);
 
 function runChild<T>(args: string[]): T {
-  const child = spawnSync(process.execPath, ['--expose-gc', RUN_TS, CHILD, ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 16 * 2 ** 20,
-  });
-  if (child.status !== 0)
-    throw new Error(`scale-child.ts ${args.join(' ')} exited with ${child.status}`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as T;
+  return runBenchChild<T>(CHILD, args);
 }
 
 export interface ScaleOptions {
