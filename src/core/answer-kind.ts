@@ -49,8 +49,14 @@ export function answerKindOf(question: string): AnswerKind {
 
 const MONTH =
   /\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?/u;
+// Not "one": far more often "one of", "no one" or "at least one fight" than a count asked for.
 const NUMBER_WORD =
-  /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|half|third|quarter|dozen|percent|per\s+cent)\b/iu;
+  /\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|half|third|quarter|dozen|percent|per\s+cent)\b/iu;
+/** A day of a month or a year: a date, not the quantity a "how many" asks for. */
+const DATE_NUMBERS = new RegExp(
+  `${MONTH.source}\\s+\\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH.source}|\\b(?:1[89]|20)\\d\\d\\b`,
+  'gu',
+);
 const REASON =
   /\b(?:because|since|due\s+to|as\s+a\s+result|so\s+that|in\s+order\s+to|owing\s+to|the\s+reason|after|since)\b/iu;
 /** Two or more capitalised words in a row ("Valentina Matviyenko", "Federation Council"). */
@@ -76,8 +82,10 @@ export function holdsAnswer(
     .map((word) => (questionWords.has(bare(word)) ? ' '.repeat(word.length) : word))
     .join('');
   switch (kind) {
-    case 'number':
-      return /\d/u.test(fresh) || NUMBER_WORD.test(fresh) || /%/u.test(fresh);
+    case 'number': {
+      const undated = fresh.replace(DATE_NUMBERS, ' ');
+      return /\d/u.test(undated) || NUMBER_WORD.test(undated) || /%/u.test(undated);
+    }
     case 'date':
       return (
         MONTH.test(fresh) ||

@@ -22,7 +22,16 @@ export const EXCERPT_RULES = {
   shortShare: 0.5,
   /** A name cut at the end of an excerpt is completed when this few characters finish it. */
   nameOverflow: 40,
+  /**
+   * A run of sentences longer than the limit may still be shown when its longest sentence, cut
+   * around its matched words, keeps at least this share of the limit: a short answer right
+   * after a long sentence ("Some 2,200 people were not admitted.") is then shown whole.
+   */
+  clippedShare: 0.5,
 } as const;
+
+/** What an ellipsis between two kept parts of a run costs in characters (" … "). */
+const GAP = 3;
 
 /** What the question asks for, so the excerpt can show the sentence that answers. */
 export interface ExcerptFocus {
@@ -95,13 +104,39 @@ export function bestExcerpt(
   const scale = Math.max(...sentences.map((sentence) => weightOf(sentence.terms)), 1e-6);
   const lengthOf = (first: number, last: number) =>
     sentences[last]!.range.end - sentences[first]!.range.start;
+  // A run fits when it is within the limit, or when cutting its longest sentence makes it so
+  // and leaves that sentence `clippedShare` of the limit.
+  const fits = (first: number, last: number) => {
+    const length = lengthOf(first, last);
+    if (length <= maxChars || first === last) return true;
+    const longest = Math.max(
+      ...sentences.slice(first, last + 1).map(({ range }) => range.end - range.start),
+    );
+    return maxChars - (length - longest) - GAP >= maxChars * EXCERPT_RULES.clippedShare;
+  };
 
+  // The question terms a run shows: a run over the limit loses those its cut leaves out.
+  const termsShown = (run: readonly Sentence[]) => {
+    const ranges = run.map((sentence) => sentence.range);
+    const longest = longestOf(ranges);
+    const kept = cutRun(passage, ranges, weights, maxChars);
+    const terms = new Set<string>();
+    for (const sentence of run) {
+      if (sentence.range !== longest || kept.range === longest) {
+        for (const term of sentence.terms) terms.add(term);
+        continue;
+      }
+      for (const token of tokensOf(passage, kept.range))
+        if (token.term !== null && weights.has(token.term)) terms.add(token.term);
+    }
+    return terms;
+  };
   let best = { first: 0, last: 0, score: Number.NEGATIVE_INFINITY };
   for (let first = 0; first < sentences.length; first += 1) {
     for (let last = first; last < sentences.length; last += 1) {
-      if (last > first && lengthOf(first, last) > maxChars) break;
+      if (!fits(first, last)) break;
       const run = sentences.slice(first, last + 1);
-      const terms = new Set(run.flatMap((sentence) => [...sentence.terms]));
+      const terms = termsShown(run);
       if (terms.size === 0) continue;
       let score = weightOf(terms);
       if (run.some((sentence) => sentence.holds && !sentence.asks))
@@ -118,11 +153,8 @@ export function bestExcerpt(
       best.last += 1;
     else if (best.first > 0 && lengthOf(best.first - 1, best.last) <= maxChars) best.first -= 1;
   }
-  const range: TextRange = {
-    start: sentences[best.first]!.range.start,
-    end: sentences[best.last]!.range.end,
-  };
-  return clip(passage, passageStart, range, weights, maxChars);
+  const run = sentences.slice(best.first, best.last + 1).map((sentence) => sentence.range);
+  return clip(passage, passageStart, run, weights, maxChars);
 }
 
 function termsIn(text: string): string[] {
@@ -149,71 +181,115 @@ function sameName(passage: string, left: Token | undefined, right: Token | undef
 }
 
 /**
- * Cuts `range` to `maxChars` around its matched words, at word boundaries, never inside a
- * name, and marks the matches.
+ * Shows a run of sentences within `maxChars`: whole when it fits; otherwise its longest
+ * sentence is cut around its matched words to the room the others leave, so a short sentence
+ * next to a long one (often the answer) is shown whole. Marks the matched words.
  */
 function clip(
   passage: string,
   passageStart: number,
-  range: TextRange,
+  run: readonly TextRange[],
   weights: ReadonlyMap<string, number>,
   maxChars: number,
 ): Excerpt {
-  const tokens = tokensOf(passage, range);
-  const matched = tokens.filter((token) => token.term !== null && weights.has(token.term));
-  let first = 0;
-  let last = tokens.length - 1;
-  if (range.end - range.start > maxChars && tokens.length > 0) {
-    // Centre the window on the matches, then keep whole words.
-    const from = matched[0]?.start ?? range.start;
-    const to = matched.at(-1)?.end ?? from;
-    const centre = Math.round((from + to) / 2);
-    const start = Math.max(
-      range.start,
-      Math.min(centre - Math.floor(maxChars / 2), range.end - maxChars),
-    );
-    const end = Math.min(range.end, start + maxChars);
-    first = tokens.findIndex((token) => token.start >= start);
-    last = tokens.findLastIndex((token) => token.end <= end);
-    if (first === -1 || last < first) {
-      first = 0;
-      last = Math.max(
-        0,
-        tokens.findLastIndex((token) => token.end <= range.start + maxChars),
-      );
-    }
-    // Never keep part of a name ("told The Moscow …"): finish it if that is short, else drop it.
-    if (last + 1 < tokens.length && sameName(passage, tokens[last], tokens[last + 1])) {
-      let nameEnd = last + 1;
-      while (nameEnd + 1 < tokens.length && sameName(passage, tokens[nameEnd], tokens[nameEnd + 1]))
-        nameEnd += 1;
-      if (tokens[nameEnd]!.end - tokens[last]!.end <= EXCERPT_RULES.nameOverflow) last = nameEnd;
-      else {
-        while (last > first && sameName(passage, tokens[last - 1], tokens[last])) last -= 1;
-        last = Math.max(first, last - 1);
-      }
-    }
-    if (first > 0 && sameName(passage, tokens[first - 1], tokens[first])) {
-      while (first < last && sameName(passage, tokens[first], tokens[first + 1])) first += 1;
-      first = Math.min(last, first + 1);
-    }
-  }
-  const start = first === 0 ? range.start : tokens[first]!.start;
-  const end = last === tokens.length - 1 ? range.end : tokens[last]!.end;
-  const body = passage.slice(start, end).replace(/\s+/gu, ' ');
-  const prefix = start > range.start ? '… ' : '';
-  const suffix = end < range.end ? ' …' : '';
-  const shownTokens = tokenize(body).filter(
+  const range: TextRange = { start: run[0]!.start, end: run.at(-1)!.end };
+  const longest = longestOf(run);
+  const { range: kept } = cutRun(passage, run, weights, maxChars);
+  const pieces = [
+    { start: range.start, end: longest.start },
+    kept,
+    { start: longest.end, end: range.end },
+  ].filter((piece) => passage.slice(piece.start, piece.end).trim() !== '');
+  let body = '';
+  pieces.forEach((piece, i) => {
+    const text = passage.slice(piece.start, piece.end).replace(/\s+/gu, ' ').trim();
+    const gap = i > 0 && passage.slice(pieces[i - 1]!.end, piece.start).trim() !== '';
+    body += i === 0 ? text : `${gap ? ' … ' : ' '}${text}`;
+  });
+  const start = pieces[0]!.start;
+  const end = pieces.at(-1)!.end;
+  const text = (start > range.start ? '… ' : '') + body + (end < range.end ? ' …' : '');
+  const shownTokens = tokenize(text).filter(
     (token) => token.term !== null && weights.has(token.term),
   );
   return {
-    text: prefix + body + suffix,
+    text,
     range: { start: passageStart + start, end: passageStart + end },
-    marks: shownTokens.map((token) => ({
-      start: token.start + prefix.length,
-      end: token.end + prefix.length,
-    })),
+    marks: shownTokens.map((token) => ({ start: token.start, end: token.end })),
     terms: new Set(shownTokens.map((token) => token.term!)),
+  };
+}
+
+const longestOf = (run: readonly TextRange[]) =>
+  run.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
+
+/**
+ * What a run shows of its longest sentence: all of it when the run fits `maxChars`, else the
+ * part `cutAround` keeps in the room the other sentences leave.
+ */
+function cutRun(
+  passage: string,
+  run: readonly TextRange[],
+  weights: ReadonlyMap<string, number>,
+  maxChars: number,
+): { range: TextRange } {
+  const longest = longestOf(run);
+  const length = run.at(-1)!.end - run[0]!.start;
+  if (length <= maxChars) return { range: longest };
+  const others = length - (longest.end - longest.start);
+  const room = run.length === 1 ? maxChars : maxChars - others - GAP;
+  return { range: cutAround(passage, longest, weights, room) };
+}
+
+/**
+ * The part of one sentence to show within `maxChars`: centred on its matched words, at word
+ * boundaries, never inside a name.
+ */
+function cutAround(
+  passage: string,
+  range: TextRange,
+  weights: ReadonlyMap<string, number>,
+  maxChars: number,
+): TextRange {
+  const tokens = tokensOf(passage, range);
+  if (range.end - range.start <= maxChars || tokens.length === 0) return range;
+  const matched = tokens.filter((token) => token.term !== null && weights.has(token.term));
+  // Centre the window on the matches, then keep whole words.
+  const from = matched[0]?.start ?? range.start;
+  const to = matched.at(-1)?.end ?? from;
+  const centre = Math.round((from + to) / 2);
+  const windowStart = Math.max(
+    range.start,
+    Math.min(centre - Math.floor(maxChars / 2), range.end - maxChars),
+  );
+  const windowEnd = Math.min(range.end, windowStart + maxChars);
+  let first = tokens.findIndex((token) => token.start >= windowStart);
+  let last = tokens.findLastIndex((token) => token.end <= windowEnd);
+  if (first === -1 || last < first) {
+    first = 0;
+    last = Math.max(
+      0,
+      tokens.findLastIndex((token) => token.end <= range.start + maxChars),
+    );
+  }
+  // Never keep part of a name ("told The Moscow …"): finish it if that is short, else drop it.
+  if (last + 1 < tokens.length && sameName(passage, tokens[last], tokens[last + 1])) {
+    let nameEnd = last + 1;
+    while (nameEnd + 1 < tokens.length && sameName(passage, tokens[nameEnd], tokens[nameEnd + 1]))
+      nameEnd += 1;
+    if (tokens[nameEnd]!.end - tokens[last]!.end <= EXCERPT_RULES.nameOverflow) last = nameEnd;
+    else {
+      while (last > first && sameName(passage, tokens[last - 1], tokens[last])) last -= 1;
+      last = Math.max(first, last - 1);
+    }
+  }
+  if (first > 0 && sameName(passage, tokens[first - 1], tokens[first])) {
+    while (first < last && sameName(passage, tokens[first], tokens[first + 1])) first += 1;
+    first = Math.min(last, first + 1);
+  }
+  return {
+    start: first === 0 ? range.start : tokens[first]!.start,
+    end: last === tokens.length - 1 ? range.end : tokens[last]!.end,
   };
 }
 

@@ -33,10 +33,16 @@ export function textFragmentUrl(url: string, quote: string): string {
   const inner = words.slice(1, -1);
   const all =
     words.length === 1 ? [first.replace(/[^\p{L}\p{N}]+$/u, '')] : [first, ...inner, last];
-  if (all.length <= FRAGMENT_EDGE_WORDS * 2) {
+  // An excerpt with a part left out inside ("… at least one fight … Some 2,200 people were not
+  // admitted."): its text is not the page's in one piece, so it is matched by its edges.
+  const gap = all.indexOf('…');
+  if (all.length <= FRAGMENT_EDGE_WORDS * 2 && gap === -1) {
     return `${base}#:~:text=${encodeFragmentTerm(all.join(' '))}`;
   }
-  const start = all.slice(0, FRAGMENT_EDGE_WORDS).join(' ');
-  const end = all.slice(-FRAGMENT_EDGE_WORDS).join(' ');
+  const lastGap = all.lastIndexOf('…');
+  const start = all
+    .slice(0, Math.min(FRAGMENT_EDGE_WORDS, gap === -1 ? all.length : gap))
+    .join(' ');
+  const end = all.slice(Math.max(all.length - FRAGMENT_EDGE_WORDS, lastGap + 1)).join(' ');
   return `${base}#:~:text=${encodeFragmentTerm(start)},${encodeFragmentTerm(end)}`;
 }

@@ -65,7 +65,10 @@ export interface Citation {
   passage: string;
   /** The sentence or two of the passage that best answer the question. */
   excerpt: string;
-  /** Where the excerpt sits in the document text. */
+  /**
+   * Where the excerpt sits in the document text: from its first word to its last. A long
+   * sentence cut to make room for the short one next to it leaves a " … " inside the excerpt.
+   */
   excerptRange: TextRange;
   /** The matched words inside `excerpt`, as ranges relative to `excerpt`. */
   marks: TextRange[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerKindOf } from '../../src/core/answer-kind.ts';
+import { answerKindOf, holdsAnswer } from '../../src/core/answer-kind.ts';
 import { bestExcerpt, describeMatches, nestQuotes, NO_FOCUS } from '../../src/core/excerpt.ts';
 
 const focusOn = (question: string) => ({
@@ -69,6 +69,35 @@ describe('bestExcerpt', () => {
       expect(text, `at ${maxChars}`).not.toMatch(/\b(?:The|The Moscow|Sofya) …$/u);
       expect(text, `at ${maxChars}`).not.toMatch(/^… (?:Moscow|Times|Aleshina)\b/u);
     }
+  });
+
+  it('shows a short answer right after a long sentence, cutting the long one instead', () => {
+    const long =
+      'On November 22, when the region became the first in Russia to require passengers on ' +
+      'public transport to produce a QR code affirming their vaccination status, long queues ' +
+      'formed at the stops, tempers flared at several of them, and the drivers of buses and ' +
+      'trams were told to wait until every passenger had been checked by the inspectors.';
+    const answer = 'Some 2,200 were not admitted.';
+    const qrWeights = new Map([
+      ['passeng', 2],
+      ['qr', 2],
+      ['region', 1],
+    ]);
+    const question = 'How many passengers did the region turn away over QR codes?';
+    const excerpt = bestExcerpt(`${long} ${answer}`, 0, qrWeights, focusOn(question), 250);
+    expect(excerpt.text).toMatch(/ … Some 2,200 were not admitted\.$/u);
+    expect(excerpt.text.length).toBeLessThanOrEqual(250);
+    // The cut keeps the long sentence's question words, and the marks still land on them.
+    expect(excerpt.marks.map((mark) => excerpt.text.slice(mark.start, mark.end))).toContain('QR');
+  });
+
+  it('does not count a day of the month as the number a how-many question asks for', () => {
+    const question = 'How many passengers were turned away?';
+    expect(holdsAnswer('number', 'On November 22 passengers were turned away.', new Set())).toBe(
+      false,
+    );
+    expect(holdsAnswer('number', 'Some 2,200 were turned away in 2021.', new Set())).toBe(true);
+    expect(answerKindOf(question)).toBe('number');
   });
 
   it('marks the question words it shows and lists them as its terms', () => {

@@ -23,6 +23,17 @@ describe('textFragmentUrl', () => {
     );
   });
 
+  it('matches an excerpt with a part left out inside by the words on each side of the gap', () => {
+    expect(
+      textFragmentUrl(
+        'https://example.org/a',
+        '… a fight broke out … Some 2,200 were turned away.',
+      ),
+    ).toBe(
+      'https://example.org/a#:~:text=a%20fight%20broke%20out,Some%202%2C200%20were%20turned%20away',
+    );
+  });
+
   it('replaces an existing fragment and drops the ellipses of a cut excerpt', () => {
     expect(textFragmentUrl('https://example.org/a#top', '… masks stay on …')).toBe(
       'https://example.org/a#:~:text=masks%20stay%20on',
