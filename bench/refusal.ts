@@ -4,6 +4,7 @@
  * from the index, the right answer is a refusal. The model is fit on dev-a
  * (`bench/fit-refusal.ts`) and reported here on dev-b, which it never saw.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -84,7 +85,10 @@ async function askLeavingOut(
   split: SquadSplitName,
   options: { fresh?: boolean; progress?: (message: string) => void },
 ): Promise<AskedQuestion[]> {
-  const cache = `${RESULTS_DIR}refusal-${unit}-${split}-${REFUSAL_FEATURES.join('-')}.json`;
+  // Named by the feature list (hashed: the names no longer fit a file name), so a cache of
+  // other features is never read as these.
+  const features = createHash('sha256').update(REFUSAL_FEATURES.join(',')).digest('hex');
+  const cache = `${RESULTS_DIR}refusal-${unit}-${split}-${features.slice(0, 12)}.json`;
   if (!options.fresh && existsSync(cache)) {
     return JSON.parse(await readFile(cache, 'utf8')) as AskedQuestion[];
   }

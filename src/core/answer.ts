@@ -1,6 +1,6 @@
 import { splitWords, termsRelated, type QueryTerm } from './analysis.ts';
-import { answerKindOf } from './answer-kind.ts';
-import { bestExcerpt, type ExcerptFocus } from './excerpt.ts';
+import { answerKindOf, holdsAnswer } from './answer-kind.ts';
+import { bestExcerpt, NO_FOCUS, type ExcerptFocus } from './excerpt.ts';
 import {
   answerProbability,
   REFUSAL_MODEL,
@@ -79,6 +79,19 @@ export interface Judged {
 }
 
 /**
+ * What a question asks for, read from its wording: the kind of answer and its own words.
+ *
+ * @example
+ * focusOf('How many doses has Bashkortostan received?').kind; // 'number'
+ */
+export function focusOf(question: string): ExcerptFocus {
+  return {
+    kind: answerKindOf(question),
+    questionWords: new Set(splitWords(question).map((word) => word.toLowerCase())),
+  };
+}
+
+/**
  * Measures each candidate against the question. A name or number the question asks about must
  * appear in the passage's document, loosely ("Russian" for "Russia"): a paragraph of an article
  * about Bashkortostan may answer "…in Bashkortostan?" without repeating the name, but nothing
@@ -94,6 +107,7 @@ export function judgeCandidates(
   candidates: readonly Candidate[],
   context: AnswerContext,
   model: RefusalModel = REFUSAL_MODEL,
+  asked: ExcerptFocus = NO_FOCUS,
 ): Judged[] {
   const weights = termWeights(terms, context);
   const known = terms.filter((term) => isKnown(term, context));
@@ -101,6 +115,10 @@ export function judgeCandidates(
   const knownTotal = sumWeights(known, weights);
   const share = (weight: number) => (total === 0 ? 0 : weight / total);
   const unknownShare = share(total - knownTotal);
+  // A word no passage uses has the highest idf there is: specificities are shares of it.
+  const unusedIdf = context.index.idf('\u0000');
+  const specificity = (term: QueryTerm) =>
+    unusedIdf > 0 ? (weights.get(term.term) ?? 0) / unusedIdf : 0;
   const measured = candidates.slice(0, ANSWER_RULES.candidates).flatMap((candidate) => {
     const passage = context.passage(candidate.passageId);
     const document = context.document(candidate.documentId);
@@ -140,11 +158,25 @@ export function judgeCandidates(
     );
     const score =
       candidate.score + ANSWER_RULES.documentContextWeight * sumWeights(fromDocument, weights);
+    const missing = terms.filter((term) => !matched.includes(term));
+    const specificities = (list: readonly QueryTerm[]) => list.map(specificity);
     return [
       {
         candidate,
         passage,
         document,
+        rarestMatched: Math.max(0, ...specificities(matched)),
+        rarestMissing: Math.max(0, ...specificities(missing)),
+        matchedSpecificity: specificities(matched).reduce((sum, value) => sum + value, 0),
+        missingSpecificity: specificities(missing).reduce((sum, value) => sum + value, 0),
+        knownTermShare:
+          known.length === 0
+            ? 0
+            : known.filter((term) => matched.includes(term)).length / known.length,
+        kindAbsent:
+          asked.kind !== 'other' && !holdsAnswer(asked.kind, passage.text, asked.questionWords)
+            ? 1
+            : 0,
         coverage: share(covered),
         knownCoverage: knownTotal === 0 ? 0 : covered / knownTotal,
         termShare: terms.length === 0 ? 0 : matched.length / terms.length,
@@ -171,9 +203,24 @@ export function judgeCandidates(
   }
   const relativeLead = (score: number, other: number) =>
     score <= 0 ? 0 : Math.max(-1, (score - other) / score);
+  const topFive = ranked.slice(0, 5);
+  const unknownTerms = terms.length - known.length;
   return measured.map((measuredEntry) => {
-    const { heaviestMissing, bestSentence, pairShare, documentCoverage, ...entry } = measuredEntry;
+    const {
+      heaviestMissing,
+      bestSentence,
+      pairShare,
+      documentCoverage,
+      rarestMatched,
+      rarestMissing,
+      matchedSpecificity,
+      missingSpecificity,
+      knownTermShare,
+      kindAbsent,
+      ...entry
+    } = measuredEntry;
     const bestOther = measuredEntry === first ? (second?.score ?? 0) : (first?.score ?? 0);
+    const otherDocuments = ranked.filter((other) => other.document.id !== entry.document.id);
     const features: RefusalFeatures = {
       coverage: entry.coverage,
       knownCoverage: entry.knownCoverage,
@@ -188,10 +235,23 @@ export function judgeCandidates(
       pairShare,
       documentCoverage,
       documentShare: scoreSum === 0 ? 0 : (documentScore.get(entry.document.id) ?? 0) / scoreSum,
-      documentMargin: relativeLead(
-        entry.score,
-        ranked.find((other) => other.document.id !== entry.document.id)?.score ?? 0,
-      ),
+      documentMargin: relativeLead(entry.score, otherDocuments[0]?.score ?? 0),
+      rarestMatched,
+      rarestMissing,
+      matchedSpecificity,
+      missingSpecificity,
+      unknownTerms,
+      missingTerms: terms.length - entry.matched.length,
+      knownTermShare,
+      scoreToTop: first && first.score > 0 ? entry.score / first.score : 0,
+      knownNormalizedScore: knownTotal === 0 ? 0 : entry.score / knownTotal,
+      coverageLead: entry.coverage - Math.max(0, ...otherDocuments.map((other) => other.coverage)),
+      documentAgreement:
+        topFive.length === 0
+          ? 0
+          : topFive.filter((other) => other.document.id === entry.document.id).length /
+            topFive.length,
+      kindAbsent,
     };
     return { ...entry, features, probability: answerProbability(features, model) };
   });
@@ -313,7 +373,8 @@ export function composeAnswer(
   }
   const weights = termWeights(terms, context);
   const model = options.refusalModel ?? REFUSAL_MODEL;
-  const judged = judgeCandidates(terms, candidates, context, model).sort(
+  const focus = focusOf(question);
+  const judged = judgeCandidates(terms, candidates, context, model, focus).sort(
     (a, b) => b.score - a.score,
   );
   const accepted = preferNewer(
@@ -324,10 +385,6 @@ export function composeAnswer(
   if (accepted.length === 0) return explainNoAnswer(question, terms, judged, context);
 
   const best = accepted[0]!.score;
-  const focus: ExcerptFocus = {
-    kind: answerKindOf(question),
-    questionWords: new Set(splitWords(question).map((word) => word.toLowerCase())),
-  };
   const citations: Citation[] = [];
   const perDocument = new Map<string, number>();
   for (const entry of accepted) {

@@ -1,6 +1,13 @@
 import { lookupDocument } from './lookup.ts';
 import type { AskOptions, FindOptions, Footnote, Visibility } from './api.ts';
-import { composeAnswer, judgeCandidates, type AnswerContext, type Judged } from './answer.ts';
+import {
+  composeAnswer,
+  focusOf,
+  judgeCandidates,
+  type AnswerContext,
+  type Judged,
+} from './answer.ts';
+import { REFUSAL_MODEL } from './refusal.ts';
 import { UserError } from './errors.ts';
 import {
   analyzePassage,
@@ -112,10 +119,13 @@ export class Library implements Footnote {
   explain(question: string, options: AskOptions = {}): Judged[] {
     const terms = this.#analyze(question);
     const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#analysed);
-    return judgeCandidates(terms, candidates, this.#context(candidates)).slice(
-      0,
-      options.limit ?? 5,
-    );
+    return judgeCandidates(
+      terms,
+      candidates,
+      this.#context(candidates),
+      REFUSAL_MODEL,
+      focusOf(question),
+    ).slice(0, options.limit ?? 5);
   }
 
   /**

@@ -37,6 +37,35 @@ export interface RefusalFeatures {
   documentShare: number;
   /** How far the passage leads the best passage of any other document, as a share of its score. */
   documentMargin: number;
+  /*
+   * The features below do not grow with the corpus: a word's specificity is its idf over the
+   * idf of a word no passage uses (log of about twice the passage count), so 1 is "never used"
+   * whether the corpus holds 80 passages or 80,000; the rest are counts, or compare candidates.
+   */
+  /** Specificity of the rarest question word the passage contains (0 when it contains none). */
+  rarestMatched: number;
+  /** Specificity of the rarest question word the passage lacks (1: a word the corpus never uses). */
+  rarestMissing: number;
+  /** Summed specificity of the question words the passage contains. */
+  matchedSpecificity: number;
+  /** Summed specificity of the question words the passage lacks. */
+  missingSpecificity: number;
+  /** How many question words the corpus never uses (nor any alternative of theirs). */
+  unknownTerms: number;
+  /** How many question words the passage lacks. */
+  missingTerms: number;
+  /** Share of the question's words the corpus uses that the passage contains. */
+  knownTermShare: number;
+  /** The passage's score over the top candidate's (1 for the top one). */
+  scoreToTop: number;
+  /** The passage's score over the weight of the question words the corpus uses. */
+  knownNormalizedScore: number;
+  /** Its coverage minus the best coverage among other documents' passages. */
+  coverageLead: number;
+  /** Share of the five best-scored candidates that come from this passage's document. */
+  documentAgreement: number;
+  /** 1 when the question asks for a kind of answer (a number, a date…) the passage never holds. */
+  kindAbsent: number;
 }
 
 export const REFUSAL_FEATURES = [
@@ -54,6 +83,18 @@ export const REFUSAL_FEATURES = [
   'documentCoverage',
   'documentShare',
   'documentMargin',
+  'rarestMatched',
+  'rarestMissing',
+  'matchedSpecificity',
+  'missingSpecificity',
+  'unknownTerms',
+  'missingTerms',
+  'knownTermShare',
+  'scoreToTop',
+  'knownNormalizedScore',
+  'coverageLead',
+  'documentAgreement',
+  'kindAbsent',
 ] as const satisfies ReadonlyArray<keyof RefusalFeatures>;
 
 /**
@@ -90,7 +131,9 @@ export const REFUSAL_MODEL: RefusalModel = trainedModel as RefusalModel;
  * answerProbability({ coverage: 0.9, knownCoverage: 0.9, termShare: 1, unknownShare: 0,
  *   heaviestMissing: 0.1, normalizedScore: 2, margin: 0.5, missingNames: 0, logTerms: 1.6,
  *   bestSentence: 0.8, pairShare: 0.5, documentCoverage: 1, documentShare: 0.6,
- *   documentMargin: 0.4 });
+ *   documentMargin: 0.4, rarestMatched: 0.9, rarestMissing: 0.2, matchedSpecificity: 2.5,
+ *   missingSpecificity: 0.2, unknownTerms: 0, missingTerms: 0, knownTermShare: 1, scoreToTop: 1,
+ *   knownNormalizedScore: 2, coverageLead: 0.5, documentAgreement: 0.8, kindAbsent: 0 });
  * // ≈ 0.98
  */
 export function answerProbability(

@@ -24,6 +24,18 @@ const strong: RefusalFeatures = {
   documentCoverage: 1,
   documentShare: 0.8,
   documentMargin: 0.5,
+  rarestMatched: 0.9,
+  rarestMissing: 0.2,
+  matchedSpecificity: 2.5,
+  missingSpecificity: 0.2,
+  unknownTerms: 0,
+  missingTerms: 0,
+  knownTermShare: 1,
+  scoreToTop: 1,
+  knownNormalizedScore: 3,
+  coverageLead: 0.5,
+  documentAgreement: 0.8,
+  kindAbsent: 0,
 };
 const weak: RefusalFeatures = {
   ...strong,
@@ -36,6 +48,17 @@ const weak: RefusalFeatures = {
   pairShare: 0,
   documentCoverage: 0.2,
   documentShare: 0.1,
+  rarestMatched: 0.3,
+  rarestMissing: 1,
+  matchedSpecificity: 0.3,
+  missingSpecificity: 2,
+  unknownTerms: 1,
+  missingTerms: 3,
+  knownTermShare: 0.3,
+  knownNormalizedScore: 0.5,
+  coverageLead: 0,
+  documentAgreement: 0.2,
+  kindAbsent: 1,
 };
 
 describe('the shipped refusal model', () => {
