@@ -15,6 +15,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
+COPY bin/main.ts ./bin/
 RUN npm run build && npm prune --omit=dev && npm cache clean --force
 
 # ── run: compiled JavaScript and production dependencies only (no TypeScript), not root ──────
@@ -27,7 +28,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY bin ./bin
+COPY bin/footnote.js ./bin/
 COPY corpus ./corpus
 # The image's `node` user (uid 1000) owns the data directory; the code stays root's, read-only.
 RUN mkdir -p /data && chown node:node /data
