@@ -1,4 +1,4 @@
-import { truncate } from '../core/text.ts';
+import { count, truncate } from '../core/text.ts';
 import type { IngestPreview } from '../ingest/preview.ts';
 import type { AuditEntry, StoredDocumentMeta } from '../store/store.ts';
 import { PLAIN_STYLE, type TextStyle } from './render.ts';
@@ -26,7 +26,7 @@ export function renderPreview(
     ['language', preview.language],
     [
       'length',
-      `${preview.length.toLocaleString('en-GB')} characters, ${preview.wordCount.toLocaleString('en-GB')} words, ${preview.passageCount} passage${preview.passageCount === 1 ? '' : 's'}`,
+      `${count(preview.length, 'character')}, ${count(preview.wordCount, 'word')}, ${count(preview.passageCount, 'passage')}`,
     ],
     ['scope', scopeLabel(guildId)],
   ];

@@ -1,6 +1,7 @@
 import { formatDate } from '../core/dates.ts';
 import { describeMatches, nestQuotes } from '../core/excerpt.ts';
 import { textFragmentUrl } from '../core/links.ts';
+import { count } from '../core/text.ts';
 import type { Judged } from '../core/answer.ts';
 import type {
   Answer,
@@ -97,7 +98,7 @@ export function renderSummary(summary: DocumentSummary, style: TextStyle = PLAIN
       'scope',
       summary.scope.kind === 'shipped' ? 'shipped corpus' : `server ${summary.scope.guildId}`,
     ],
-    ['size', `${summary.wordCount} words in ${summary.passageCount} passages`],
+    ['size', `${count(summary.wordCount, 'word')} in ${count(summary.passageCount, 'passage')}`],
   ];
   return [
     style.strong(summary.title),

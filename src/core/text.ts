@@ -1,6 +1,17 @@
 const ELLIPSIS = '…';
 
 /**
+ * A number with its unit, grouped as people read it and in the plural unless it is one.
+ *
+ * @example
+ * count(1, 'passage'); // "1 passage"
+ * count(12500, 'word'); // "12,500 words"
+ */
+export function count(value: number, unit: string): string {
+  return `${value.toLocaleString('en-GB')} ${unit}${value === 1 ? '' : 's'}`;
+}
+
+/**
  * Cuts `text` to at most `maxCodePoints` code points, at a word boundary when one is close
  * enough, and ends it with `ellipsis` when anything was cut. The result is always a prefix of
  * `text` followed by `ellipsis`, so ranges computed on `text` stay valid on what is kept.

@@ -116,6 +116,13 @@ describe('renderSource', () => {
     ]);
   });
 
+  it('counts a one-passage document in the singular', () => {
+    const [short] = renderSource({ ...summary, wordCount: 1, passageCount: 1 }).embeds;
+    expect(short?.fields?.find((field) => field.name === 'Length')?.value).toBe(
+      '1 word in 1 passage',
+    );
+  });
+
   it('fits every limit with extreme metadata', () => {
     const extreme = renderSource({
       ...summary,

@@ -7,7 +7,7 @@ import {
   markdownLink,
   unescapeMarkdown,
 } from '../../src/discord/text.ts';
-import { truncate } from '../../src/core/text.ts';
+import { count, truncate } from '../../src/core/text.ts';
 
 describe('truncate', () => {
   it('leaves text within the limit alone', () => {
@@ -54,6 +54,20 @@ describe('truncate', () => {
       expect(codePointLength(cut)).toBeLessThanOrEqual(max);
       if (cut !== text) expect(text.startsWith(cut.slice(0, -1))).toBe(true);
     }
+  });
+});
+
+describe('count', () => {
+  it('puts the unit in the plural unless the number is one', () => {
+    expect([0, 1, 2].map((value) => count(value, 'passage'))).toEqual([
+      '0 passages',
+      '1 passage',
+      '2 passages',
+    ]);
+  });
+
+  it('groups thousands as readers expect', () => {
+    expect(count(12500, 'word')).toBe('12,500 words');
   });
 });
 

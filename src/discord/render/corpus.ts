@@ -14,7 +14,7 @@ import type { AuditEntry, StoredDocumentMeta } from '../../store/store.ts';
 import { customId } from '../custom-id.ts';
 import { DISCORD_LIMITS } from '../limits.ts';
 import { codePointLength, escapeMarkdown, escapeToFit, isWebUrl, markdownLink } from '../text.ts';
-import { truncate } from '../../core/text.ts';
+import { count, truncate } from '../../core/text.ts';
 import { formatDate } from '../../core/dates.ts';
 import { buttonRow, EPHEMERAL, NO_MENTIONS, type MessagePayload } from './payload.ts';
 import { COMMAND_NAMES } from '../command-names.ts';
@@ -410,10 +410,6 @@ function actorMention(actor: string): string {
 function timestamp(iso: string): string {
   const seconds = Math.floor(new Date(iso).getTime() / 1000);
   return Number.isFinite(seconds) ? `<t:${seconds}:f>` : escapeMarkdown(iso);
-}
-
-function count(value: number, unit: string): string {
-  return `${value.toLocaleString('en-GB')} ${unit}${value === 1 ? '' : 's'}`;
 }
 
 function label(

@@ -2,7 +2,7 @@ import type { APIApplicationCommandOptionChoice, APIEmbed } from 'discord.js';
 import type { DocumentMatch, DocumentSummary } from '../../core/types.ts';
 import { DISCORD_LIMITS } from '../limits.ts';
 import { codePointLength, escapeToFit, isWebUrl, markdownLink } from '../text.ts';
-import { truncate } from '../../core/text.ts';
+import { count, truncate } from '../../core/text.ts';
 import { formatDate } from '../../core/dates.ts';
 import { customId } from '../custom-id.ts';
 import { OPEN_SOURCE_ACTION } from './answer.ts';
@@ -105,7 +105,7 @@ export function renderSource(summary: DocumentSummary): MessagePayload {
       : []),
     {
       name: 'Length',
-      value: `${summary.wordCount.toLocaleString('en-GB')} words in ${summary.passageCount} passages`,
+      value: `${count(summary.wordCount, 'word')} in ${count(summary.passageCount, 'passage')}`,
       inline: true,
     },
     {
