@@ -8,9 +8,11 @@ if (!process.env['FOOTNOTE_TEST_DATABASE_URL']?.trim())
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // End-to-end tests start a local Discord stand-in and a real discord.js client.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // End-to-end tests start a local Discord stand-in, a real discord.js client and sometimes
+    // whole processes. These limits only catch hangs (tests/deadlines.ts waits up to 90 s for
+    // what will happen): speed is measured by `npm run bench`, not here.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
   },
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOOTNOTE_ARGS } from '../footnote-command.ts';
+import { EVENTUALLY_MS } from '../deadlines.ts';
 
 const run = promisify(execFile);
 let dataDir: string;
@@ -165,7 +166,7 @@ describe('footnote start on a terminal, without a token', () => {
         {
           env: { PATH: process.env['PATH'] ?? '', FOOTNOTE_DATA_DIR: dataDir, TERM: 'dumb' },
           cwd: dataDir,
-          timeout: 20_000,
+          timeout: EVENTUALLY_MS,
         },
         (error, out) => (error ? reject(new Error(error.message)) : resolve({ stdout: out })),
       );

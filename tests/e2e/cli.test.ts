@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../fake-discord/fake-discord.mjs';
 import { expectClean } from './harness.ts';
 import { FOOTNOTE_ARGS } from '../footnote-command.ts';
+import { EVENTUALLY_MS } from '../deadlines.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -70,7 +71,7 @@ describe('footnote start and register (npm start, npm run register)', () => {
     try {
       await waitFor(
         () => run.stdout().includes('Footnote is online') || run.child.exitCode !== null,
-        20_000,
+        EVENTUALLY_MS,
       );
       expect(run.stderr()).toBe('');
       expect(run.stdout()).toContain(

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectClean, useHarness } from '../e2e/harness.ts';
+import { EVENTUALLY } from '../deadlines.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
 
@@ -46,10 +47,12 @@ describe('REST faults on replies', () => {
     harness.fake.injectRestFaults([{ route: /\/callback$/u, status: 500, times: 8 }]);
     // Not awaited: the user never gets an answer, so the fake would wait out the 3 s.
     void harness.fake.sendChatInput({ name: 'ask', options: { question: PASSPORTS } });
-    await vi.waitFor(() =>
-      expect(logsSince(from)).toContainEqual(
-        expect.objectContaining({ msg: 'interaction', command: 'ask', outcome: 'error' }),
-      ),
+    await vi.waitFor(
+      () =>
+        expect(logsSince(from)).toContainEqual(
+          expect.objectContaining({ msg: 'interaction', command: 'ask', outcome: 'error' }),
+        ),
+      EVENTUALLY,
     );
     expect(logsSince(from)).toContainEqual(
       expect.objectContaining({ level: 50, msg: 'command failed', command: 'ask' }),

@@ -17,6 +17,7 @@ import { createLogger } from '../../src/logger.ts';
 import { FakeDiscord } from '../fake-discord/fake-discord.mjs';
 import { expectClean } from '../e2e/harness.ts';
 import { FOOTNOTE_ARGS } from '../footnote-command.ts';
+import { EVENTUALLY, EVENTUALLY_MS } from '../deadlines.ts';
 
 const silent = createLogger('silent');
 
@@ -72,8 +73,9 @@ describe('the link between a shard and its manager', () => {
     const parent = fakeParent();
     connectToManager({ shardId: 1, metrics: async () => [], logger: silent, parent });
     parent.emit('message', { type: 'footnote:metrics-request', id: 7 } satisfies ShardMessage);
-    await vi.waitFor(() =>
-      expect(parent.sent).toEqual([{ type: 'footnote:metrics', id: 7, metrics: [] }]),
+    await vi.waitFor(
+      () => expect(parent.sent).toEqual([{ type: 'footnote:metrics', id: 7, metrics: [] }]),
+      EVENTUALLY,
     );
   });
 
@@ -95,7 +97,7 @@ describe('the link between a shard and its manager', () => {
     link.onCorpusChanged(reload);
     parent.emit('message', { type: 'footnote:corpus-changed', from: 1 });
     parent.emit('message', { _eval: 'discord.js’s own message' });
-    await vi.waitFor(() => expect(reload).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(reload).toHaveBeenCalledTimes(1), EVENTUALLY);
   });
 
   it('does nothing outside a sharded process', () => {
@@ -164,12 +166,12 @@ describe('FOOTNOTE_SHARDS=2: footnote start under the ShardingManager', () => {
     // Three processes each load the sources through tsx: on a busy machine that takes a while.
     await vi.waitFor(
       () => expect(lines().map((line) => line['msg'])).toContain('all shards ready'),
-      { timeout: 100_000, interval: 100 },
+      EVENTUALLY,
     );
     port = lines().find((line) => line['msg'] === 'health and metrics endpoint listening')![
       'port'
     ] as number;
-  }, 120_000);
+  }, 2 * EVENTUALLY_MS);
   afterAll(async () => {
     if (manager && manager.exitCode === null) manager.kill('SIGKILL');
     await fake?.stop();
@@ -194,7 +196,7 @@ describe('FOOTNOTE_SHARDS=2: footnote start under the ShardingManager', () => {
             .map((line) => line['shard'])
             .sort(),
         ).toEqual([0, 1]),
-      { timeout: 30_000, interval: 50 },
+      EVENTUALLY,
     );
     expect(fake.requests.filter((request) => request.method === 'PUT')).toHaveLength(1);
   });

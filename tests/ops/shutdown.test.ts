@@ -8,6 +8,7 @@ import { RESTARTING_NOTICE } from '../../src/discord/bot.ts';
 import { FakeDiscord } from '../fake-discord/fake-discord.mjs';
 import { expectClean, useHarness } from '../e2e/harness.ts';
 import { FOOTNOTE_ARGS } from '../footnote-command.ts';
+import { EVENTUALLY } from '../deadlines.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
 
@@ -22,8 +23,9 @@ describe('stop(): a graceful shutdown in process', () => {
     // The answer to the first question is slow to reach Discord: it is in flight during the stop.
     fake.injectRestFaults([{ route: /\/callback$/u, delayMs: 800 }]);
     const inFlight = fake.sendChatInput({ name: 'ask', options: { question: PASSPORTS } });
-    await vi.waitFor(() =>
-      expect(fake.requests.some((request) => request.route.endsWith('/callback'))).toBe(true),
+    await vi.waitFor(
+      () => expect(fake.requests.some((request) => request.route.endsWith('/callback'))).toBe(true),
+      EVENTUALLY,
     );
 
     let stoppedAt = Infinity;
@@ -77,7 +79,7 @@ describe('footnote start, stopped by a signal', () => {
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    await vi.waitFor(() => expect(stdout).toContain('Footnote is online'), { timeout: 20_000 });
+    await vi.waitFor(() => expect(stdout).toContain('Footnote is online'), EVENTUALLY);
     await fake.waitForCommand('ask');
     expectClean(await fake.sendChatInput({ name: 'ask', options: { question: PASSPORTS } }));
 

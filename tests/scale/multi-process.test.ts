@@ -13,6 +13,7 @@ import { FakeDiscord, type InteractionRecord } from '../fake-discord/fake-discor
 import { button, expectClean } from '../e2e/harness.ts';
 import { guildOnShard } from './guilds.ts';
 import { FOOTNOTE_ARGS } from '../footnote-command.ts';
+import { EVENTUALLY_MS } from '../deadlines.ts';
 
 const baseUrl = process.env['FOOTNOTE_TEST_DATABASE_URL'];
 if (!baseUrl)
@@ -22,8 +23,6 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SHARD_COUNT = 4;
 /** Slice A runs shards 0 and 1, slice B shards 2 and 3. */
 const guild = (shard: number) => guildOnShard(shard, SHARD_COUNT);
-/** How long a change may take to be answerable everywhere it should be. */
-const PROPAGATION_MS = 1_000;
 
 interface BotProcess {
   name: string;
@@ -109,7 +108,7 @@ async function startBot(which: 'a' | 'b'): Promise<BotProcess> {
   const bot = startProcess(`bot ${which}`, ['start'], await envOf(slice));
   bots[which] = bot;
   await within(
-    60_000,
+    EVENTUALLY_MS,
     async () => bot.logs.some((line) => line['msg'] === 'ready'),
     (ready) => ready,
   );
@@ -131,9 +130,13 @@ const cites = (rec: InteractionRecord, title: string) =>
   (rec.reply?.embeds ?? []).some((embed: { title?: string }) => embed.title === title);
 
 /** Asks until the answer cites `title` (or stops citing it, with `present: false`). */
-const answeredWithin = (question: string, guildId: string, title: string, deadlineMs: number) =>
+/**
+ * Asks until the answer cites `title`. How soon it does is the bench's to measure (`npm run
+ * bench -- --only scale`, change latency); here it only has to happen.
+ */
+const answeredEventually = (question: string, guildId: string, title: string) =>
   within(
-    deadlineMs,
+    EVENTUALLY_MS,
     () => ask(question, guildId),
     (rec) => cites(rec, title),
   );
@@ -223,7 +226,7 @@ describe.skipIf(!baseUrl)('two shard slices on one PostgreSQL', () => {
     };
     await Promise.all([startBot('a'), startBot('b')]);
     await fake.waitForCommand('ask');
-  }, 90_000);
+  }, 2 * EVENTUALLY_MS);
 
   afterAll(async () => {
     await Promise.all([stopBot(bots.a), stopBot(bots.b)]);
@@ -265,17 +268,12 @@ describe.skipIf(!baseUrl)('two shard slices on one PostgreSQL', () => {
     }
   });
 
-  it('makes a document added from the CLI for every server answerable in both slices within 1 s', async () => {
+  it('makes a document added from the CLI for every server answerable in both slices', async () => {
     const title = 'Gullholm ferry winter timetable';
     await cliAdd(title, FERRY);
     const answered = await Promise.all(
       [0, 3].map((shard) =>
-        answeredWithin(
-          'When does the Gullholm ferry sail in winter?',
-          guild(shard),
-          title,
-          PROPAGATION_MS,
-        ),
+        answeredEventually('When does the Gullholm ferry sail in winter?', guild(shard), title),
       ),
     );
     expect(answered.map(({ value }) => value.shard[0])).toEqual([0, 3]);
@@ -293,11 +291,10 @@ describe.skipIf(!baseUrl)('two shard slices on one PostgreSQL', () => {
     // table, not the missed notification, tells it what it missed.
     await Promise.all(
       [1, 2].map((shard) =>
-        answeredWithin(
+        answeredEventually(
           'How much are the Saltmarsh harbour dues for a yacht?',
           guild(shard),
           title,
-          15_000,
         ),
       ),
     );
@@ -332,12 +329,7 @@ describe.skipIf(!baseUrl)('two shard slices on one PostgreSQL', () => {
     // While A is down, the CLI adds for every server: B answers it, and A catches up at start.
     const everywhere = 'Saltmarsh regatta rules';
     await cliAdd(everywhere, REGATTA);
-    await answeredWithin(
-      'How long is the Saltmarsh regatta course?',
-      guild(2),
-      everywhere,
-      PROPAGATION_MS,
-    );
+    await answeredEventually('How long is the Saltmarsh regatta course?', guild(2), everywhere);
     await startBot('a');
     const afterRestart = await ask('How long is the Saltmarsh regatta course?', guild(0));
     expect(cites(afterRestart, everywhere)).toBe(true);

@@ -8,6 +8,7 @@ import { contentHash } from '../../src/store/content-hash.ts';
 import type { Change, NewDocument, OpenStoreOptions, Store } from '../../src/store/store.ts';
 import { describeEachBackend, terminateConnections } from './backends.ts';
 import { writeEstuaryCorpus } from './estuary-corpus.ts';
+import { EVENTUALLY } from '../deadlines.ts';
 
 const GUILD = '111111111111111111';
 let dataDir: string;
@@ -182,12 +183,9 @@ describeEachBackend(import.meta.url, (backend) => {
       return answer.status === 'answered' ? answer.citations[0]?.documentId : answer.status;
     };
     // The bot was not told: it learns from the changes table (SQLite poll, pg_notify).
-    await vi.waitFor(() => expect(cited()).toBe(added.id), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(() => expect(cited()).toBe(added.id), EVENTUALLY);
     await cli.corpus.remove(added.id, { guildId: null, operator: true, actor: 'cli:ops' });
-    await vi.waitFor(() => expect(bot.library.getDocument(added.id)).toBeUndefined(), {
-      timeout: 5_000,
-      interval: 20,
-    });
+    await vi.waitFor(() => expect(bot.library.getDocument(added.id)).toBeUndefined(), EVENTUALLY);
     expect(cited()).not.toBe(added.id);
   });
 });

@@ -11,6 +11,7 @@ import { openStore, type OpenStoreOptions } from '../../src/store/store.ts';
 import { describeEachBackend } from './backends.ts';
 import { CRASH_GUILDS, crashMarker, crashText, crashTitle } from './fixtures/crash-docs.ts';
 import { writeEstuaryCorpus } from './estuary-corpus.ts';
+import { EVENTUALLY_MS } from '../deadlines.ts';
 
 const writer = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 let root: string;
@@ -65,7 +66,7 @@ function runAndKill(first: number, kill: Kill, where: OpenStoreOptions): Promise
     const guard = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`the writer was not killed in time: ${errors}`));
-    }, 20_000);
+    }, EVENTUALLY_MS);
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -195,5 +196,5 @@ describeEachBackend(import.meta.url, (backend) => {
       }
       await checkLibrary(stored, where);
     }
-  }, 60_000);
+  });
 });
