@@ -2,7 +2,7 @@ import {
   ApplicationCommandOptionType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Answer } from '../src/core/types.ts';
+import type { Answer, AnsweredAnswer } from '../src/core/types.ts';
 import { UserError } from '../src/core/errors.ts';
 import { defineCommand, type CommandContext } from '../src/discord/command.ts';
 import {
@@ -18,6 +18,7 @@ import {
   VOTE_ACTION,
   VOTE_DOWN,
   VOTE_UP,
+  withSourcesNote,
 } from '../src/discord/render/answer.ts';
 import { NO_MENTIONS } from '../src/discord/render/payload.ts';
 import { COMMAND_NAMES } from '../src/discord/command-names.ts';
@@ -58,61 +59,128 @@ export default defineCommand({
     const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
     // Recorded beside the reply, not before it: the member does not wait on the store.
     const noted = noteUnanswered(answer, { feedback, logger, guildId });
+    // Recorded before the reply: its buttons name the record.
+    const answerId = await recordAnswer(answer, { feedback, logger, guildId });
     await respond.reply(
-      renderAnswer(answer, { ephemeral: hide ?? false, addressee: addressee?.id }),
+      renderAnswer(answer, { ephemeral: hide ?? false, addressee: addressee?.id, answerId }),
     );
     await noted;
   },
   buttons: {
-    // State lives in the custom id (the page) and the message (the question), so the buttons
-    // keep working after a restart: the question is asked again.
-    async [PAGE_ACTION]([page], interaction, { library, logger, respond, guildId, feedback }) {
-      const question = questionFromContent(interaction.message.content);
-      if (question === undefined)
-        throw new UserError(
-          'I cannot read the question of this answer any more: please ask again with /ask.',
-        );
-      logger.debug({ question, page }, 'ask page');
-      const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
-      if (answer.status !== 'answered')
-        throw new UserError(
-          'The sources have changed since this answer: please ask again with /ask.',
-        );
-      await respond.update(
-        renderAnswerPage(answer, Number(page), {
+    // The page is in the custom id, and so is the answer's id, which names the passages it
+    // cited: the member pages through those, after a restart too, whatever was added since.
+    async [PAGE_ACTION]([page, answerId], interaction, context) {
+      const { logger, respond, feedback } = context;
+      logger.debug({ answerId, page }, 'ask page');
+      const { answer, note } =
+        answerId === undefined
+          ? { answer: askAgain(interaction.message.content, context), note: undefined }
+          : await recallAnswer(answerId, context);
+      await respond.update({
+        ...renderAnswerPage(answer, Number(page), {
           votes: await feedback?.counts(interaction.message.id),
           actions: answerActions(messageRows(interaction.message)),
+          answerId,
         }),
-      );
+        ...(note ? { content: withSourcesNote(interaction.message.content, note) } : {}),
+      });
     },
-    // 👍 / 👎: one vote per person, a second press of the same takes it back. The question is
-    // read from the message and asked again, to store which passages were cited.
-    async [VOTE_ACTION]([direction], interaction, { library, respond, guildId, feedback }) {
+    // 👍 / 👎: one vote per person, a second press of the same takes it back. The vote keeps the
+    // passages the answer cited, from its record: nothing is searched again.
+    async [VOTE_ACTION]([direction, answerId], interaction, { respond, guildId, feedback }) {
       if (!feedback) throw new UserError('Votes are not recorded on this Footnote.');
       const vote = direction === VOTE_UP ? 1 : direction === VOTE_DOWN ? -1 : undefined;
-      const question = questionFromContent(interaction.message.content);
-      if (vote === undefined || question === undefined)
+      if (vote === undefined)
         throw new UserError('I cannot read this answer any more: please ask again with /ask.');
-      const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
-      const { counts } = await feedback.vote({
+      if (answerId === undefined) throw new UserError(ANSWER_WITHOUT_RECORD);
+      const result = await feedback.vote({
+        answerId,
         messageId: interaction.message.id,
         userId: interaction.user.id,
         vote,
-        question,
-        passageIds:
-          answer.status === 'answered'
-            ? answer.citations.map((citation) => citation.passageId)
-            : [],
         guildId,
       });
+      if (!result) throw new UserError(ANSWER_NOT_FOUND);
       await respond.update({
         embeds: interaction.message.embeds.map((embed) => embed.toJSON()),
-        components: redrawButtons(messageRows(interaction.message), { votes: counts }),
+        components: redrawButtons(messageRows(interaction.message), { votes: result.counts }),
         allowedMentions: NO_MENTIONS,
       });
     },
   },
 });
+
+/** A vote on a message whose buttons name no answer: sent before answers were recorded. */
+export const ANSWER_WITHOUT_RECORD =
+  'This answer is older than the record of what it cited, so a vote could not say what it is ' +
+  'about: please ask again with /ask and vote on the new answer.';
+
+/** Buttons naming an answer the store does not hold (recording it failed, or it was lost). */
+export const ANSWER_NOT_FOUND =
+  'I no longer have the sources this answer cited: please ask again with /ask.';
+
+/**
+ * Records an answer with citations (`Feedback.recordAnswer`) and returns its id, for its
+ * buttons. Undefined for a no-answer, without a store, or when the store fails: the failure is
+ * logged and the answer still sent, with buttons that page by asking again and a vote that
+ * asks the member to ask again.
+ */
+export async function recordAnswer(
+  answer: Answer,
+  { feedback, logger, guildId }: Pick<CommandContext, 'feedback' | 'logger' | 'guildId'>,
+): Promise<string | undefined> {
+  if (answer.status !== 'answered' || !feedback) return undefined;
+  try {
+    return await feedback.recordAnswer({
+      question: answer.question,
+      passageIds: answer.citations.map((citation) => citation.passageId),
+      guildId,
+    });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not record the answer');
+    return undefined;
+  }
+}
+
+/**
+ * The answer recorded under `answerId`, cited again from the passages it kept (`recite`), and
+ * how many of them are gone: `note` when some are. A UserError when the record or every
+ * passage is gone.
+ */
+export async function recallAnswer(
+  answerId: string,
+  { library, guildId, feedback }: Pick<CommandContext, 'library' | 'guildId' | 'feedback'>,
+): Promise<{ answer: AnsweredAnswer; note: { cited: number; shown: number } | undefined }> {
+  const record = await feedback?.answer(answerId);
+  if (!record) throw new UserError(ANSWER_NOT_FOUND);
+  const answer = library.recite(record.question, record.passageIds, { guildId });
+  if (answer.citations.length === 0)
+    throw new UserError(
+      'The documents this answer cited have all been removed since: please ask again with /ask.',
+    );
+  const cited = record.passageIds.length;
+  const shown = answer.citations.length;
+  return { answer, note: shown < cited ? { cited, shown } : undefined };
+}
+
+/**
+ * A message sent before answers were recorded (its buttons name none): its question, read from
+ * the message, asked again. Remove once such messages are gone.
+ */
+export function askAgain(
+  content: string,
+  { library, guildId }: Pick<CommandContext, 'library' | 'guildId'>,
+): AnsweredAnswer {
+  const question = questionFromContent(content);
+  if (question === undefined)
+    throw new UserError(
+      'I cannot read the question of this answer any more: please ask again with /ask.',
+    );
+  const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
+  if (answer.status !== 'answered')
+    throw new UserError('The sources have changed since this answer: please ask again with /ask.');
+  return answer;
+}
 
 /**
  * Puts a question of a server that got no good answer on the gaps list (`/corpus gaps`). A

@@ -8,18 +8,19 @@ import { UserError } from '../src/core/errors.ts';
 import { defineMessageCommand } from '../src/discord/command.ts';
 import { customId } from '../src/discord/custom-id.ts';
 import {
+  answerIdOf,
   MAX_CITATIONS,
   messageRows,
   messageUrl,
   QUESTION_MAX_LENGTH,
-  questionFromContent,
   redrawButtons,
   renderAnswer,
+  withSourcesNote,
   type ButtonSpec,
 } from '../src/discord/render/answer.ts';
 import { NO_MENTIONS } from '../src/discord/render/payload.ts';
 import { truncate } from '../src/core/text.ts';
-import { noteUnanswered } from './ask.ts';
+import { askAgain, noteUnanswered, recallAnswer, recordAnswer } from './ask.ts';
 
 export const data = {
   type: ApplicationCommandType.Message,
@@ -72,26 +73,29 @@ export default defineMessageCommand({
     const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
     // Recorded beside the reply, not before it: the member does not wait on the store.
     const noted = noteUnanswered(answer, { feedback, logger, guildId });
+    const answerId = await recordAnswer(answer, { feedback, logger, guildId });
     await respond.reply(
       renderAnswer(answer, {
         ephemeral: true,
         answering: answeringOf(guildId, message),
         actions: answer.status === 'answered' ? [postButton(message)] : [],
+        answerId,
       }),
     );
     await noted;
   },
   buttons: {
-    // Asks again from the private reply's question line (nothing lives in memory), takes the
-    // button off the private reply so it cannot post twice, then posts publicly.
+    // Posts the answer the private reply's buttons name (its cited passages, nothing searched
+    // again), after taking the button off the private reply so it cannot post twice.
     async [POST_ACTION]([channelId, messageId, authorId], interaction, ctx) {
-      const { library, respond, guildId } = ctx;
-      const question = questionFromContent(interaction.message.content);
-      if (question === undefined || !channelId || !messageId)
+      const { respond, guildId } = ctx;
+      if (!channelId || !messageId)
         throw new UserError('I cannot read this answer any more: run Find sources again.');
-      const answer = library.ask(question, { guildId, limit: MAX_CITATIONS });
-      if (answer.status !== 'answered')
-        throw new UserError('The sources have changed since this answer: run Find sources again.');
+      const answerId = answerIdOf(messageRows(interaction.message));
+      const { answer, note } =
+        answerId === undefined
+          ? { answer: askAgain(interaction.message.content, ctx), note: undefined }
+          : await recallAnswer(answerId, ctx);
       await respond.update({
         embeds: interaction.message.embeds.map((embed) => embed.toJSON()),
         components: redrawButtons(messageRows(interaction.message), {
@@ -99,10 +103,12 @@ export default defineMessageCommand({
         }),
         allowedMentions: NO_MENTIONS,
       });
+      const posted = renderAnswer(answer, {
+        answering: { url: messageUrl(guildId, channelId, messageId), authorId },
+        answerId,
+      });
       await respond.reply(
-        renderAnswer(answer, {
-          answering: { url: messageUrl(guildId, channelId, messageId), authorId },
-        }),
+        note ? { ...posted, content: withSourcesNote(posted.content ?? '', note) } : posted,
       );
     },
   },

@@ -303,7 +303,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       print(
         values.json
           ? report
-          : `Copied ${report.documents} documents, ${report.audit} audit entries, ${report.votes} votes and ${report.gaps} gaps into ${redact(to)}.\n` +
+          : `Copied ${report.documents} documents, ${report.audit} audit entries, ${report.answers} answers, ${report.votes} votes and ${report.gaps} gaps into ${redact(to)}.\n` +
               'Set FOOTNOTE_DATABASE_URL to that URL and restart Footnote; the data directory is left as it was.',
       );
       return 0;

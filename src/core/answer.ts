@@ -422,13 +422,46 @@ function preferNewer(entries: Judged[], question: string, now: Date): Judged[] {
   return [...tied.sort((a, b) => age(a) - age(b) || b.score - a.score), ...rest];
 }
 
+/**
+ * The citations an answer gave before, made again from the passage ids it kept: what a message's
+ * "More sources" shows without searching again, so a member pages through the passages they
+ * were shown. `passageIds` the context no longer holds (their document was removed) are left
+ * out; the order is kept. Scores belong to one search and are not kept with an answer: each is 0.
+ *
+ * @example
+ * citePassages(question, analyzeQuestion(question), ['bashkortostan-covid-passports#2'], context, {
+ *   now: new Date(), staleAfterDays: 365,
+ * });
+ * // [{ passageId: 'bashkortostan-covid-passports#2', excerpt: '…', score: 0, … }]
+ */
+export function citePassages(
+  question: string,
+  terms: readonly QueryTerm[],
+  passageIds: readonly string[],
+  context: AnswerContext,
+  options: Pick<CompositionOptions, 'now' | 'staleAfterDays'>,
+): Citation[] {
+  const weights = termWeights(terms, context);
+  const focus = focusOf(question);
+  return passageIds.flatMap((passageId) => {
+    const passage = context.passage(passageId);
+    const document = passage && context.document(passage.documentId);
+    if (!passage || !document) return [];
+    const present = context.passageTerms(passageId);
+    const matched = terms.filter((term) => containsTerm(present, term));
+    return [
+      cite({ passage, document, matched, score: 0 }, terms, weights, focus, context, options),
+    ];
+  });
+}
+
 function cite(
-  entry: Judged,
+  entry: Pick<Judged, 'passage' | 'document' | 'matched' | 'score'>,
   terms: readonly QueryTerm[],
   weights: ReadonlyMap<string, number>,
   focus: ExcerptFocus,
   context: AnswerContext,
-  options: CompositionOptions,
+  options: Pick<CompositionOptions, 'now' | 'staleAfterDays'>,
 ): Citation {
   const { passage, document } = entry;
   const excerpt = bestExcerpt(passage.text, passage.start, weights, focus);

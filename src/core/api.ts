@@ -1,4 +1,10 @@
-import type { Answer, DocumentMatch, DocumentMeta, DocumentSummary } from './types.ts';
+import type {
+  Answer,
+  AnsweredAnswer,
+  DocumentMatch,
+  DocumentMeta,
+  DocumentSummary,
+} from './types.ts';
 
 /** Which documents a caller can see: the shipped corpus plus, in a server, that server's own. */
 export interface Visibility {
@@ -31,6 +37,16 @@ export interface FindOptions extends Visibility {
 export interface Footnote {
   /** Answers a question with cited passages, or says plainly that the corpus has no good answer. */
   ask(question: string, options?: AskOptions): Answer;
+  /**
+   * The citations of an answer given before, made again from the passage ids it cited, in that
+   * order, without searching: the passages no longer held or visible are left out (so there may
+   * be fewer than `passageIds`, or none). Scores are not kept with an answer: each is 0.
+   */
+  recite(
+    question: string,
+    passageIds: readonly string[],
+    options?: Omit<AskOptions, 'limit'>,
+  ): AnsweredAnswer;
   /** Title lookup for autocomplete: prefix and typo tolerant. An empty query lists the newest documents. */
   findDocuments(query: string, options?: FindOptions): DocumentMatch[];
   /** A document's metadata and opening, by id; undefined when unknown or not visible. */
@@ -70,6 +86,8 @@ export function withAskDefaults(
       hooks.onAnswer?.(answer);
       return answer;
     },
+    recite: (question, passageIds, options = {}) =>
+      footnote.recite(question, passageIds, { ...defaults, ...withoutUndefined(options) }),
     findDocuments: (query, options) => footnote.findDocuments(query, options),
     summarize: (documentId, options) => footnote.summarize(documentId, options),
     resolveDocument: (query, options) => footnote.resolveDocument(query, options),

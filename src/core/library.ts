@@ -1,6 +1,7 @@
 import { lookupDocument } from './lookup.ts';
 import type { AskOptions, FindOptions, Footnote, Visibility } from './api.ts';
 import {
+  citePassages,
   composeAnswer,
   focusOf,
   judgeCandidates,
@@ -24,6 +25,7 @@ import { EMPTY_VOCABULARY, type Vocabulary } from './vocabulary.ts';
 import { DEFAULT_STALE_AFTER_DAYS } from './recency.ts';
 import type {
   Answer,
+  AnsweredAnswer,
   CorpusDocument,
   DocumentMatch,
   DocumentMeta,
@@ -99,10 +101,7 @@ export class Library implements Footnote {
   }
 
   ask(question: string, options: AskOptions = {}): Answer {
-    const trimmed = question.replace(/\s+/gu, ' ').trim();
-    if (trimmed === '') throw new UserError('Please type a question.');
-    const text =
-      trimmed.length > MAX_QUESTION_CHARS ? truncate(trimmed, MAX_QUESTION_CHARS, '') : trimmed;
+    const text = searchedQuestion(question);
     const terms = this.#analyze(text);
     const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#analysed);
     return composeAnswer(text, terms, candidates, this.#context(candidates), {
@@ -110,6 +109,27 @@ export class Library implements Footnote {
       now: options.now ?? new Date(),
       staleAfterDays: options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
     });
+  }
+
+  recite(
+    question: string,
+    passageIds: readonly string[],
+    options: Omit<AskOptions, 'limit'> = {},
+  ): AnsweredAnswer {
+    const text = searchedQuestion(question);
+    const visible = this.#visibility(options);
+    const held = passageIds.filter((id) => {
+      const passage = this.#passages.get(id);
+      return passage !== undefined && visible(passage.documentId);
+    });
+    return {
+      status: 'answered',
+      question: text,
+      citations: citePassages(text, this.#analyze(text), held, this.#context([]), {
+        now: options.now ?? new Date(),
+        staleAfterDays: options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
+      }),
+    };
   }
 
   /**
@@ -327,6 +347,13 @@ export class Library implements Footnote {
     }
     return suggestions;
   }
+}
+
+/** The question as it is searched: spaces collapsed, cut to `MAX_QUESTION_CHARS`. */
+function searchedQuestion(question: string): string {
+  const trimmed = question.replace(/\s+/gu, ' ').trim();
+  if (trimmed === '') throw new UserError('Please type a question.');
+  return trimmed.length > MAX_QUESTION_CHARS ? truncate(trimmed, MAX_QUESTION_CHARS, '') : trimmed;
 }
 
 /** `[start, end, start, end, …]` as ranges. */

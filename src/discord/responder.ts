@@ -150,7 +150,7 @@ function toReply(payload: MessagePayload): InteractionReplyOptions {
   };
 }
 
-function toEdit(payload: UpdatePayload & { content?: string }): InteractionEditReplyOptions {
+function toEdit(payload: UpdatePayload): InteractionEditReplyOptions {
   return {
     ...(payload.content !== undefined ? { content: payload.content } : {}),
     embeds: payload.embeds,
@@ -161,6 +161,7 @@ function toEdit(payload: UpdatePayload & { content?: string }): InteractionEditR
 
 function toUpdate(payload: UpdatePayload): InteractionUpdateOptions {
   return {
+    ...(payload.content !== undefined ? { content: payload.content } : {}),
     embeds: payload.embeds,
     components: payload.components,
     allowedMentions: payload.allowedMentions,

@@ -7,6 +7,8 @@ export interface CopyReport {
   audit: number;
   votes: number;
   gaps: number;
+  /** Answers sent with buttons: their votes and paging keep working on the copy. */
+  answers: number;
 }
 
 /** Rows per INSERT: well under both SQLite's and PostgreSQL's limit on bound parameters. */
@@ -14,8 +16,8 @@ const BATCH = 200;
 
 /**
  * Copies everything one store holds into another that holds nothing yet, in one transaction of
- * the target: documents with their addresses, the audit log (in order), votes, gaps and the voter
- * salt (so a member's vote from before still counts as theirs). Ids are the target's own; the
+ * the target: documents with their addresses, the audit log (in order), answers, votes, gaps and
+ * the voter salt (so a member's vote from before still counts as theirs). Ids are the target's own; the
  * order of each table is kept. The changes table is not copied: processes opening the target
  * load every document anyway.
  *
@@ -23,11 +25,12 @@ const BATCH = 200;
  * const report = await copyStore(await openStore(dataDir), await openStore(dataDir, { databaseUrl }));
  */
 export async function copyStore(source: Store, target: Store): Promise<CopyReport> {
-  const [documents, urls, audit, feedback, gaps, salt] = await source.read((db) =>
+  const [documents, urls, audit, answers, feedback, gaps, salt] = await source.read((db) =>
     Promise.all([
       db.selectFrom('documents').selectAll().orderBy('added_at').orderBy('id').execute(),
       db.selectFrom('document_urls').selectAll().execute(),
       db.selectFrom('audit').selectAll().orderBy('id').execute(),
+      db.selectFrom('answers').selectAll().orderBy('at').orderBy('id').execute(),
       db.selectFrom('feedback').selectAll().orderBy('id').execute(),
       db.selectFrom('gaps').selectAll().orderBy('id').execute(),
       db.selectFrom('settings').selectAll().where('key', '=', 'voter-salt').executeTakeFirst(),
@@ -35,7 +38,7 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
   );
   return target.transaction('copy the store', async (db) => {
     const held = await Promise.all(
-      (['documents', 'audit', 'feedback', 'gaps'] as const).map(async (table) => {
+      (['documents', 'audit', 'answers', 'feedback', 'gaps'] as const).map(async (table) => {
         const row = await db
           .selectFrom(table)
           .select((eb) => eb.fn.countAll().as('count'))
@@ -45,7 +48,7 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
     );
     if (held.some((count) => count > 0))
       throw new UserError(
-        `${target.where} already holds documents, audit entries, votes or gaps: copy into an empty database only.`,
+        `${target.where} already holds documents, audit entries, answers, votes or gaps: copy into an empty database only.`,
       );
     for (let start = 0; start < documents.length; start += BATCH)
       await db
@@ -61,6 +64,11 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
       await db
         .insertInto('audit')
         .values(audit.slice(start, start + BATCH).map(({ id: _id, ...row }) => row))
+        .execute();
+    for (let start = 0; start < answers.length; start += BATCH)
+      await db
+        .insertInto('answers')
+        .values(answers.slice(start, start + BATCH))
         .execute();
     // Gaps point at the vote they came with: old vote id to new.
     const voteIds = new Map<number, number>();
@@ -93,6 +101,7 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
       audit: audit.length,
       votes: feedback.length,
       gaps: gaps.length,
+      answers: answers.length,
     };
   });
 }

@@ -12,15 +12,22 @@ export interface VoteCounts {
   down: number;
 }
 
+/** An answer as sent: the question and the passages it cited, in the order shown. */
+export interface AnswerRecord {
+  question: string;
+  passageIds: readonly string[];
+  /** The server it was asked in; undefined in a DM. */
+  guildId: string | undefined;
+}
+
 export interface VoteInput {
-  /** The answer message voted on. */
+  /** The answer voted on, as `recordAnswer` named it: its question and passages are stored. */
+  answerId: string;
+  /** The answer message voted on (one answer may be in two messages: Find sources' post). */
   messageId: string;
   /** Who votes: only its keyed hash with the message id is stored, never the id itself. */
   userId: string;
   vote: Vote;
-  /** The question the answer was for, and the passages it cited. */
-  question: string;
-  passageIds: readonly string[];
   /** The server; a vote in a DM counts, but its down-vote is nobody's gap to see. */
   guildId: string | undefined;
   at?: Date | undefined;
@@ -50,19 +57,25 @@ export function nextVote(current: Vote | undefined, pressed: Vote): Vote | undef
 
 const SALT_KEY = 'voter-salt';
 
+/** 9 random bytes as base64url: 12 characters, no ":" (custom ids split on it). */
+const ANSWER_ID_BYTES = 9;
+
 type Db = Kysely<StoreSchema>;
 
 /**
- * Votes on answers and the gaps list, in the store's database (`feedback` and `gaps`, migration
- * 0002), so every process sharing the store (shards, hosts on one PostgreSQL) sees the same
- * votes and gaps. One vote per person per answer message, kept as a keyed hash (HMAC-SHA256 with
+ * The answers sent with buttons, votes on them and the gaps list, in the store's database
+ * (`answers`, `feedback` and `gaps`, migrations 0002 and 0004), so every process sharing the
+ * store (shards, hosts on one PostgreSQL) sees the same answers, votes and gaps. An answer is
+ * recorded under a short random id that its buttons carry: a vote stores the passages the answer
+ * cited, and paging shows them again, whatever the corpus says since. One vote per person per answer message, kept as a keyed hash (HMAC-SHA256 with
  * a secret made when the database was created) of the message id and the user id: enough to
  * recognise a second press, not enough to tell who voted or to link one person's votes on two
  * messages.
  *
  * @example
  * const feedback = new Feedback(store);
- * await feedback.vote({ messageId, userId, vote: 1, question, passageIds, guildId }); // { vote: 1, counts: { up: 1, down: 0 } }
+ * const answerId = await feedback.recordAnswer({ question, passageIds, guildId });
+ * await feedback.vote({ answerId, messageId, userId, vote: 1, guildId }); // { vote: 1, counts: { up: 1, down: 0 } }
  */
 export class Feedback {
   readonly #store: Store;
@@ -73,13 +86,43 @@ export class Feedback {
   }
 
   /**
-   * Applies a press of 👍 or 👎 (`nextVote`) and returns the message's new counts. A down-vote in
-   * a server is also a gap; taking it back or switching to 👍 removes that gap again. Presses
-   * from several processes take turns (the store's write transaction), so each counts once.
+   * Records an answer about to be sent and returns its id, for its buttons' custom ids
+   * (12 characters of base64url).
    */
-  vote(input: VoteInput): Promise<VoteResult> {
+  async recordAnswer(answer: AnswerRecord & { at?: Date | undefined }): Promise<string> {
+    const id = randomBytes(ANSWER_ID_BYTES).toString('base64url');
+    await this.#store.transaction('record the answer', (db) =>
+      db
+        .insertInto('answers')
+        .values({
+          id,
+          question: answer.question,
+          passage_ids: JSON.stringify(answer.passageIds),
+          guild_id: answer.guildId ?? null,
+          at: (answer.at ?? new Date()).toISOString(),
+        })
+        .execute(),
+    );
+    return id;
+  }
+
+  /** The answer recorded under `answerId`; undefined when there is none. */
+  answer(answerId: string): Promise<AnswerRecord | undefined> {
+    return this.#store.read((db) => answerOf(db, answerId));
+  }
+
+  /**
+   * Applies a press of 👍 or 👎 (`nextVote`) and returns the message's new counts; the vote
+   * keeps the answer's question and cited passages (`recordAnswer`). Undefined, with nothing
+   * written, when no answer has that id. A down-vote in a server is also a gap; taking it back or
+   * switching to 👍 removes that gap again. Presses from several processes take turns (the
+   * store's write transaction), so each counts once.
+   */
+  vote(input: VoteInput): Promise<VoteResult | undefined> {
     const at = (input.at ?? new Date()).toISOString();
     return this.#store.transaction('record the vote', async (db) => {
+      const answer = await answerOf(db, input.answerId);
+      if (!answer) return undefined;
       const voter = voterHash((this.#salt ??= await salt(db)), input.messageId, input.userId);
       const existing = await db
         .selectFrom('feedback')
@@ -89,7 +132,7 @@ export class Feedback {
         .executeTakeFirst();
       const current = existing ? (Number(existing.vote) as Vote) : undefined;
       const next = nextVote(current, input.vote);
-      const passageIds = JSON.stringify(input.passageIds);
+      const passageIds = JSON.stringify(answer.passageIds);
       let id = existing ? Number(existing.id) : undefined;
       if (existing && next === undefined) {
         // The gap that went with a down-vote goes with it (ON DELETE CASCADE).
@@ -97,7 +140,7 @@ export class Feedback {
       } else if (existing && next !== undefined) {
         await db
           .updateTable('feedback')
-          .set({ vote: next, question: input.question, passage_ids: passageIds, at })
+          .set({ vote: next, question: answer.question, passage_ids: passageIds, at })
           .where('id', '=', existing.id)
           .execute();
         if (next === 1)
@@ -109,7 +152,7 @@ export class Feedback {
             message_id: input.messageId,
             voter,
             vote: next,
-            question: input.question,
+            question: answer.question,
             passage_ids: passageIds,
             guild_id: input.guildId ?? null,
             at,
@@ -124,8 +167,8 @@ export class Feedback {
           .values({
             guild_id: input.guildId,
             kind: 'down-vote',
-            question: input.question,
-            normalized: gapKey(input.question),
+            question: answer.question,
+            normalized: gapKey(answer.question),
             at,
             feedback_id: id ?? null,
           })
@@ -178,6 +221,20 @@ export class Feedback {
         .execute(),
     );
   }
+}
+
+async function answerOf(db: Db, answerId: string): Promise<AnswerRecord | undefined> {
+  const row = await db
+    .selectFrom('answers')
+    .select(['question', 'passage_ids', 'guild_id'])
+    .where('id', '=', answerId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    question: row.question,
+    passageIds: JSON.parse(row.passage_ids) as string[],
+    guildId: row.guild_id ?? undefined,
+  };
 }
 
 async function countsOf(db: Db, messageId: string): Promise<VoteCounts> {

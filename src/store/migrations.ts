@@ -148,6 +148,22 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    name: '0004-answers',
+    up: async (db) => {
+      // The passages each answer cited, under the short id its buttons carry: a vote stores the
+      // passages the member was shown, and paging shows them again, without searching again.
+      await db.schema
+        .createTable('answers')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('question', 'text', (column) => column.notNull())
+        // JSON array of the cited passage ids, in the order they were shown.
+        .addColumn('passage_ids', 'text', (column) => column.notNull())
+        .addColumn('guild_id', 'text')
+        .addColumn('at', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
 ];
 
 /**

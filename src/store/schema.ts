@@ -12,6 +12,7 @@ export interface StoreSchema {
   settings: { key: string; value: string };
   feedback: FeedbackTable;
   gaps: GapsTable;
+  answers: AnswersTable;
 }
 
 export interface DocumentsTable {
@@ -72,4 +73,14 @@ export interface GapsTable {
   normalized: string;
   at: string;
   feedback_id: number | null;
+}
+
+/** An answer sent with vote or paging buttons: the passages it cited, under its buttons' id. */
+export interface AnswersTable {
+  id: string;
+  question: string;
+  /** JSON array of passage ids, in the order shown. */
+  passage_ids: string;
+  guild_id: string | null;
+  at: string;
 }

@@ -218,3 +218,42 @@ function loadedOnce(): CorpusDocument[] {
     doc('base', 'Base', 'A base document about nothing in particular, with enough words to index.'),
   ];
 }
+
+describe('recite: an answer given before, from the passages it cited', () => {
+  const question = 'Where are QR codes required?';
+  const answer = small.ask(question);
+  const cited = answer.status === 'answered' ? answer.citations : [];
+
+  it('cites the same passages again, with the same excerpts, without searching', () => {
+    expect(cited.length).toBeGreaterThan(1);
+    const again = small.recite(
+      question,
+      cited.map((citation) => citation.passageId),
+    );
+    expect(again.citations.map(({ score: _score, ...citation }) => citation)).toEqual(
+      cited.map(({ score: _score, ...citation }) => citation),
+    );
+    expect(again.citations.every((citation) => citation.score === 0)).toBe(true);
+  });
+
+  it('keeps the order it is given, even where a search would rank otherwise', () => {
+    const reversed = cited.map((citation) => citation.passageId).reverse();
+    expect(small.recite(question, reversed).citations.map((c) => c.passageId)).toEqual(reversed);
+  });
+
+  it('leaves out passages no longer held, and those the asking server cannot see', () => {
+    const library = new Library([
+      doc('kept', 'Kept', 'Tatarstan requires QR codes on buses.'),
+      doc('theirs', 'Theirs', 'Moscow required QR codes in restaurants.', {
+        scope: { kind: 'guild', guildId: '1' },
+      }),
+    ]);
+    const ids = ['gone#1', 'theirs#1', 'kept#1'];
+    expect(
+      library.recite(question, ids, { guildId: '2' }).citations.map((c) => c.passageId),
+    ).toEqual(['kept#1']);
+    expect(
+      library.recite(question, ids, { guildId: '1' }).citations.map((c) => c.passageId),
+    ).toEqual(['theirs#1', 'kept#1']);
+  });
+});

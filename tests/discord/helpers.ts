@@ -116,6 +116,17 @@ export class MemoryFootnote implements Footnote {
     return this.answer(question);
   }
 
+  /** The answer to the question, keeping only the citations of `passageIds`, in that order. */
+  recite(question: string, passageIds: readonly string[]): AnsweredAnswer {
+    const answer = this.ask(question);
+    const citations = answer.status === 'answered' ? answer.citations : [];
+    return {
+      status: 'answered',
+      question,
+      citations: passageIds.flatMap((id) => citations.filter((c) => c.passageId === id)),
+    };
+  }
+
   findDocuments(query: string): DocumentMatch[] {
     const needle = query.trim().toLowerCase();
     return this.documents

@@ -4,6 +4,7 @@ import type { Answer, Citation, NoAnswer } from '../../src/core/types.ts';
 import { DISCORD_LIMITS } from '../../src/discord/limits.ts';
 import {
   answerActions,
+  answerIdOf,
   CITATIONS_PER_PAGE,
   messageUrl,
   QUESTION_MAX_LENGTH,
@@ -11,6 +12,7 @@ import {
   redrawButtons,
   renderAnswer,
   renderAnswerPage,
+  withSourcesNote,
 } from '../../src/discord/render/answer.ts';
 import type { MessagePayload } from '../../src/discord/render/payload.ts';
 import { answered, citation, limitViolations } from './helpers.ts';
@@ -217,6 +219,23 @@ describe('renderAnswer: 👍 / 👎 and the buttons around them', () => {
     expect(limitViolations(payload)).toEqual([]);
   });
 
+  it("ends the paging and vote buttons with the answer's id, which names its cited passages", () => {
+    const payload = renderAnswerPage(many, 2, { answerId: 'q3Xk9_2bTz0a' });
+    expect(ids(payload)).toEqual([
+      ['ask:page:1:q3Xk9_2bTz0a', 'ask:page:3:q3Xk9_2bTz0a'],
+      ['ask:vote:up:q3Xk9_2bTz0a', 'ask:vote:down:q3Xk9_2bTz0a'],
+    ]);
+    const rows = JSON.parse(JSON.stringify(payload.components));
+    expect(answerIdOf(rows)).toBe('q3Xk9_2bTz0a');
+    expect(label({ components: redrawButtons(rows, { votes: { up: 1, down: 2 } }) })).toMatchObject(
+      { 'ask:vote:up:q3Xk9_2bTz0a': '👍 1', 'ask:vote:down:q3Xk9_2bTz0a': '👎 2' },
+    );
+  });
+
+  it('finds no answer id on buttons that carry none', () => {
+    expect(answerIdOf(JSON.parse(JSON.stringify(renderAnswer(many).components)))).toBeUndefined();
+  });
+
   it('gives no votes to a no-answer: there is nothing to judge', () => {
     expect(ids(renderAnswer(noAnswer)).flat()).not.toContain('ask:vote:up');
   });
@@ -325,6 +344,25 @@ describe('renderAnswer: no good answer', () => {
 
   it('omits the list when nothing comes close', () => {
     expect(renderAnswer({ ...noAnswer, suggestions: [] }).content).not.toContain('closest');
+  });
+});
+
+describe('withSourcesNote', () => {
+  it('says how many cited passages were removed, under the question', () => {
+    expect(withSourcesNote('**Q:** QR codes', { cited: 9, shown: 7 })).toBe(
+      '**Q:** QR codes\n-# Sources changed: 2 of the 9 passages this answer cited were removed since; the other 7 are shown.',
+    );
+    expect(withSourcesNote('**Q:** QR codes', { cited: 2, shown: 1 })).toBe(
+      '**Q:** QR codes\n-# Sources changed: 1 of the 2 passages this answer cited was removed since; the other one is shown.',
+    );
+  });
+
+  it('replaces the note it wrote before, and leaves the content alone when nothing was removed', () => {
+    const noted = withSourcesNote('**Q:** QR codes', { cited: 9, shown: 7 });
+    expect(withSourcesNote(noted, { cited: 9, shown: 6 })).toBe(
+      '**Q:** QR codes\n-# Sources changed: 3 of the 9 passages this answer cited were removed since; the other 6 are shown.',
+    );
+    expect(withSourcesNote(noted, { cited: 9, shown: 9 })).toBe('**Q:** QR codes');
   });
 });
 

@@ -1,6 +1,6 @@
 import { MessageFlags } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { expectClean, useHarness } from './harness.ts';
+import { buttonStartingWith, expectClean, useHarness } from './harness.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
 /** Answered from many passages of one document: enough citations for three pages. */
@@ -108,7 +108,9 @@ describe('/ask', () => {
     });
     expectClean(rec);
     expect(rec.reply?.embeds).toHaveLength(3);
-    const page = await harness.fake.sendButton('ask:page:2', { message: rec.reply! });
+    const page = await harness.fake.sendButton(buttonStartingWith(rec.reply, 'ask:page:2'), {
+      message: rec.reply!,
+    });
     expectClean(page);
     expect(page.callback?.type).toBe(7);
     expect(
@@ -121,7 +123,9 @@ describe('/ask', () => {
       expect.stringMatching(/^Source 6 of \d+$/u),
     ]);
     expect(page.reply?.content).toBe(`**Q:** ${MANY_SOURCES}`);
-    const back = await harness.fake.sendButton('ask:page:1', { message: page.reply! });
+    const back = await harness.fake.sendButton(buttonStartingWith(page.reply, 'ask:page:1'), {
+      message: page.reply!,
+    });
     expectClean(back);
     expect(back.reply?.embeds[0].footer.text).toMatch(/^Source 1 of/u);
   });
@@ -131,7 +135,9 @@ describe('/ask', () => {
       name: 'ask',
       options: { question: MANY_SOURCES, hide: true },
     });
-    const page = await harness.fake.sendButton('ask:page:2', { message: rec.reply! });
+    const page = await harness.fake.sendButton(buttonStartingWith(rec.reply, 'ask:page:2'), {
+      message: rec.reply!,
+    });
     expectClean(page);
     expect((page.reply?.flags ?? 0) & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
     expect(page.reply?.embeds[0].footer.text).toMatch(/^Source 4 of/u);
@@ -150,7 +156,9 @@ describe('/ask', () => {
     await harness.restart();
     // Registration is a bulk overwrite: running it again changes nothing.
     expect(commandIds()).toBe(before);
-    const page = await harness.fake.sendButton('ask:page:2', { message: rec.reply! });
+    const page = await harness.fake.sendButton(buttonStartingWith(rec.reply, 'ask:page:2'), {
+      message: rec.reply!,
+    });
     expectClean(page);
     expect(page.reply?.embeds[0].footer.text).toMatch(/^Source 4 of/u);
     expect(harness.fake.identifies).toHaveLength(2);

@@ -18,6 +18,7 @@ function sabotage(library: Footnote): Footnote {
       if (query === 'explode') throw new Error(INTERNAL);
       return library.findDocuments(query, options);
     },
+    recite: (question, passageIds, options) => library.recite(question, passageIds, options),
     summarize: (id, options) => library.summarize(id, options),
     resolveDocument: (query, options) => library.resolveDocument(query, options),
     listDocuments: (options) => library.listDocuments(options),

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_TEXT } from '../../commands/find-sources.ts';
 import { STORE_FILE } from '../../src/store/store.ts';
 import type { FakeMessage, InteractionRecord } from '../fake-discord/fake-discord.mjs';
-import { expectClean, useHarness } from './harness.ts';
+import { ANSWER_WITHOUT_RECORD } from '../../commands/ask.ts';
+import { button, buttonStartingWith, expectClean, useHarness } from './harness.ts';
 
 const PASSPORTS = 'Which Russian region first introduced Covid-19 passports?';
 
@@ -112,7 +113,13 @@ describe('👍 / 👎 on every answer', () => {
   it('counts one vote per member; a second press takes it back, the other switches it', async () => {
     const rec = await harness.fake.sendChatInput({ name: 'ask', options: { question: PASSPORTS } });
     expectClean(rec);
-    expect(labels(rec.reply)).toEqual({ 'ask:vote:up': '👍', 'ask:vote:down': '👎' });
+    const up = buttonStartingWith(rec.reply, 'ask:vote:up');
+    const down = buttonStartingWith(rec.reply, 'ask:vote:down');
+    // Both name the answer, recorded when it was sent: the id is short and the same on both.
+    const answerId = up.split(':')[3];
+    expect(answerId).toMatch(/^[\w-]{12}$/u);
+    expect(down).toBe(`ask:vote:down:${answerId}`);
+    expect(labels(rec.reply)).toEqual({ [up]: '👍', [down]: '👎' });
     let message = rec.reply!;
     const press = async (customId: string, member: string) => {
       const click = await harness.fake.sendButton(customId, { message, member });
@@ -125,22 +132,10 @@ describe('👍 / 👎 on every answer', () => {
       return labels(click.reply);
     };
 
-    expect(await press('ask:vote:up', 'member')).toEqual({
-      'ask:vote:up': '👍 1',
-      'ask:vote:down': '👎',
-    });
-    expect(await press('ask:vote:up', 'moderator')).toEqual({
-      'ask:vote:up': '👍 2',
-      'ask:vote:down': '👎',
-    });
-    expect(await press('ask:vote:up', 'member')).toEqual({
-      'ask:vote:up': '👍 1',
-      'ask:vote:down': '👎',
-    });
-    expect(await press('ask:vote:down', 'moderator')).toEqual({
-      'ask:vote:up': '👍',
-      'ask:vote:down': '👎 1',
-    });
+    expect(await press(up, 'member')).toEqual({ [up]: '👍 1', [down]: '👎' });
+    expect(await press(up, 'moderator')).toEqual({ [up]: '👍 2', [down]: '👎' });
+    expect(await press(up, 'member')).toEqual({ [up]: '👍 1', [down]: '👎' });
+    expect(await press(down, 'moderator')).toEqual({ [up]: '👍', [down]: '👎 1' });
   });
 
   it('stores the question and cited passages, and no user id', () => {
@@ -170,16 +165,18 @@ describe('👍 / 👎 on every answer', () => {
       name: 'ask',
       options: { question: 'QR codes' },
     });
-    const vote = await harness.fake.sendButton('ask:vote:up', { message: rec.reply! });
+    const up = buttonStartingWith(rec.reply, 'ask:vote:up');
+    const next = buttonStartingWith(rec.reply, 'ask:page:2');
+    const vote = await harness.fake.sendButton(up, { message: rec.reply! });
     expectClean(vote);
-    expect(labels(vote.reply)).toMatchObject({
-      'ask:page:2': expect.any(String),
-      'ask:vote:up': '👍 1',
-    });
-    const page = await harness.fake.sendButton('ask:page:2', { message: vote.reply! });
+    expect(labels(vote.reply)).toMatchObject({ [next]: expect.any(String), [up]: '👍 1' });
+    const page = await harness.fake.sendButton(next, { message: vote.reply! });
     expectClean(page);
     expect(page.reply?.embeds[0].footer.text).toMatch(/^Source 4 of/u);
-    expect(labels(page.reply)).toMatchObject({ 'ask:page:1': '‹ Previous', 'ask:vote:up': '👍 1' });
+    expect(labels(page.reply)).toMatchObject({
+      [buttonStartingWith(page.reply, 'ask:page:1')]: '‹ Previous',
+      [up]: '👍 1',
+    });
   });
 });
 
@@ -238,5 +235,174 @@ describe('/corpus gaps', () => {
     expectClean(rec);
     expect(rec.ephemeral).toBe(true);
     expect(rec.reply?.content).toMatch(/Manage Server/u);
+  });
+});
+
+describe('the passages an answer cited travel with it', () => {
+  const FERRY = 'When does the Saltmarsh ferry sail in winter?';
+
+  /** Adds pasted text in the test server through /corpus add-text and Confirm; returns its id. */
+  async function addText(title: string, text: string): Promise<string> {
+    const form = await harness.fake.sendChatInput({
+      name: 'corpus',
+      subcommand: 'add-text',
+      member: 'moderator',
+    });
+    expectClean(form);
+    const preview = await harness.fake.sendModalSubmit({
+      customId: form.modal!.custom_id,
+      fields: { title, text },
+      member: 'moderator',
+    });
+    expectClean(preview);
+    const confirmed = await harness.fake.sendButton(button(preview, 'Confirm'), {
+      member: 'moderator',
+    });
+    expectClean(confirmed);
+    const id = /\(id `([^`]+)`\)/u.exec(JSON.stringify(confirmed.reply?.embeds))?.[1];
+    if (!id) throw new Error(`no id in ${JSON.stringify(confirmed.reply)}`);
+    return id;
+  }
+
+  async function remove(id: string): Promise<void> {
+    const rec = await harness.fake.sendChatInput({
+      name: 'corpus',
+      subcommand: 'remove',
+      options: { document: id },
+      member: 'moderator',
+    });
+    expectClean(rec);
+    expect(JSON.stringify(rec.reply?.embeds)).toContain(`Removed`);
+  }
+
+  async function ask(question: string) {
+    const rec = await harness.fake.sendChatInput({ name: 'ask', options: { question } });
+    expectClean(rec);
+    return rec;
+  }
+
+  /** The bot's SQLite store, opened beside it as another process would. */
+  function withDatabase<T>(body: (db: DatabaseConstructor.Database) => T): T {
+    const db = new DatabaseConstructor(join(harness.env.FOOTNOTE_DATA_DIR!, STORE_FILE));
+    try {
+      return body(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  function votesOn(messageId: string): { passage_ids: string; question: string }[] {
+    return withDatabase(
+      (db) =>
+        db
+          .prepare('SELECT question, passage_ids FROM feedback WHERE message_id = ?')
+          .all(messageId) as { passage_ids: string; question: string }[],
+    );
+  }
+
+  it('a vote after the cited document was removed still records the passages the answer cited', async () => {
+    const id = await addText(
+      'Saltmarsh ferry winter timetable',
+      'In winter the Saltmarsh ferry sails at nine and at noon.\n\n' +
+        'The evening crossing of the Saltmarsh ferry stops for the winter and returns in March.',
+    );
+    const rec = await ask(FERRY);
+    expect(rec.reply?.embeds[0].title).toBe('Saltmarsh ferry winter timetable');
+    await remove(id);
+    // Asked now, the question has no answer: a vote that searched again would cite nothing.
+    expect((await ask(FERRY)).reply?.content).toContain('The sources have no good answer');
+
+    const vote = await harness.fake.sendButton(buttonStartingWith(rec.reply, 'ask:vote:down'), {
+      message: rec.reply!,
+    });
+    expectClean(vote);
+    expect(labels(vote.reply)).toMatchObject({
+      [buttonStartingWith(rec.reply, 'ask:vote:down')]: '👎 1',
+    });
+    const [stored] = votesOn(rec.reply!.id);
+    expect(stored?.question).toBe(FERRY);
+    expect(JSON.parse(stored!.passage_ids)).toEqual([`${id}#1`]);
+  });
+
+  it('pages through the passages the member was shown, and says so when some were removed since', async () => {
+    const ids: string[] = [];
+    for (const harbour of ['North', 'South', 'East', 'West'])
+      ids.push(
+        await addText(
+          `${harbour} quay lamplighters`,
+          `The lamplighters of the ${harbour} quay light the harbour lamps at dusk.`,
+        ),
+      );
+    const rec = await ask('Who lights the harbour lamps at dusk on the quay?');
+    const footers = (message: typeof rec.reply) =>
+      (message?.embeds ?? []).map((embed: { footer: { text: string } }) => embed.footer.text);
+    expect(footers(rec.reply)).toEqual([
+      expect.stringMatching(/^Source 1 of 4 · /u),
+      expect.stringMatching(/^Source 2 of 4 · /u),
+      expect.stringMatching(/^Source 3 of 4 · /u),
+    ]);
+    const second = await harness.fake.sendButton(buttonStartingWith(rec.reply, 'ask:page:2'), {
+      message: rec.reply!,
+    });
+    expectClean(second);
+    expect(footers(second.reply)).toEqual([expect.stringMatching(/^Source 4 of 4 · /u)]);
+    const fourth = footers(second.reply)[0]!.split(' · ')[1]!;
+
+    // A fifth lamplighter added since does not join the answer; the fourth one removed leaves it.
+    await addText(
+      'Harbour lamplighters guild',
+      'The guild of lamplighters lights the harbour lamps at dusk on every quay.',
+    );
+    await remove(fourth);
+    const page = await harness.fake.sendButton(buttonStartingWith(second.reply, 'ask:page:1'), {
+      message: second.reply!,
+    });
+    expectClean(page);
+    expect(footers(page.reply)).toEqual([
+      expect.stringMatching(/^Source 1 of 3 · /u),
+      expect.stringMatching(/^Source 2 of 3 · /u),
+      expect.stringMatching(/^Source 3 of 3 · /u),
+    ]);
+    expect(JSON.stringify(page.reply?.embeds)).not.toContain('guild');
+    expect(page.reply?.content).toBe(
+      `${rec.reply?.content}\n-# Sources changed: 1 of the 4 passages this answer cited was removed since; the other 3 are shown.`,
+    );
+    for (const id of ids.filter((id) => id !== fourth)) await remove(id);
+  });
+
+  describe('an answer whose buttons name no record (sent before answers were recorded, or recording failed)', () => {
+    /** Every answer recorded from here on fails, as on a full disk; the answers are still sent. */
+    beforeAll(() =>
+      withDatabase((db) =>
+        db.exec(`CREATE TRIGGER answers_fail BEFORE INSERT ON answers
+      BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`),
+      ),
+    );
+    afterAll(() => withDatabase((db) => db.exec('DROP TRIGGER answers_fail')));
+
+    it('carries the buttons the Footnote before sent: no answer id', async () => {
+      const rec = await ask('QR codes');
+      expect(Object.keys(labels(rec.reply))).toEqual([
+        'ask:page:2',
+        'ask:vote:up',
+        'ask:vote:down',
+      ]);
+    });
+
+    it('pages by asking its question again', async () => {
+      const rec = await ask('QR codes');
+      const page = await harness.fake.sendButton('ask:page:2', { message: rec.reply! });
+      expectClean(page);
+      expect(page.reply?.embeds[0].footer.text).toMatch(/^Source 4 of/u);
+    });
+
+    it('says kindly that a vote cannot be counted, and records none', async () => {
+      const rec = await ask(PASSPORTS);
+      const vote = await harness.fake.sendButton('ask:vote:up', { message: rec.reply! });
+      expectClean(vote);
+      expect(vote.ephemeral).toBe(true);
+      expect(vote.reply?.content).toBe(ANSWER_WITHOUT_RECORD);
+      expect(votesOn(rec.reply!.id)).toEqual([]);
+    });
   });
 });

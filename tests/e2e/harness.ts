@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { registry } from '../../commands/index.ts';
 import { runBot, type RunningFootnote, type RunOptions } from '../../src/app/run.ts';
-import { FakeDiscord, type InteractionRecord } from '../fake-discord/fake-discord.mjs';
+import {
+  FakeDiscord,
+  type FakeMessage,
+  type InteractionRecord,
+} from '../fake-discord/fake-discord.mjs';
 
 export interface Harness {
   fake: FakeDiscord;
@@ -108,6 +112,21 @@ export function button(rec: InteractionRecord, label: string): string {
     .flatMap((row: { components: { label: string; custom_id: string }[] }) => row.components)
     .find((candidate: { label: string }) => candidate.label === label);
   if (!found) throw new Error(`no "${label}" button on ${JSON.stringify(rec.reply)}`);
+  return found.custom_id;
+}
+
+/**
+ * The custom id of the button on `message` whose id is `prefix` followed by more parts: an
+ * answer's paging and vote buttons end with the answer's id, `ask:page:2:<answer id>`.
+ */
+export function buttonStartingWith(
+  message: FakeMessage | null | undefined,
+  prefix: string,
+): string {
+  const found = (message?.components ?? [])
+    .flatMap((row: { components: { custom_id: string }[] }) => row.components)
+    .find((candidate: { custom_id: string }) => candidate.custom_id.startsWith(`${prefix}:`));
+  if (!found) throw new Error(`no button "${prefix}:…" on ${JSON.stringify(message)}`);
   return found.custom_id;
 }
 

@@ -1,7 +1,7 @@
 import { MessageFlags } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { askCooldowns, cooldownNotice, SlidingWindowLimiter } from '../../src/discord/cooldown.ts';
-import { expectClean, useHarness } from '../e2e/harness.ts';
+import { buttonStartingWith, expectClean, useHarness } from '../e2e/harness.ts';
 
 describe('SlidingWindowLimiter', () => {
   const rate = { limit: 3, windowMs: 30_000 };
@@ -101,7 +101,7 @@ describe('the /ask cooldown in Discord', () => {
 
   it('leaves the More sources button working for a member whose /ask is cooling down', async () => {
     const answer = harness.fake.interactions.values().next().value!;
-    const page = await harness.fake.sendButton('ask:page:2', {
+    const page = await harness.fake.sendButton(buttonStartingWith(answer.reply, 'ask:page:2'), {
       message: answer.reply!,
       member: 'member',
     });

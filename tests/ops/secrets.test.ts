@@ -20,6 +20,7 @@ function sabotage(library: Footnote): Footnote {
       return library.ask(question, options);
     },
     findDocuments: (query, options) => library.findDocuments(query, options),
+    recite: (question, passageIds, options) => library.recite(question, passageIds, options),
     summarize: (id, options) => library.summarize(id, options),
     resolveDocument: (query, options) => library.resolveDocument(query, options),
     listDocuments: (options) => library.listDocuments(options),

@@ -11,17 +11,24 @@ const ALICE = '200000000000000001';
 const BOB = '200000000000000002';
 const MESSAGE = '300000000000000001';
 
+const ANSWER = {
+  question: 'Which region introduced passports first?',
+  passageIds: ['bashkortostan-covid-passports#2', 'lavrov-makei-news-conference#7'],
+  guildId: GUILD,
+};
+
 let dataDir: string;
 let store: Store;
 let feedback: Feedback;
+/** The id `ANSWER` was recorded under, before each test. */
+let answerId: string;
 
 function press(userId: string, vote: Vote, overrides: Partial<VoteInput> = {}) {
   return feedback.vote({
+    answerId,
     messageId: MESSAGE,
     userId,
     vote,
-    question: 'Which region introduced passports first?',
-    passageIds: ['bashkortostan-covid-passports#2', 'lavrov-makei-news-conference#7'],
     guildId: GUILD,
     ...overrides,
   });
@@ -51,13 +58,31 @@ describeEachBackend(import.meta.url, (backend) => {
     where = backend.newLocation();
     store = await backend.open(dataDir, where);
     feedback = new Feedback(store);
+    answerId = await feedback.recordAnswer(ANSWER);
   });
   afterEach(async () => {
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  describe('Feedback.recordAnswer', () => {
+    it('keeps the question and cited passages, in order, under a short id a custom id can carry', async () => {
+      expect(answerId).toMatch(/^[\w-]{12}$/u);
+      expect(await feedback.answer(answerId)).toEqual(ANSWER);
+      expect(await feedback.recordAnswer(ANSWER)).not.toBe(answerId);
+    });
+
+    it('knows no answer it did not record', async () => {
+      expect(await feedback.answer('nothing-here')).toBeUndefined();
+    });
+  });
+
   describe('Feedback.vote', async () => {
+    it('records nothing for an answer it does not know', async () => {
+      expect(await press(ALICE, 1, { answerId: 'nothing-here' })).toBeUndefined();
+      expect(await rows('feedback')).toEqual([]);
+    });
+
     it('counts one vote per person: a second press takes it back, the other switches it', async () => {
       expect(await press(ALICE, 1)).toEqual({ vote: 1, counts: { up: 1, down: 0 } });
       expect(await press(BOB, 1)).toEqual({ vote: 1, counts: { up: 2, down: 0 } });
@@ -120,18 +145,13 @@ describeEachBackend(import.meta.url, (backend) => {
       try {
         const elsewhere = new Feedback(other);
         await press(ALICE, -1);
-        const input = { messageId: MESSAGE, question: 'Which region introduced passports first?' };
+        const input = { answerId, messageId: MESSAGE, guildId: GUILD };
         // The same press through another process takes Alice's vote back: it is one vote.
-        expect(
-          await elsewhere.vote({
-            ...input,
-            userId: ALICE,
-            vote: -1,
-            passageIds: [],
-            guildId: GUILD,
-          }),
-        ).toEqual({ vote: undefined, counts: { up: 0, down: 0 } });
-        await elsewhere.vote({ ...input, userId: BOB, vote: -1, passageIds: [], guildId: GUILD });
+        expect(await elsewhere.vote({ ...input, userId: ALICE, vote: -1 })).toEqual({
+          vote: undefined,
+          counts: { up: 0, down: 0 },
+        });
+        await elsewhere.vote({ ...input, userId: BOB, vote: -1 });
         expect(await feedback.counts(MESSAGE)).toEqual({ up: 0, down: 1 });
         expect((await feedback.gaps(GUILD)).map((gap) => gap.kind)).toEqual(['down-vote']);
       } finally {
@@ -140,7 +160,7 @@ describeEachBackend(import.meta.url, (backend) => {
     });
 
     it('counts a vote in a DM, but puts no gap on any server’s list', async () => {
-      expect((await press(ALICE, -1, { guildId: undefined })).counts).toEqual({ up: 0, down: 1 });
+      expect((await press(ALICE, -1, { guildId: undefined }))?.counts).toEqual({ up: 0, down: 1 });
       expect(await rows('gaps')).toEqual([]);
     });
   });

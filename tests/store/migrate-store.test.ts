@@ -69,21 +69,31 @@ describe.skipIf(!TEST_DATABASE_URL)('footnote migrate-store --to postgres://…'
       await store.addDocument(note('gone', GUILD, 'Removed later.'), { actor: 'mod' });
       await store.removeDocument('gone', GUILD, 'mod');
       const feedback = new Feedback(store);
-      const vote = { messageId: MESSAGE, question: 'When does the ferry leave?', passageIds: [] };
-      await feedback.vote({ ...vote, userId: ALICE, vote: -1, guildId: GUILD });
+      const answerId = await feedback.recordAnswer({
+        question: 'When does the ferry leave?',
+        passageIds: ['ferry#1'],
+        guildId: GUILD,
+      });
+      await feedback.vote({
+        answerId,
+        messageId: MESSAGE,
+        userId: ALICE,
+        vote: -1,
+        guildId: GUILD,
+      });
       await feedback.recordNoAnswer({ guildId: GUILD, question: 'Where is the lighthouse?' });
     } finally {
       await store.close();
     }
   }
 
-  it('copies documents, addresses, audit, votes, gaps and the voter salt into PostgreSQL', async () => {
+  it('copies documents, addresses, audit, answers, votes, gaps and the voter salt into PostgreSQL', async () => {
     await sqliteWithEverything();
     const result = await footnote(['migrate-store', '--to', target()]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'Copied 2 documents, 4 audit entries, 1 votes and 2 gaps into postgres://127.0.0.1:5432/test.',
+      'Copied 2 documents, 4 audit entries, 1 answers, 1 votes and 2 gaps into postgres://127.0.0.1:5432/test.',
     );
     const copied: Store = await openStore(dataDir, { databaseUrl: TEST_DATABASE_URL, schema });
     try {
@@ -114,14 +124,16 @@ describe.skipIf(!TEST_DATABASE_URL)('footnote migrate-store --to postgres://…'
         'down-vote',
         'no-answer',
       ]);
-      // The salt came along: Alice's second press of 👎 takes her vote back, and its gap.
+      // The answer came along, and so did the salt: Alice's second press of 👎 takes her vote
+      // back, and its gap.
+      const [answer] = await copied.read((db) => db.selectFrom('answers').selectAll().execute());
+      expect(answer).toMatchObject({ question: 'When does the ferry leave?' });
       expect(
         await feedback.vote({
+          answerId: answer!.id,
           messageId: MESSAGE,
           userId: ALICE,
           vote: -1,
-          question: 'When does the ferry leave?',
-          passageIds: [],
           guildId: GUILD,
         }),
       ).toEqual({ vote: undefined, counts: { up: 0, down: 0 } });
@@ -140,7 +152,7 @@ describe.skipIf(!TEST_DATABASE_URL)('footnote migrate-store --to postgres://…'
     const again = await footnote(['migrate-store', '--to', target()]);
     expect(again.code).toBe(1);
     expect(again.stderr).toBe(
-      'footnote: postgres://127.0.0.1:5432/test already holds documents, audit entries, votes or gaps: copy into an empty database only.\n',
+      'footnote: postgres://127.0.0.1:5432/test already holds documents, audit entries, answers, votes or gaps: copy into an empty database only.\n',
     );
     const copied = await openStore(dataDir, { databaseUrl: TEST_DATABASE_URL, schema });
     expect(await copied.listDocuments()).toHaveLength(2);

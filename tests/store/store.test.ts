@@ -109,7 +109,7 @@ describeEachBackend(import.meta.url, (backend: Backend) => {
       await opened.pop()?.close();
       await expect(open(where)).rejects.toThrow(
         new StoreError(
-          'The database has schema step 9999-from-the-future, newer than this Footnote understands (0003-changes); upgrade Footnote.',
+          `The database has schema step 9999-from-the-future, newer than this Footnote understands (${MIGRATIONS.at(-1)!.name}); upgrade Footnote.`,
         ),
       );
     });
@@ -335,7 +335,9 @@ describe('SQLite only', () => {
     await opened.pop()?.close();
     // What that Footnote left: its tables and user_version 2, no migration table, no changes.
     const db = new DatabaseConstructor(join(dataDir, STORE_FILE));
-    db.exec('DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock; DROP TABLE changes');
+    db.exec(
+      'DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock; DROP TABLE changes; DROP TABLE answers',
+    );
     db.pragma('user_version = 2');
     db.close();
     const adopted = await open();

@@ -10,7 +10,7 @@ import { describeMatches, nestQuotes } from '../../core/excerpt.ts';
 import { textFragmentUrl } from '../../core/links.ts';
 import type { AnsweredAnswer, Answer, Citation, NoAnswer, TextRange } from '../../core/types.ts';
 import type { VoteCounts } from '../../store/feedback.ts';
-import { customId } from '../custom-id.ts';
+import { customId, parseCustomId } from '../custom-id.ts';
 import { DISCORD_LIMITS } from '../limits.ts';
 import {
   boldMarks,
@@ -39,9 +39,12 @@ export const CITATIONS_PER_PAGE = 3;
 export const MAX_CITATIONS = 9;
 /** The `/ask question:` option's `max_length`: long enough for any real question, short enough to quote whole. */
 export const QUESTION_MAX_LENGTH = 300;
-/** The custom id action of the paging buttons (`ask:page:<n>`). */
+/**
+ * The custom id action of the paging buttons: `ask:page:<n>:<answer id>` (`ask:page:<n>` on
+ * messages sent before answers were recorded, or when recording failed).
+ */
 export const PAGE_ACTION = 'page';
-/** The custom id action of the feedback buttons (`ask:vote:up`, `ask:vote:down`). */
+/** The custom id action of the feedback buttons: `ask:vote:up:<answer id>`, `ask:vote:down:…`. */
 export const VOTE_ACTION = 'vote';
 export const VOTE_UP = 'up';
 export const VOTE_DOWN = 'down';
@@ -61,6 +64,11 @@ export interface AnswerView {
   ephemeral?: boolean;
   /** The member the answer is addressed to: named at the top and the only one pinged. */
   addressee?: string;
+  /**
+   * The id the answer was recorded under (`Feedback.recordAnswer`), carried by the paging and
+   * vote buttons so they find its cited passages. Without one the buttons carry none.
+   */
+  answerId?: string | undefined;
   /** The votes so far, shown on the 👍 / 👎 buttons (default: none yet). */
   votes?: VoteCounts;
   /** Buttons after 👍 / 👎, such as Find sources' "Post in channel" (at most three). */
@@ -126,7 +134,7 @@ export function renderAnswer(answer: Answer, view: AnswerView = {}): MessagePayl
 export function renderAnswerPage(
   answer: AnsweredAnswer,
   page: number,
-  extras: Pick<AnswerView, 'votes' | 'actions'> = {},
+  extras: Pick<AnswerView, 'votes' | 'actions' | 'answerId'> = {},
 ): UpdatePayload {
   const pages = Math.max(1, Math.ceil(answer.citations.length / CITATIONS_PER_PAGE));
   const current = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
@@ -139,8 +147,8 @@ export function renderAnswerPage(
       total,
     ),
     components: [
-      ...(pages > 1 ? [pagerRow(current, pages, total)] : []),
-      feedbackRow(extras.votes, extras.actions),
+      ...(pages > 1 ? [pagerRow(current, pages, total, extras.answerId)] : []),
+      feedbackRow(extras.votes, extras.actions, extras.answerId),
     ],
     allowedMentions: NO_MENTIONS,
   };
@@ -159,20 +167,45 @@ export function redrawButtons(
   rows: readonly unknown[],
   change: { votes?: VoteCounts | undefined; without?: string | undefined },
 ): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
-  const labels: Record<string, string> = change.votes
-    ? {
-        [customId(COMMAND_NAMES.ask, VOTE_ACTION, VOTE_UP)]: voteLabel('👍', change.votes.up),
-        [customId(COMMAND_NAMES.ask, VOTE_ACTION, VOTE_DOWN)]: voteLabel('👎', change.votes.down),
-      }
-    : {};
+  const { votes } = change;
+  const label = (button: ButtonSpec): string => {
+    const direction = votes && voteDirection(button.customId);
+    if (direction === VOTE_UP) return voteLabel('👍', votes!.up);
+    if (direction === VOTE_DOWN) return voteLabel('👎', votes!.down);
+    return button.label;
+  };
   return readButtonRows(rows)
     .map((row) =>
       row
         .filter((button) => button.customId !== change.without)
-        .map((button) => ({ ...button, label: labels[button.customId] ?? button.label })),
+        .map((button) => ({ ...button, label: label(button) })),
     )
     .filter((row) => row.length > 0)
     .map((row) => buttonRow(row));
+}
+
+/** `up` or `down` for a vote button's custom id, with or without its answer id. */
+function voteDirection(id: string): string | undefined {
+  const parsed = parseCustomId(id);
+  return parsed?.command === COMMAND_NAMES.ask && parsed.action === VOTE_ACTION
+    ? parsed.args[0]
+    : undefined;
+}
+
+/**
+ * The answer id the buttons of an answer message carry (`ask:vote:up:<answer id>`), for buttons
+ * that act on the answer as a whole (Find sources' "Post in channel"); undefined on a message
+ * sent without one.
+ *
+ * @example
+ * answerIdOf(messageRows(interaction.message)); // "q3Xk9_2bTz0a"
+ */
+export function answerIdOf(rows: readonly unknown[]): string | undefined {
+  for (const button of readButtonRows(rows).flat()) {
+    if (voteDirection(button.customId) !== undefined)
+      return parseCustomId(button.customId)?.args[1];
+  }
+  return undefined;
 }
 
 /**
@@ -233,18 +266,26 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function feedbackRow(
   votes: VoteCounts = { up: 0, down: 0 },
   actions: readonly ButtonSpec[] = [],
+  answerId?: string,
 ): APIActionRowComponent<APIButtonComponentWithCustomId> {
   return buttonRow([
     {
-      customId: customId(COMMAND_NAMES.ask, VOTE_ACTION, VOTE_UP),
+      customId: answerButtonId(VOTE_ACTION, VOTE_UP, answerId),
       label: voteLabel('👍', votes.up),
     },
     {
-      customId: customId(COMMAND_NAMES.ask, VOTE_ACTION, VOTE_DOWN),
+      customId: answerButtonId(VOTE_ACTION, VOTE_DOWN, answerId),
       label: voteLabel('👎', votes.down),
     },
     ...actions.slice(0, DISCORD_LIMITS.buttonsPerRow - 2),
   ]);
+}
+
+/** `ask:<action>:<arg>:<answer id>`, or `ask:<action>:<arg>` for an answer without an id. */
+function answerButtonId(action: string, arg: string, answerId: string | undefined): string {
+  return answerId === undefined
+    ? customId(COMMAND_NAMES.ask, action, arg)
+    : customId(COMMAND_NAMES.ask, action, arg, answerId);
 }
 
 function voteLabel(emoji: string, count: number): string {
@@ -289,6 +330,34 @@ export function questionFromContent(content: string | undefined): string | undef
   if (line === undefined) return undefined;
   const question = unescapeMarkdown(line.slice(QUESTION_PREFIX.length)).trim();
   return question === '' ? undefined : question;
+}
+
+const SOURCES_NOTE = '-# Sources changed: ';
+
+/**
+ * An answer message's content with a line saying how many of its cited passages are gone (their
+ * documents were removed since), in place of any such line before; as it was when none are.
+ *
+ * @example
+ * withSourcesNote('**Q:** QR codes', { cited: 9, shown: 7 });
+ * // "**Q:** QR codes\n-# Sources changed: 2 of the 9 passages this answer cited were removed since; the other 7 are shown."
+ */
+export function withSourcesNote(
+  content: string,
+  { cited, shown }: { cited: number; shown: number },
+): string {
+  const kept = content
+    .split('\n')
+    .filter((line) => !line.startsWith(SOURCES_NOTE))
+    .join('\n');
+  const removed = cited - shown;
+  if (removed <= 0) return kept;
+  const note =
+    `${SOURCES_NOTE}${removed} of the ${cited} passages this answer cited ` +
+    `${removed === 1 ? 'was' : 'were'} removed since; ` +
+    `${shown === 1 ? 'the other one is' : `the other ${shown} are`} shown.`;
+  const noted = `${kept}\n${note}`;
+  return codePointLength(noted) <= DISCORD_LIMITS.messageContent ? noted : kept;
 }
 
 function questionLine(question: string, room: number): string {
@@ -343,11 +412,11 @@ function suggestionButtons(answer: NoAnswer) {
   return buttons.length > 0 ? [buttonRow(buttons)] : [];
 }
 
-function pagerRow(current: number, pages: number, total: number) {
+function pagerRow(current: number, pages: number, total: number, answerId: string | undefined) {
   const buttons: Parameters<typeof buttonRow>[0][number][] = [];
   if (current > 1) {
     buttons.push({
-      customId: customId(COMMAND_NAMES.ask, PAGE_ACTION, String(current - 1)),
+      customId: answerButtonId(PAGE_ACTION, String(current - 1), answerId),
       label: '‹ Previous',
     });
   }
@@ -356,7 +425,7 @@ function pagerRow(current: number, pages: number, total: number) {
     const to = Math.min(total, from + CITATIONS_PER_PAGE - 1);
     const range = from === to ? `${from}` : `${from}–${to}`;
     buttons.push({
-      customId: customId(COMMAND_NAMES.ask, PAGE_ACTION, String(current + 1)),
+      customId: answerButtonId(PAGE_ACTION, String(current + 1), answerId),
       label: truncate(`More sources (${range} of ${total})`, DISCORD_LIMITS.buttonLabel),
       style: ButtonStyle.Primary,
     });

@@ -32,8 +32,8 @@ export interface MessagePayload {
   flags?: number;
 }
 
-/** What replaces the message a button sits on: its content stays as it was. */
-export type UpdatePayload = Omit<MessagePayload, 'content' | 'flags'>;
+/** What replaces the message a button sits on: its content stays as it was unless given. */
+export type UpdatePayload = Omit<MessagePayload, 'flags'>;
 
 export const EPHEMERAL = MessageFlags.Ephemeral;
 
