@@ -14,6 +14,7 @@ interface MiniSearchInternals {
   _avgFieldLength: number[];
   _documentCount: number;
   _documentIds: Map<number, string>;
+  _nextId: number;
   _dirtCount: number;
 }
 
@@ -55,6 +56,8 @@ interface FieldPostings {
   idf: number;
   averageLength: number;
   postings: Map<number, number>;
+  /** No passage can get more than this from the term in this field. */
+  upperBound: number;
 }
 
 interface PreparedTerm extends WeightedTerm {
@@ -136,15 +139,30 @@ export class PrunedSearch {
     // What a passage holding only the terms from position i on can score at most.
     const remaining = byBound.map((term) => term.upperBound);
     for (let i = remaining.length - 2; i >= 0; i--) remaining[i]! += remaining[i + 1]!;
+    const { k, b, d } = this.#settings.bm25;
     const best: ScoredPassage[] = [];
-    const seen = new Set<number>();
-    for (const [position, next] of byBound.entries()) {
-      const worst = best.length === limit ? best[limit - 1]!.score : -Infinity;
+    const seen = this.#startVisit();
+    const stamp = this.#visit;
+    let worst = -Infinity;
+    walk: for (const [position, next] of byBound.entries()) {
       if (remaining[position]! * ROUNDING_MARGIN < worst) break;
+      const later = remaining[position + 1] ?? 0;
       for (const field of next.fields) {
-        for (const shortId of field.postings.keys()) {
-          if (seen.has(shortId)) continue;
-          seen.add(shortId);
+        // A passage first met here holds none of the terms visited before: it scores at most
+        // its exact share of this term in this field, the term's other fields, and the later terms.
+        const besides = next.upperBound - field.upperBound + later;
+        const share = field.weight * field.idf;
+        const lengthWeight = (k * b) / field.averageLength;
+        for (const [shortId, frequency] of field.postings) {
+          if (seen[shortId] === stamp) continue;
+          seen[shortId] = stamp;
+          if (worst > -Infinity) {
+            const length = this.#index._fieldLength.get(shortId)?.[field.fieldId];
+            if (length === undefined) continue;
+            const saturation =
+              (frequency * (k + 1)) / (frequency + k * (1 - b) + lengthWeight * length);
+            if ((share * (d + saturation) + besides) * ROUNDING_MARGIN < worst) continue;
+          }
           const scored = this.#score(shortId, terms);
           if (scored === undefined) continue;
           if (best.length === limit && !ranksBefore(scored, best[limit - 1]!)) continue;
@@ -152,10 +170,30 @@ export class PrunedSearch {
           scored.documentId = this.#documentOf(scored.passageId);
           if (!visible(scored.documentId)) continue;
           insertRanked(best, scored, limit);
+          if (best.length < limit) continue;
+          worst = best[limit - 1]!.score;
+          // Nothing met from now on can enter once the worst held beats every bound left.
+          if (remaining[position]! * ROUNDING_MARGIN < worst) break walk;
         }
       }
     }
     return best;
+  }
+
+  /** Visit stamps by short id: a passage is met when its stamp is this query's. */
+  #seen = new Uint32Array(0);
+  #visit = 0;
+
+  #startVisit(): Uint32Array {
+    const size = this.#index._nextId;
+    if (this.#seen.length < size)
+      this.#seen = new Uint32Array(Math.max(size, this.#seen.length * 2));
+    this.#visit += 1;
+    if (this.#visit === 0xffffffff) {
+      this.#seen.fill(0);
+      this.#visit = 1;
+    }
+    return this.#seen;
   }
 
   #prepare(term: WeightedTerm): PreparedTerm {
@@ -173,9 +211,10 @@ export class PrunedSearch {
       // MiniSearch's calcBM25Score, term by term, so the scores agree to the last bit.
       const idf = Math.log(1 + (total - matching + 0.5) / (matching + 0.5));
       const weight = term.weight * (boost[field] ?? 1);
-      prepared.push({ fieldId, weight, idf, averageLength, postings });
       const saturation = this.#saturation(term.term, fieldId, postings, averageLength);
-      upperBound += weight * idf * (bm25.d + saturation);
+      const fieldBound = weight * idf * (bm25.d + saturation);
+      prepared.push({ fieldId, weight, idf, averageLength, postings, upperBound: fieldBound });
+      upperBound += fieldBound;
     }
     return { ...term, fields: prepared, upperBound };
   }
