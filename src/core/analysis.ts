@@ -179,6 +179,11 @@ function phraseAround(text: string, start: number, end: number): string {
   return before + text.slice(start, end) + after;
 }
 
+/** `termsRelated`: the shorter term is at least this long… */
+const RELATED_MIN_LENGTH = 5;
+/** …and the longer one adds at most this many characters. */
+const RELATED_MAX_ENDING = 3;
+
 /**
  * Whether two index terms name the same thing loosely: equal, or one extends the other by a
  * short ending ("russia"/"russian", "german"/"germani"). Used to judge whether a passage
@@ -189,7 +194,45 @@ function phraseAround(text: string, start: number, end: number): string {
  * termsRelated('code', 'coder');      // false: too short to trust
  */
 export function termsRelated(a: string, b: string): boolean {
-  if (a === b) return true;
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  return short.length >= 5 && long.startsWith(short) && long.length - short.length <= 3;
+  return a === b || extendsByEnding(a, b);
+}
+
+/** One of two different terms extends the other by a short ending (`termsRelated` without equality). */
+function extendsByEnding(a: string, b: string): boolean {
+  // Lengths first: they rule out nearly every pair without reading a character.
+  const difference = b.length - a.length;
+  if (difference === 0 || difference > RELATED_MAX_ENDING || difference < -RELATED_MAX_ENDING)
+    return false;
+  return difference > 0
+    ? a.length >= RELATED_MIN_LENGTH && b.startsWith(a)
+    : b.length >= RELATED_MIN_LENGTH && a.startsWith(b);
+}
+
+/**
+ * How often a text uses a term or one related to it (`termsRelated`), from its term counts.
+ *
+ * @example
+ * relatedCount('russia', new Map([['russia', 2], ['russian', 1], ['moscow', 4]])); // 3
+ */
+export function relatedCount(term: string, counts: ReadonlyMap<string, number>): number {
+  let count = counts.get(term) ?? 0;
+  // A term shorter than that is related to nothing but itself.
+  if (term.length < RELATED_MIN_LENGTH) return count;
+  counts.forEach((times, other) => {
+    if (extendsByEnding(term, other)) count += times;
+  });
+  return count;
+}
+
+/**
+ * Whether a set of terms holds the term or one related to it (`termsRelated`).
+ *
+ * @example
+ * holdsRelated('russia', new Set(['russian', 'moscow'])); // true
+ */
+export function holdsRelated(term: string, terms: ReadonlySet<string>): boolean {
+  if (terms.has(term)) return true;
+  if (term.length < RELATED_MIN_LENGTH) return false;
+  for (const other of terms) if (extendsByEnding(term, other)) return true;
+  return false;
 }

@@ -1,4 +1,4 @@
-import { splitWords, termsRelated, type QueryTerm } from './analysis.ts';
+import { holdsRelated, relatedCount, splitWords, type QueryTerm } from './analysis.ts';
 import { answerKindOf, holdsAnswer } from './answer-kind.ts';
 import { bestExcerpt, NO_FOCUS, type ExcerptFocus } from './excerpt.ts';
 import {
@@ -126,14 +126,8 @@ export function judgeCandidates(
     const present = context.passageTerms(passage.id);
     const inDocument = context.documentTerms(document.id);
     // A name is the passage's subject if the passage has it, or the document keeps coming back to it.
-    const mentions = (term: string) => {
-      let count = 0;
-      for (const [other, times] of inDocument) if (termsRelated(term, other)) count += times;
-      return count;
-    };
     const mentioned = (term: string) =>
-      [...present].some((other) => termsRelated(term, other)) ||
-      mentions(term) >= ANSWER_RULES.nameMentions;
+      holdsRelated(term, present) || relatedCount(term, inDocument) >= ANSWER_RULES.nameMentions;
     const matched = terms.filter((term) => containsTerm(present, term));
     const covered = sumWeights(matched, weights);
     const missingNames = terms.filter(
@@ -269,22 +263,32 @@ function proximity(
   if (!analysis) return { bestSentence: 0, pairShare: 0 };
   let bestSentence = 0;
   for (const sentence of analysis.sentences) {
-    bestSentence = Math.max(
-      bestSentence,
-      sumWeights(
-        terms.filter((term) => containsTerm(sentence, term)),
-        weights,
-      ),
-    );
+    // sumWeights over the terms the sentence holds, in the same order, without the arrays.
+    let weight = 0;
+    for (const term of terms) {
+      if (containsTerm(sentence, term)) weight += weights.get(term.term) ?? 0;
+    }
+    bestSentence = Math.max(bestSentence, weight);
   }
   if (terms.length < 2) return { bestSentence, pairShare: 0 };
-  const adjacent = new Set<string>();
-  for (let i = 1; i < analysis.sequence.length; i++) {
-    adjacent.add(`${analysis.sequence[i - 1]} ${analysis.sequence[i]}`);
+  // The question's adjacent pairs, first term → second term → how often the question has it:
+  // the passage walk below then looks only at pairs the question has, building no strings.
+  const pairsAfter = new Map<string, Map<string, { times: number; found: boolean }>>();
+  for (let i = 1; i < terms.length; i++) {
+    const first = terms[i - 1]!.term;
+    const after = pairsAfter.get(first) ?? new Map<string, { times: number; found: boolean }>();
+    const pair = after.get(terms[i]!.term) ?? { times: 0, found: false };
+    pair.times += 1;
+    after.set(terms[i]!.term, pair);
+    pairsAfter.set(first, after);
   }
   let pairs = 0;
-  for (let i = 1; i < terms.length; i++) {
-    if (adjacent.has(`${terms[i - 1]!.term} ${terms[i]!.term}`)) pairs += 1;
+  const sequence = analysis.sequence;
+  for (let i = 1; i < sequence.length; i++) {
+    const pair = pairsAfter.get(sequence[i - 1]!)?.get(sequence[i]!);
+    if (pair === undefined || pair.found) continue;
+    pair.found = true;
+    pairs += pair.times;
   }
   return { bestSentence, pairShare: pairs / (terms.length - 1) };
 }
