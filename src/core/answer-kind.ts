@@ -77,6 +77,8 @@ export function holdsAnswer(
   sentence: string,
   questionWords: ReadonlySet<string>,
 ): boolean {
+  // Nothing to look for: no need to blank out the question's words.
+  if (kind === 'other') return false;
   const fresh = sentence
     .split(/(\s+)/u)
     .map((word) => (questionWords.has(bare(word)) ? ' '.repeat(word.length) : word))
@@ -98,8 +100,6 @@ export function holdsAnswer(
       return NAME.test(fresh.slice(1)) || ROLE.test(fresh);
     case 'place':
       return PLACE.test(fresh);
-    case 'other':
-      return false;
   }
 }
 

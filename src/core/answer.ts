@@ -468,7 +468,14 @@ function cite(
   options: Pick<CompositionOptions, 'now' | 'staleAfterDays'>,
 ): Citation {
   const { passage, document } = entry;
-  const excerpt = bestExcerpt(passage.text, passage.start, weights, focus);
+  const excerpt = bestExcerpt(
+    passage.text,
+    passage.start,
+    weights,
+    focus,
+    undefined,
+    context.passageAnalysis(passage.id)?.sentences,
+  );
   // Which question words the reader sees in the excerpt, and which the rest of the document has.
   const shown = terms.filter((term) => containsTerm(excerpt.terms, term));
   const elsewhere = terms.filter(

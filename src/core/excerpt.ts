@@ -56,7 +56,7 @@ interface Sentence {
   range: TextRange;
   terms: Set<string>;
   asks: boolean;
-  holds: boolean;
+  readonly holds: boolean;
 }
 
 /**
@@ -66,6 +66,8 @@ interface Sentence {
  * the run is only a question being asked. The run fits `maxChars` unless one sentence is longer;
  * a short run takes the next sentence as context. A long sentence is cut at word boundaries
  * around the matches, with an ellipsis where text was left out, never inside a name.
+ * `sentenceTerms`, the terms of each sentence as `analyzePassage` found them, saves tokenizing
+ * the passage again.
  *
  * @example
  * const weights = new Map([['bashkortostan', 3.2], ['dose', 1.1]]);
@@ -79,14 +81,28 @@ export function bestExcerpt(
   weights: ReadonlyMap<string, number>,
   focus: ExcerptFocus = NO_FOCUS,
   maxChars = EXCERPT_MAX_CHARS,
+  sentenceTerms?: ReadonlyArray<ReadonlySet<string>>,
 ): Excerpt {
-  const sentences: Sentence[] = splitSentences(passage).map((range) => {
+  const ranges = splitSentences(passage);
+  // The passage's analysis has each sentence's terms already: tokenizing them again was a
+  // third of an excerpt.
+  const known = sentenceTerms?.length === ranges.length ? sentenceTerms : undefined;
+  const sentences: Sentence[] = ranges.map((range, index) => {
     const text = passage.slice(range.start, range.end);
+    let holds: boolean | undefined;
     return {
       range,
-      terms: new Set(termsIn(text).filter((term) => weights.has(term))),
+      terms: new Set(
+        known
+          ? [...known[index]!].filter((term) => weights.has(term))
+          : termsIn(text).filter((term) => weights.has(term)),
+      ),
       asks: /\?["'”’)]*$/u.test(text) || /^Question\b/u.test(text),
-      holds: holdsAnswer(focus.kind, text, focus.questionWords),
+      // Worked out only for the sentences a run asks about.
+      get holds() {
+        holds ??= holdsAnswer(focus.kind, text, focus.questionWords);
+        return holds;
+      },
     };
   });
   if (sentences.length === 0)
@@ -133,15 +149,27 @@ export function bestExcerpt(
   };
   let best = { first: 0, last: 0, score: Number.NEGATIVE_INFINITY };
   for (let first = 0; first < sentences.length; first += 1) {
+    // The run first…last grows one sentence at a time; its terms keep the order of first use.
+    const union = new Set<string>();
+    let onlyQuestions = true;
+    let answers = false;
+    let checked = first; // the sentences of the run before this one do not answer
     for (let last = first; last < sentences.length; last += 1) {
       if (!fits(first, last)) break;
-      const run = sentences.slice(first, last + 1);
-      const terms = termsShown(run);
+      const sentence = sentences[last]!;
+      for (const term of sentence.terms) union.add(term);
+      onlyQuestions &&= sentence.asks;
+      // Within the limit a run shows every term of its sentences, the union built so far.
+      const terms =
+        lengthOf(first, last) <= maxChars ? union : termsShown(sentences.slice(first, last + 1));
       if (terms.size === 0) continue;
+      while (!answers && checked <= last) {
+        const next = sentences[checked++]!;
+        answers = !next.asks && next.holds;
+      }
       let score = weightOf(terms);
-      if (run.some((sentence) => sentence.holds && !sentence.asks))
-        score += EXCERPT_RULES.answerKind * scale;
-      if (run.every((sentence) => sentence.asks)) score -= EXCERPT_RULES.onlyQuestions * scale;
+      if (answers) score += EXCERPT_RULES.answerKind * scale;
+      if (onlyQuestions) score -= EXCERPT_RULES.onlyQuestions * scale;
       score -= EXCERPT_RULES.length * scale * (lengthOf(first, last) / maxChars);
       if (score > best.score) best = { first, last, score };
     }
