@@ -20,7 +20,7 @@ import {
 import { passagesAt, segmentDocument } from './segment.ts';
 import { TitleIndex } from './title-index.ts';
 import { truncate } from './text.ts';
-import { analyzeQuestion, tokenize, type QueryTerm } from './analysis.ts';
+import { analyzeQuestion, processTerm, splitWords, tokenize, type QueryTerm } from './analysis.ts';
 import { EMPTY_VOCABULARY, type Vocabulary } from './vocabulary.ts';
 import { DEFAULT_STALE_AFTER_DAYS } from './recency.ts';
 import type {
@@ -44,6 +44,8 @@ const DEFAULT_FIND_LIMIT = 25;
 const SUGGESTIONS = 3;
 /** Passage analyses kept for reuse: the passages questions keep meeting, a few MB. */
 const PASSAGE_ANALYSIS_CACHE = 20_000;
+/** Documents' term counts kept for reuse, as many documents as the analyses hold passages. */
+const DOCUMENT_TERMS_CACHE = 4_000;
 /** A question word found in more passages than this is searched as typed, without synonyms. */
 export const EXPAND_BELOW_PASSAGES = 1;
 
@@ -63,7 +65,10 @@ export class Library implements Footnote {
   readonly #index: PassageIndex;
   readonly #vocabulary: Vocabulary;
   readonly #titles = new TitleIndex();
-  /** Computed when an answer first needs them; dropped with the document. */
+  /**
+   * Computed when an answer first needs them, most recently used last; bounded like the
+   * passage analyses, and dropped with the document.
+   */
   readonly #termsByDocument = new Map<string, ReadonlyMap<string, number>>();
 
   /**
@@ -314,15 +319,22 @@ export class Library implements Footnote {
 
   #documentTerms(documentId: string): ReadonlyMap<string, number> {
     let terms = this.#termsByDocument.get(documentId);
-    if (!terms) {
+    if (terms) {
+      this.#termsByDocument.delete(documentId); // refresh its place in the recency order
+    } else {
       const document = this.#documents.get(documentId);
       const counts = new Map<string, number>();
-      for (const token of tokenize(`${document?.title ?? ''}\n${document?.text ?? ''}`)) {
-        if (token.term) counts.set(token.term, (counts.get(token.term) ?? 0) + 1);
+      // The words `tokenize` finds, without their offsets: only the terms are counted.
+      for (const word of splitWords(`${document?.title ?? ''}\n${document?.text ?? ''}`)) {
+        const term = processTerm(word);
+        if (term) counts.set(term, (counts.get(term) ?? 0) + 1);
       }
       terms = counts;
-      this.#termsByDocument.set(documentId, terms);
+      if (this.#termsByDocument.size >= DOCUMENT_TERMS_CACHE) {
+        this.#termsByDocument.delete(this.#termsByDocument.keys().next().value!);
+      }
     }
+    this.#termsByDocument.set(documentId, terms);
     return terms;
   }
 

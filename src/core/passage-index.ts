@@ -83,10 +83,19 @@ export interface PassageTerms {
  * analyzePassage('Passports arrive. Masks stay.').sentences; // [Set {"passport", "arriv"}, Set {"mask", "stai"}]
  */
 export function analyzePassage(text: string): PassageTerms {
-  const sentences = splitSentences(text).map((range) =>
-    termsOf(text.slice(range.start, range.end)),
-  );
-  const sequence = tokenize(text).flatMap((token) => (token.term ? [token.term] : []));
+  const ranges = splitSentences(text);
+  const sentences = ranges.map(() => new Set<string>());
+  const sequence: string[] = [];
+  // One pass over the passage's tokens: sentences begin and end beside white space, so the
+  // tokens inside a sentence's range are exactly the tokens of the sentence alone.
+  let sentence = 0;
+  for (const token of tokenize(text)) {
+    if (token.term === null) continue;
+    sequence.push(token.term);
+    while (sentence < ranges.length && token.start >= ranges[sentence]!.end) sentence += 1;
+    if (sentence < ranges.length && token.start >= ranges[sentence]!.start)
+      sentences[sentence]!.add(token.term);
+  }
   return { all: new Set(sequence), sequence, sentences };
 }
 
