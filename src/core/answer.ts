@@ -119,15 +119,24 @@ export function judgeCandidates(
   const unusedIdf = context.index.idf('\u0000');
   const specificity = (term: QueryTerm) =>
     unusedIdf > 0 ? (weights.get(term.term) ?? 0) / unusedIdf : 0;
+  // How often each document mentions each name, counted once per document: candidates share them.
+  const mentionsByDocument = new Map<string, Map<string, number>>();
   const measured = candidates.slice(0, ANSWER_RULES.candidates).flatMap((candidate) => {
     const passage = context.passage(candidate.passageId);
     const document = context.document(candidate.documentId);
     if (!passage || !document) return [];
     const present = context.passageTerms(passage.id);
     const inDocument = context.documentTerms(document.id);
+    let mentions = mentionsByDocument.get(document.id);
+    if (!mentions) mentionsByDocument.set(document.id, (mentions = new Map<string, number>()));
+    const mentionsOf = (term: string) => {
+      let count = mentions.get(term);
+      if (count === undefined) mentions.set(term, (count = relatedCount(term, inDocument)));
+      return count;
+    };
     // A name is the passage's subject if the passage has it, or the document keeps coming back to it.
     const mentioned = (term: string) =>
-      holdsRelated(term, present) || relatedCount(term, inDocument) >= ANSWER_RULES.nameMentions;
+      holdsRelated(term, present) || mentionsOf(term) >= ANSWER_RULES.nameMentions;
     const matched = terms.filter((term) => containsTerm(present, term));
     const covered = sumWeights(matched, weights);
     const missingNames = terms.filter(
@@ -295,9 +304,10 @@ function proximity(
 
 /** Whether a set of terms (or a document's term counts) holds the term or one of its alternatives. */
 function containsTerm(present: { has(term: string): boolean }, term: QueryTerm): boolean {
-  return (
-    present.has(term.term) || term.alternatives.some((alternative) => present.has(alternative))
-  );
+  if (present.has(term.term)) return true;
+  // A loop, not `some`: this runs for every term of every sentence of every candidate.
+  for (const alternative of term.alternatives) if (present.has(alternative)) return true;
+  return false;
 }
 
 function isKnown(term: QueryTerm, context: AnswerContext): boolean {

@@ -121,15 +121,14 @@ export function rerankByProximity(
     after.add(sequence[i]!);
     followers.set(sequence[i - 1]!, after);
   }
+  const weighted = [...weights.keys()];
   return candidates
     .map((candidate) => {
       const analysed = termsOfPassage(candidate.passageId);
       if (analysed === undefined) return candidate;
       let bestSentence = 0;
       for (const sentence of analysed.sentences) {
-        let weight = 0;
-        for (const term of sentence) weight += weights.get(term) ?? 0;
-        bestSentence = Math.max(bestSentence, weight);
+        bestSentence = Math.max(bestSentence, sentenceWeight(sentence, weighted, weights));
       }
       let pairWeight = 0;
       const seen = new Set<string>();
@@ -151,6 +150,29 @@ export function rerankByProximity(
       return { ...candidate, score };
     })
     .sort(byScore);
+}
+
+/**
+ * The summed weight of the question terms a sentence holds, added in the sentence's order: a
+ * float sum depends on it. Looked up from the question's few terms; only a sentence holding
+ * three or more, whose sum the order can change, is read term by term.
+ */
+function sentenceWeight(
+  sentence: ReadonlySet<string>,
+  weighted: readonly string[],
+  weights: ReadonlyMap<string, number>,
+): number {
+  let held = 0;
+  let sum = 0;
+  for (const term of weighted) {
+    if (!sentence.has(term)) continue;
+    held += 1;
+    sum += weights.get(term)!;
+  }
+  if (held < 3) return sum;
+  let ordered = 0;
+  for (const term of sentence) ordered += weights.get(term) ?? 0;
+  return ordered;
 }
 
 function termsOf(text: string): Set<string> {
