@@ -79,10 +79,7 @@ export function holdsAnswer(
 ): boolean {
   // Nothing to look for: no need to blank out the question's words.
   if (kind === 'other') return false;
-  const fresh = sentence
-    .split(/(\s+)/u)
-    .map((word) => (questionWords.has(bare(word)) ? ' '.repeat(word.length) : word))
-    .join('');
+  const fresh = withoutQuestionWords(sentence, questionWords);
   switch (kind) {
     case 'number': {
       const undated = fresh.replace(DATE_NUMBERS, ' ');
@@ -106,3 +103,56 @@ export function holdsAnswer(
 function bare(word: string): string {
   return word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 }
+
+/**
+ * The sentence with each of its words (runs of non-space) that is a question word, once lower
+ * case and stripped of punctuation at its ends (`bare`), turned into as many spaces.
+ */
+function withoutQuestionWords(sentence: string, questionWords: ReadonlySet<string>): string {
+  const lower = sentence.toLowerCase();
+  // Lower case keeps every offset unless a letter's lower case is longer ("İ"); then, and for
+  // an empty question word, word by word.
+  if (questionWords.has('') || lower.length !== sentence.length) {
+    return sentence
+      .split(/(\s+)/u)
+      .map((word) => (questionWords.has(bare(word)) ? ' '.repeat(word.length) : word))
+      .join('');
+  }
+  // Otherwise only where a question word occurs: this runs on every candidate passage, and
+  // most of its words are no question word.
+  const blanked: Array<[number, number]> = [];
+  for (const questionWord of questionWords) {
+    if (SPACE.test(questionWord)) continue; // no word between spaces is
+    for (
+      let at = lower.indexOf(questionWord);
+      at !== -1;
+      at = lower.indexOf(questionWord, at + 1)
+    ) {
+      const end = at + questionWord.length;
+      // Inside a longer word ("in" in "within"): `bare` would keep the letter beside it.
+      if (asciiLetterOrDigit(lower.charCodeAt(at - 1)) || asciiLetterOrDigit(lower.charCodeAt(end)))
+        continue;
+      let wordStart = at;
+      while (wordStart > 0 && !SPACE.test(sentence[wordStart - 1]!)) wordStart -= 1;
+      let wordEnd = end;
+      while (wordEnd < sentence.length && !SPACE.test(sentence[wordEnd]!)) wordEnd += 1;
+      if (bare(sentence.slice(wordStart, wordEnd)) === questionWord)
+        blanked.push([wordStart, wordEnd]);
+    }
+  }
+  if (blanked.length === 0) return sentence;
+  blanked.sort((a, b) => a[0] - b[0]);
+  let fresh = '';
+  let kept = 0;
+  for (const [start, end] of blanked) {
+    if (start < kept) continue;
+    fresh += sentence.slice(kept, start) + ' '.repeat(end - start);
+    kept = end;
+  }
+  return fresh + sentence.slice(kept);
+}
+
+const SPACE = /\s/u;
+
+const asciiLetterOrDigit = (code: number) =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
