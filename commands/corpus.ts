@@ -8,7 +8,11 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { UserError } from '../src/core/errors.ts';
-import type { IngestInput, CorpusService } from '../src/library/corpus-service.ts';
+import {
+  AlreadyAddedError,
+  type IngestInput,
+  type CorpusService,
+} from '../src/library/corpus-service.ts';
 import { defineCommand, type CommandContext } from '../src/discord/command.ts';
 import { parseCustomId } from '../src/discord/custom-id.ts';
 import { PendingPreviews, type HeldPreview } from '../src/discord/pending.ts';
@@ -26,7 +30,6 @@ import {
   renderRemoved,
 } from '../src/discord/render/corpus.ts';
 import { escapeMarkdown, escapeToFit } from '../src/discord/text.ts';
-import { DuplicateDocumentError } from '../src/store/store.ts';
 import { executeGaps, gapsButtons, gapsSubcommand } from './corpus-gaps.ts';
 import { COMMAND_NAMES } from '../src/discord/command-names.ts';
 
@@ -267,21 +270,13 @@ export default defineCommand({
       try {
         added = await corpus.commit(held.preview, { guildId, actor: interaction.user.id });
       } catch (error) {
-        if (!(error instanceof DuplicateDocumentError)) {
+        if (!(error instanceof AlreadyAddedError)) {
           // Nothing was written (one transaction): the same preview can be confirmed again.
           pending.restore(token!, held);
           throw error;
         }
         // Someone added the same document since the preview: show it, with Confirm off.
-        const preview = {
-          ...held.preview,
-          duplicate: {
-            id: error.duplicate.document.id,
-            title: error.duplicate.document.title,
-            reason: error.duplicate.reason,
-            message: error.message,
-          },
-        };
+        const preview = { ...held.preview, duplicate: error.duplicate };
         pending.restore(token!, { ...held, preview });
         await context.respond.update(renderPreview(preview, token!));
         return;

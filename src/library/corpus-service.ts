@@ -20,8 +20,9 @@ import { contentHash } from '../store/content-hash.ts';
 import { documentId } from '../store/document-id.ts';
 import {
   DuplicateDocumentError,
-  duplicateMessage,
   type AuditEntry,
+  type Duplicate,
+  type DuplicateCheck,
   type Store,
   type StoredDocument,
   type StoredDocumentMeta,
@@ -29,6 +30,16 @@ import {
 import { followChanges, type ChangeFollower } from '../store/changes.ts';
 import type { Change } from '../store/store.ts';
 import { urlKey } from '../store/url-key.ts';
+
+/**
+ * An add refused because the document is already there (same address or text, in the scope, or
+ * shipped): nothing was written. `duplicate` names it, as a preview shows it.
+ */
+export class AlreadyAddedError extends UserError {
+  constructor(readonly duplicate: PreviewDuplicate) {
+    super(duplicate.message);
+  }
+}
 
 /** What to add: a link, a Discord attachment, a local file or bytes (CLI), or pasted text. */
 export type IngestInput =
@@ -100,6 +111,11 @@ export interface CorpusServiceOptions {
  * Adding and removing documents: ingestion to a preview, then one store transaction, then the
  * in-memory index. The Discord commands and the CLI both go through it.
  *
+ * Duplicates are decided once, by the store inside the add's write transaction (shipped
+ * documents included, through `alsoDuplicates`): of two moderators adding the same document at
+ * once, one succeeds and the other gets `AlreadyAddedError`. A preview runs the same check
+ * read-only, as a hint to the moderator; it decides nothing.
+ *
  * Scope rules: a server's documents are visible and removable only in that server; the
  * operator's (guildId null) are visible everywhere and removable only from the CLI; the shipped
  * corpus is never removed here (it is edited in `corpus/`).
@@ -121,6 +137,8 @@ export class CorpusService {
   /** Documents added and removed by applying changes, for `refresh`'s report. */
   readonly #applied = { added: 0, removed: 0 };
   #shippedByHash: Map<string, CorpusDocument> | undefined;
+  /** The shipped documents an add must not duplicate, for the store's check. */
+  readonly #shippedDuplicate: DuplicateCheck = (query) => this.#findShipped(query);
 
   constructor(options: CorpusServiceOptions) {
     this.#library = options.library;
@@ -141,12 +159,16 @@ export class CorpusService {
 
   /**
    * Downloads or reads the input and returns what would be stored, with any duplicate in the
-   * scope. Writes nothing. Failures are UserErrors of one sentence.
+   * scope as a hint (`commit` decides). Writes nothing. Failures are UserErrors of one sentence.
    */
   async preview(input: IngestInput, context: ScopeContext): Promise<IngestPreview> {
-    scopeOf(context);
+    const guildId = scopeOf(context);
     const preview = await this.#ingest(input);
-    return { ...preview, duplicate: await this.findDuplicate(preview, context) };
+    const duplicate = await this.#store.findDuplicate(
+      { urls: preview.urls, contentHash: preview.contentHash, guildId },
+      this.#shippedDuplicate,
+    );
+    return { ...preview, duplicate: duplicate && toPreviewDuplicate(duplicate) };
   }
 
   /** A preview with edited metadata (validated; a UserError names a bad field). */
@@ -154,21 +176,10 @@ export class CorpusService {
     return editPreview(preview, edits);
   }
 
-  /** The document an add in `context` would duplicate: same address or same text. */
-  async findDuplicate(
-    preview: Pick<IngestPreview, 'urls' | 'contentHash'>,
-    context: ScopeContext,
-  ): Promise<PreviewDuplicate | undefined> {
-    const shipped = this.#shippedDuplicate(preview);
-    if (shipped) return shipped;
-    const stored = await this.#store.findDuplicate({ ...preview, guildId: scopeOf(context) });
-    return stored && toPreviewDuplicate(stored.reason, stored.document);
-  }
-
   /**
    * Stores the previewed document in `context`'s scope (one transaction with its audit entry),
-   * then indexes it. A duplicate, or metadata that does not validate, is refused with a
-   * UserError and nothing is written; a store failure is a StoreError and nothing is written.
+   * then indexes it. A duplicate is refused with `AlreadyAddedError`, metadata that does not
+   * validate with a UserError, a store failure with a StoreError: in each case nothing is written.
    */
   async commit(preview: IngestPreview, context: ActorContext): Promise<StoredDocumentMeta> {
     const guildId = scopeOf(context);
@@ -176,10 +187,8 @@ export class CorpusService {
     const checked = editPreview(preview, {});
     requireReadableText(checked.text, 'the document');
     const hash = contentHash(checked.text);
-    const shipped = this.#shippedDuplicate({ urls: checked.urls, contentHash: hash });
-    if (shipped) throw new DuplicateDocumentError({ reason: shipped.reason, document: shipped });
     // Every longer candidate starts with the first one: one query finds the stored ids in the
-    // way (a race with another process is still refused by the store's check inside the write).
+    // way (another process taking the same text meanwhile is a duplicate, refused in the write).
     const storedIds = await this.#store.idsStartingWith(
       documentId(checked.title, hash, () => false),
     );
@@ -188,7 +197,7 @@ export class CorpusService {
       hash,
       (candidate) => storedIds.has(candidate) || this.#library.getDocument(candidate) !== undefined,
     );
-    const stored = await this.#store.addDocument(
+    const stored = await this.#addOnce(
       {
         id,
         guildId,
@@ -203,7 +212,7 @@ export class CorpusService {
         source: checked.source,
         urls: checked.urls,
       },
-      { actor: context.actor },
+      context.actor,
     );
     try {
       // Following changes may have indexed it already, while the write was being acknowledged.
@@ -217,6 +226,21 @@ export class CorpusService {
     this.#emit({ added: [id], removed: [], origin: 'local' });
     const { text: _text, ...meta } = stored;
     return meta;
+  }
+
+  /** The store's add, with its duplicate check worded for people. */
+  async #addOnce(document: Parameters<Store['addDocument']>[0], actor: string) {
+    try {
+      return await this.#store.addDocument(
+        document,
+        { actor },
+        { alsoDuplicates: this.#shippedDuplicate },
+      );
+    } catch (error) {
+      if (error instanceof DuplicateDocumentError)
+        throw new AlreadyAddedError(toPreviewDuplicate(error.duplicate));
+      throw error;
+    }
   }
 
   /**
@@ -383,17 +407,15 @@ export class CorpusService {
   }
 
   /** Shipped documents are compared by address and text, whatever the scope: everyone sees them. */
-  #shippedDuplicate(
-    preview: Pick<IngestPreview, 'urls' | 'contentHash'>,
-  ): PreviewDuplicate | undefined {
+  #findShipped(query: { urls?: readonly string[] | undefined; contentHash: string }) {
     const shipped = this.#shipped();
-    const keys = new Set(preview.urls.map(urlKey).filter(Boolean));
+    const keys = new Set((query.urls ?? []).map(urlKey).filter(Boolean));
     for (const document of shipped.values()) {
       if (document.url && keys.has(urlKey(document.url)))
-        return toPreviewDuplicate('url', document);
+        return { reason: 'url' as const, document };
     }
-    const same = shipped.get(preview.contentHash);
-    return same && toPreviewDuplicate('content', same);
+    const same = shipped.get(query.contentHash);
+    return same && { reason: 'content' as const, document: same };
   }
 
   #shipped(): Map<string, CorpusDocument> {
@@ -427,14 +449,15 @@ export function toCorpusDocument(document: StoredDocument): CorpusDocument {
   };
 }
 
-function toPreviewDuplicate(
-  reason: PreviewDuplicate['reason'],
-  document: { id: string; title: string },
-): PreviewDuplicate {
+/** A duplicate as the moderator reads it: the existing document named in one sentence. */
+function toPreviewDuplicate({ reason, document }: Duplicate): PreviewDuplicate {
   return {
     id: document.id,
     title: document.title,
     reason,
-    message: duplicateMessage(reason, document),
+    message:
+      reason === 'url'
+        ? `That address was already added as “${document.title}” (${document.id}).`
+        : `The same text was already added as “${document.title}” (${document.id}).`,
   };
 }

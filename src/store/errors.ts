@@ -7,6 +7,29 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
 }
 
+/**
+ * What a document duplicates: an existing one with the same address or the same text, in the
+ * scope the new one would be visible in.
+ */
+export interface Duplicate {
+  document: { id: string; title: string };
+  reason: 'url' | 'content';
+}
+
+/**
+ * The store refused an add because the document is already there (`Duplicate` says which and
+ * why); nothing was written. Raised inside the add's write transaction, so of two processes
+ * adding the same document at once exactly one succeeds. Callers word it for people.
+ */
+export class DuplicateDocumentError extends Error {
+  override readonly name = 'DuplicateDocumentError';
+  constructor(readonly duplicate: Duplicate) {
+    super(
+      `${duplicate.document.id} already holds this document's ${duplicate.reason === 'url' ? 'address' : 'text'}`,
+    );
+  }
+}
+
 /** The SQLite, PostgreSQL and file-system codes an operator can act on, in one sentence each. */
 const EXPLANATIONS: Record<string, string> = {
   SQLITE_FULL: 'the disk is full',
@@ -41,10 +64,16 @@ const EXPLANATIONS: Record<string, string> = {
 
 /**
  * Wraps a SQLite, PostgreSQL or file-system error in a StoreError that says what happened where; anything
- * already a StoreError (or a UserError raised inside a transaction) passes through unchanged.
+ * already a StoreError, a refused duplicate, or a UserError raised inside a transaction passes
+ * through unchanged.
  */
 export function storeFailure(error: unknown, action: string, where: string): Error {
-  if (!(error instanceof Error) || error.name === 'StoreError' || error.name === 'UserError')
+  if (
+    !(error instanceof Error) ||
+    error instanceof DuplicateDocumentError ||
+    error.name === 'StoreError' ||
+    error.name === 'UserError'
+  )
     return error as Error;
   const code = (error as { code?: unknown }).code;
   const explanation =

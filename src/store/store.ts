@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { UserError } from '../core/errors.ts';
 import type { DocumentMeta } from '../core/types.ts';
 import { contentHash } from './content-hash.ts';
 import {
@@ -11,12 +10,13 @@ import {
   type StoreDialect,
   type WatchOptions,
 } from './dialect.ts';
-import { StoreError, storeFailure } from './errors.ts';
+import { DuplicateDocumentError, StoreError, storeFailure, type Duplicate } from './errors.ts';
 import { migrate, type Migration } from './migrations.ts';
 import type { AuditTable, ChangesTable, StoreSchema } from './schema.ts';
 import { urlKey } from './url-key.ts';
 
 export { STORE_FILE } from './dialect.ts';
+export { DuplicateDocumentError, type Duplicate } from './errors.ts';
 export type { ChangeWatch, WatchOptions } from './dialect.ts';
 
 export type SourceKind = 'url' | 'attachment' | 'file' | 'text';
@@ -90,30 +90,11 @@ export interface DuplicateQuery {
   guildId: string | null;
 }
 
-export interface Duplicate {
-  document: StoredDocumentMeta;
-  reason: 'url' | 'content';
-}
-
-/** The document is already stored; the message names it. Nothing was written. */
-export class DuplicateDocumentError extends UserError {
-  constructor(
-    readonly duplicate: Pick<Duplicate, 'reason'> & {
-      document: Pick<DocumentMeta, 'id' | 'title'>;
-    },
-  ) {
-    super(duplicateMessage(duplicate.reason, duplicate.document));
-  }
-}
-
-export function duplicateMessage(
-  reason: Duplicate['reason'],
-  document: Pick<DocumentMeta, 'id' | 'title'>,
-): string {
-  return reason === 'url'
-    ? `That address was already added as “${document.title}” (${document.id}).`
-    : `The same text was already added as “${document.title}” (${document.id}).`;
-}
+/**
+ * Documents held outside the store that an add must not duplicate either (the shipped corpus):
+ * asked inside the add's write transaction, with the same query as the stored documents.
+ */
+export type DuplicateCheck = (query: DuplicateQuery) => Duplicate | undefined;
 
 /** One add or remove, as other processes learn of it (the changes table). */
 export interface Change {
@@ -204,11 +185,17 @@ export class Store {
 
   /**
    * Stores a document, its audit entry and its change in one transaction. A duplicate (same
-   * text, or a URL already known, in the scope the document would be visible in) is refused with
-   * a DuplicateDocumentError; a taken id or a hash that does not match the text is a bug and
-   * throws.
+   * text, or a URL already known, in the scope the document would be visible in; or what
+   * `alsoDuplicates` finds among documents held elsewhere) is refused with a
+   * DuplicateDocumentError: the one authoritative check, inside the write transaction, so two
+   * writers adding the same document at once cannot both succeed. A taken id or a hash that
+   * does not match the text is a bug and throws.
    */
-  async addDocument(document: NewDocument, audit: AuditInput): Promise<StoredDocument> {
+  async addDocument(
+    document: NewDocument,
+    audit: AuditInput,
+    options: { alsoDuplicates?: DuplicateCheck | undefined } = {},
+  ): Promise<StoredDocument> {
     if (contentHash(document.text) !== document.contentHash)
       throw new Error(`content hash of ${document.id} does not match its text`);
     const at = (audit.at ?? new Date()).toISOString();
@@ -219,11 +206,11 @@ export class Store {
       }),
     );
     return this.#write('save the document', async (db) => {
-      const duplicate = await findDuplicate(db, {
-        urls: document.urls,
-        contentHash: document.contentHash,
-        guildId: document.guildId,
-      });
+      const duplicate = await findDuplicate(
+        db,
+        { urls: document.urls, contentHash: document.contentHash, guildId: document.guildId },
+        options.alsoDuplicates,
+      );
       if (duplicate) throw new DuplicateDocumentError(duplicate);
       if (await getMeta(db, document.id)) throw new Error(`document id ${document.id} is taken`);
       await db
@@ -352,9 +339,16 @@ export class Store {
     return rows.map(toAuditEntry);
   }
 
-  /** A stored document the new one would duplicate, by address first, then by text. */
-  findDuplicate(query: DuplicateQuery): Promise<Duplicate | undefined> {
-    return this.#read((db) => findDuplicate(db, query));
+  /**
+   * The document an add would duplicate (as `addDocument` checks it, `alsoDuplicates` first,
+   * then stored documents by address, then by text), read without writing: a hint for a
+   * preview. Only `addDocument`'s own check, inside its transaction, decides.
+   */
+  findDuplicate(
+    query: DuplicateQuery,
+    alsoDuplicates?: DuplicateCheck,
+  ): Promise<Duplicate | undefined> {
+    return this.#read((db) => findDuplicate(db, query, alsoDuplicates));
   }
 
   /**
@@ -565,8 +559,12 @@ async function getMeta(db: Db, id: string): Promise<StoredDocumentMeta | undefin
 
 async function findDuplicate(
   db: Db,
-  { urls, contentHash, guildId }: DuplicateQuery,
+  query: DuplicateQuery,
+  alsoDuplicates: DuplicateCheck | undefined,
 ): Promise<Duplicate | undefined> {
+  const elsewhere = alsoDuplicates?.(query);
+  if (elsewhere) return elsewhere;
+  const { urls, contentHash, guildId } = query;
   // A server's document meets that server's and the operator's; the operator's meets all.
   const inScope = selectMeta(db).$if(guildId !== null, (query) =>
     query.where((eb) => eb.or([eb('guild_id', 'is', null), eb('guild_id', '=', guildId)])),

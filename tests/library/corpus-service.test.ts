@@ -5,10 +5,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
 import { segmentDocument } from '../../src/core/segment.ts';
 import type { IngestPreview } from '../../src/ingest/preview.ts';
-import { OPERATOR_SCOPE } from '../../src/library/corpus-service.ts';
+import { AlreadyAddedError, OPERATOR_SCOPE } from '../../src/library/corpus-service.ts';
 import { openCorpus, type OpenedCorpus } from '../../src/library/open-corpus.ts';
 import { contentHash } from '../../src/store/content-hash.ts';
 import { StoreError } from '../../src/store/errors.ts';
+import { describeEachBackend } from '../store/backends.ts';
 
 const GUILD_A = '111111111111111111';
 const GUILD_B = '222222222222222222';
@@ -194,6 +195,34 @@ describe('CorpusService: preview, then commit', () => {
     expect({ ...after, changes: before.changes }).toEqual(before);
     // Another process may have indexed it meanwhile: a remove change tells it to let go.
     expect(after.changes.map((change) => change.kind)).toEqual(['add', 'remove']);
+  });
+});
+
+describeEachBackend(import.meta.url, (backend) => {
+  it('lets one of two moderators confirming the same text at once add it; the other is told it is there', async () => {
+    const opened = await openTestCorpus({ store: backend.newLocation() });
+    const { corpus } = opened;
+    const mine = await corpus.preview(NOTE, { guildId: GUILD_A });
+    const theirs = await corpus.preview({ ...NOTE, title: 'Gullholm ferry' }, { guildId: GUILD_A });
+    const results = await Promise.allSettled([
+      corpus.commit(mine, { guildId: GUILD_A, actor: 'u1' }),
+      corpus.commit(theirs, { guildId: GUILD_A, actor: 'u2' }),
+    ]);
+    const added = results.flatMap((result) =>
+      result.status === 'fulfilled' ? [result.value] : [],
+    );
+    const refused = results.flatMap((result) =>
+      result.status === 'rejected' ? [result.reason] : [],
+    );
+    expect(added).toHaveLength(1);
+    expect(refused).toEqual([expect.any(AlreadyAddedError)]);
+    expect((refused[0] as AlreadyAddedError).message).toBe(
+      `The same text was already added as “${added[0]!.title}” (${added[0]!.id}).`,
+    );
+    expect((await opened.store.listDocuments()).map((document) => document.id)).toEqual([
+      added[0]!.id,
+    ]);
+    expect((await opened.store.changesSince(0)).map((change) => change.kind)).toEqual(['add']);
   });
 });
 

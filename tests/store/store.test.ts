@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.ts';
 import { contentHash } from '../../src/store/content-hash.ts';
 import { documentId } from '../../src/store/document-id.ts';
 import { StoreError } from '../../src/store/errors.ts';
@@ -245,24 +244,53 @@ describeEachBackend(import.meta.url, (backend: Backend) => {
     it('refuses the same text or the same address again, naming the existing document', async () => {
       const store = await open();
       await store.addDocument(newDocument(), { actor: 'u1' });
-      const sameText = newDocument({ id: 'other', urls: [] });
-      await expect(store.addDocument(sameText, { actor: 'u1' })).rejects.toThrow(UserError);
-      await expect(store.addDocument(sameText, { actor: 'u1' })).rejects.toThrow(
-        'The same text was already added as “Ferry notes” (ferry-notes-abc123).',
-      );
-      const sameUrl = newDocument({
-        id: 'other',
-        text: 'Different text.',
-        urls: ['HTTPS://HARBOUR.example:443/ferry/#today'],
+      const refusal = (document: NewDocument) =>
+        store.addDocument(document, { actor: 'u1' }).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      const sameText = await refusal(newDocument({ id: 'other', urls: [] }));
+      expect(sameText).toBeInstanceOf(DuplicateDocumentError);
+      expect((sameText as DuplicateDocumentError).duplicate).toEqual({
+        reason: 'content',
+        document: expect.objectContaining({ id: 'ferry-notes-abc123', title: 'Ferry notes' }),
       });
-      await expect(store.addDocument(sameUrl, { actor: 'u1' })).rejects.toThrow(
-        DuplicateDocumentError,
+      const sameUrl = await refusal(
+        newDocument({
+          id: 'other',
+          text: 'Different text.',
+          urls: ['HTTPS://HARBOUR.example:443/ferry/#today'],
+        }),
       );
-      await expect(store.addDocument(sameUrl, { actor: 'u1' })).rejects.toThrow(
-        'That address was already added as “Ferry notes” (ferry-notes-abc123).',
-      );
+      expect((sameUrl as DuplicateDocumentError).duplicate).toEqual({
+        reason: 'url',
+        document: expect.objectContaining({ id: 'ferry-notes-abc123' }),
+      });
       expect(await store.listDocuments()).toHaveLength(1);
       expect(await store.changesSince(0)).toHaveLength(1);
+    });
+
+    it('refuses in the same transaction what the caller holds elsewhere (the shipped corpus)', async () => {
+      const store = await open();
+      const shipped = { id: 'lighthouse', title: 'The lighthouse' };
+      const alsoDuplicates = (query: { contentHash: string }) =>
+        query.contentHash === contentHash('Shipped text.')
+          ? { reason: 'content' as const, document: shipped }
+          : undefined;
+      const document = newDocument({ id: 'copy', text: 'Shipped text.', urls: [] });
+      const error = await store
+        .addDocument(document, { actor: 'u1' }, { alsoDuplicates })
+        .catch((caught: unknown) => caught);
+      expect((error as DuplicateDocumentError).duplicate).toEqual({
+        reason: 'content',
+        document: shipped,
+      });
+      expect(await store.findDuplicate(document, alsoDuplicates)).toEqual({
+        reason: 'content',
+        document: shipped,
+      });
+      expect(await store.listDocuments()).toEqual([]);
+      expect(await store.changesSince(0)).toEqual([]);
     });
 
     it('keeps servers apart: another server may add the same text; an operator’s document counts everywhere', async () => {
