@@ -9,8 +9,11 @@ if (!databaseUrl)
     'tests/scale/identify-throttler.test.ts skipped: FOOTNOTE_TEST_DATABASE_URL is not set',
   );
 
-/** A lock key of this file's own: advisory locks are shared by every test using the database. */
-const LOCK_CLASS = 0x5343_4c31;
+/**
+ * A lock key of this run's own: advisory locks are shared by everything using the database,
+ * including this file in another `npm test` running beside this one.
+ */
+const LOCK_CLASS = 0x5343_0000 + (process.pid % 0x1_0000);
 const WINDOW_MS = 1_000;
 const silent = createLogger('silent');
 
