@@ -1,6 +1,7 @@
 import { formatDate } from '../core/dates.ts';
 import { describeMatches, nestQuotes } from '../core/excerpt.ts';
 import { textFragmentUrl } from '../core/links.ts';
+import { LOOKUP_RULES } from '../core/lookup.ts';
 import { count } from '../core/text.ts';
 import type { Judged } from '../core/answer.ts';
 import type {
@@ -110,13 +111,21 @@ export function renderSummary(summary: DocumentSummary, style: TextStyle = PLAIN
   ].join('\n');
 }
 
-/** The documents an ambiguous lookup could mean: id, then date and title, one per line. */
+/**
+ * The documents an ambiguous lookup could mean, the first `LOOKUP_RULES.candidates` of them: id,
+ * then date and title, one per line.
+ */
 export function renderCandidates(candidates: readonly DocumentMatch[]): string {
-  return candidates
+  const named = candidates.slice(0, LOOKUP_RULES.candidates);
+  const rest = candidates.length - named.length;
+  const more =
+    rest > 0 ? [`  … and ${count(rest, 'more document')}: add words to narrow it down.`] : [];
+  return named
     .map(
       (candidate) =>
         `  ${candidate.documentId}\n      ${formatDate(candidate.publishedAt) ?? 'undated'} · ${candidate.title}`,
     )
+    .concat(more)
     .join('\n');
 }
 

@@ -228,9 +228,9 @@ export class Library implements Footnote {
     return this.#titles
       .search(trimmed, visible, options.allWords)
       .slice(0, limit)
-      .flatMap(({ id, score }) => {
+      .flatMap(({ id, score, bySource }) => {
         const document = this.#documents.get(id);
-        return document ? [toMatch(document, score)] : [];
+        return document ? [{ ...toMatch(document, score), bySource }] : [];
       });
   }
 

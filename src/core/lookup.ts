@@ -12,14 +12,17 @@ export type DocumentLookup =
 export const LOOKUP_RULES = {
   /** The best match is the one meant when it scores this many times the second. */
   clearLead: 1.5,
-  /** At most this many candidates are named for an ambiguous lookup. */
+  /** At most this many candidates are named for an ambiguous lookup (all are counted). */
   candidates: 10,
+  /** Matches counted at most, for "matches 22 documents". */
+  counted: 1000,
 } as const;
 
 /**
  * Resolves what a user typed to one document: an id or a whole title exactly, else the title
  * search when every word matches (typos and prefixes allowed) and one document leads clearly.
- * Several close matches ("lavrov") are `ambiguous`, with the candidates best first; words no
+ * Several close matches ("lavrov"), or words that name a source several documents share
+ * ("embassy"), are `ambiguous`, with the candidates best first; words no
  * title, site or author contains are `none`: never an arbitrary document.
  *
  * @example
@@ -46,11 +49,15 @@ export function lookupDocument(
   if (byTitle) return found(byTitle.id);
   const matches = footnote.findDocuments(trimmed, {
     ...options,
-    limit: LOOKUP_RULES.candidates,
+    limit: LOOKUP_RULES.counted,
     allWords: true,
   });
   const [best, second] = matches;
   if (!best) return { kind: 'none' };
+  // Words that name a source several documents share ("embassy") mean none of them in particular,
+  // even when one also has the word in its title.
+  if (matches.filter((match) => match.bySource).length >= 2)
+    return { kind: 'ambiguous', candidates: matches };
   if (!second || best.score >= second.score * LOOKUP_RULES.clearLead) return found(best.documentId);
   return {
     kind: 'ambiguous',

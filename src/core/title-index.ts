@@ -67,7 +67,7 @@ export class TitleIndex {
     query: string,
     visible: (documentId: string) => boolean,
     allWords = false,
-  ): Array<{ id: string; score: number }> {
+  ): Array<{ id: string; score: number; bySource: boolean }> {
     if (this.#pending.size > 0) {
       this.#miniSearch.addAll([...this.#pending.values()]);
       this.#pending.clear();
@@ -76,6 +76,12 @@ export class TitleIndex {
     let results = this.#miniSearch.search(query, { filter });
     if (results.length === 0 && !allWords)
       results = this.#miniSearch.search(query, { filter, combineWith: 'OR' });
-    return results.map((result) => ({ id: result.id as string, score: result.score }));
+    return results.map((result) => ({
+      id: result.id as string,
+      score: result.score,
+      bySource: Object.values(result.match).every(
+        (fields) => fields.includes('site') || fields.includes('author'),
+      ),
+    }));
   }
 }

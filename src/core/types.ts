@@ -128,4 +128,9 @@ export interface DocumentMatch {
   site?: string | undefined;
   publishedAt?: string | undefined;
   score: number;
+  /**
+   * Every word matched the document's site or author ("embassy", "moscow times"): the words name
+   * where documents come from, which several documents may share.
+   */
+  bySource?: boolean | undefined;
 }

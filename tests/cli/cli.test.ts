@@ -122,6 +122,14 @@ describe('footnote source and list', () => {
     expect(stderr).toContain('  lavrov-makei-news-conference\n');
   });
 
+  it('counts every candidate of a lookup that names a shared source, and names the first ten', async () => {
+    const { code, stderr } = await footnote('source', 'embassy');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^footnote: “embassy” matches 22 documents; name one by its id:/u);
+    expect(stderr.match(/^ {2}embassy-news-/gmu)).toHaveLength(10);
+    expect(stderr).toContain('… and 12 more documents: add words to narrow it down.');
+  });
+
   it('lists the 25 shipped documents', async () => {
     const { stdout } = await footnote('list', '--json');
     expect(JSON.parse(stdout)).toHaveLength(25);

@@ -31,4 +31,20 @@ describe('lookupDocument', () => {
     for (const candidate of candidates) expect(candidate.title.toLowerCase()).toContain('lavrov');
     expect(shipped.resolveDocument('lavrov')).toBeUndefined();
   });
+
+  it('names the candidates when the words name a source several documents share ("embassy")', () => {
+    // One Embassy item also has "Embassy" in its title; the word still means the site.
+    const lookup = lookupDocument(shipped, 'embassy');
+    expect(lookup.kind).toBe('ambiguous');
+    const candidates = lookup.kind === 'ambiguous' ? lookup.candidates : [];
+    expect(candidates.length).toBeGreaterThan(1);
+    for (const candidate of candidates) expect(candidate.site).toContain('Embassy');
+  });
+
+  it('still finds one document by words of its title that also name its source', () => {
+    const lookup = lookupDocument(shipped, 'embassy dawn sturgess');
+    expect(lookup.kind === 'found' && lookup.summary.id).toBe(
+      'embassy-news-2021-11-19-embassy-dawn-sturgess-public-inquiry',
+    );
+  });
 });
