@@ -8,6 +8,10 @@ import {
   SqliteDialect,
   type ColumnDefinitionBuilder,
   type CreateTableBuilder,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type SchemaMetadata,
+  type TableMetadata,
 } from 'kysely';
 import pg from 'pg';
 import type { StoreSchema } from './schema.ts';
@@ -161,6 +165,45 @@ export interface PostgresOptions {
   maxConnections?: number | undefined;
 }
 
+/**
+ * PostgreSQL's dialect, introspecting only the schema the store lives in. Kysely's own lists every
+ * table of every schema of the database, which its migrator does at each start to find its two
+ * tables: that grows with whatever else the database holds, and fails ("schema … does not
+ * exist") when another schema is dropped during the query, as another Footnote's tests do.
+ */
+class OneSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OneSchemaIntrospector(db);
+  }
+}
+
+class OneSchemaIntrospector implements DatabaseIntrospector {
+  readonly #db: Kysely<unknown>;
+
+  constructor(db: Kysely<unknown>) {
+    this.#db = db;
+  }
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string | null }>`select current_schema() as name`.execute(
+      this.#db,
+    );
+    return rows.flatMap(({ name }) => (name === null ? [] : [{ name }]));
+  }
+
+  /** The tables of the current schema, by name: the migrator reads nothing else. */
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string; isView: boolean }>`
+      select table_name as name, table_schema as schema, table_type = 'VIEW' as "isView"
+        from information_schema.tables where table_schema = current_schema()`.execute(this.#db);
+    return rows.map((row) => ({ ...row, columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
+}
+
 /** PostgreSQL at `url`, through a `pg` pool; changes are announced with `pg_notify`. */
 export async function postgresDialect(
   url: string,
@@ -191,7 +234,7 @@ export async function postgresDialect(
   // A connection ended while checked out (between two queries of a transaction) emits its
   // error on the client, not the pool: its next query fails instead, and the pool replaces it.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<StoreSchema>({ dialect: new OneSchemaPostgresDialect({ pool }) });
   let current: string;
   try {
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

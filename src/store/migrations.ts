@@ -171,18 +171,6 @@ export const MIGRATIONS: readonly Migration[] = [
  * backends, in one transaction: a failing step leaves the database as it was). A database with a
  * step this code does not know was written by a newer Footnote and is refused, never downgraded.
  */
-/**
- * Whether a migration failed because another schema of the database was dropped while Kysely's
- * migrator looked for its table: it lists every table of every schema, and a schema dropped
- * between listing and looking up fails the query with "schema … does not exist" (code 3F000).
- * Nothing of ours changed, so trying again is right; a missing schema of our own is not retried.
- */
-function droppedMeanwhile(error: unknown, ownSchema: string | undefined): boolean {
-  if (!(error instanceof Error) || (error as { code?: unknown }).code !== '3F000') return false;
-  const missing = /schema "([^"]+)" does not exist/u.exec(error.message)?.[1];
-  return missing !== undefined && missing !== ownSchema;
-}
-
 export async function migrate(
   dialect: StoreDialect,
   migrations: readonly Migration[] = MIGRATIONS,
@@ -202,11 +190,7 @@ export async function migrate(
           ),
       },
     });
-    let { error } = await migrator.migrateToLatest();
-    for (let retry = 1; retry <= 5 && droppedMeanwhile(error, dialect.schema); retry++) {
-      await new Promise((resolveLater) => setTimeout(resolveLater, 20 * retry));
-      ({ error } = await migrator.migrateToLatest());
-    }
+    const { error } = await migrator.migrateToLatest();
     if (error) {
       const message = error instanceof Error ? error.message : JSON.stringify(error);
       const unknown = /previously executed migration (\S+) is missing/u.exec(message)?.[1];
