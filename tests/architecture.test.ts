@@ -70,6 +70,32 @@ describe('layers', () => {
     expect(offending).toEqual([]);
   });
 
+  it('reads the configuration only in src/app, the composition root (the CLI asks it)', () => {
+    const offending = sourceFiles('src')
+      .filter((file) => !file.startsWith('src/app/') && file !== 'src/config.ts')
+      .filter((file) => {
+        const source = readFileSync(join(ROOT, file), 'utf8');
+        return /\bparseConfig\b/u.test(source) || importsOf(source).includes('dotenv');
+      });
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps the store out of ingestion and the data directory out of the HTTP adapter', () => {
+    const offending = [
+      ...sourceFiles('src/ingest').flatMap((file) =>
+        resolvedImports(file)
+          .filter((target) => target.startsWith('src/store/'))
+          .map((target) => `${file} imports ${target}`),
+      ),
+      ...sourceFiles('src/http').flatMap((file) =>
+        resolvedImports(file)
+          .filter((target) => /^(?:node:)?fs(?:\/|$)|make-directory/u.test(target))
+          .map((target) => `${file} imports ${target}`),
+      ),
+    ];
+    expect(offending).toEqual([]);
+  });
+
   it('never imports commands/ from src/: the registry is injected by the entry point', () => {
     const offending = sourceFiles('src').flatMap((file) =>
       resolvedImports(file)

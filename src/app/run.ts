@@ -3,7 +3,8 @@ import { ConfigError, parseConfig, type Config } from '../config.ts';
 import { describeShardIds, type ShardSlice } from '../core/shard-slice.ts';
 import type { Footnote } from '../core/api.ts';
 import { withAskDefaults } from '../core/api.ts';
-import { ensureWritableDataDir, Operations } from '../http/operations.ts';
+import { Operations } from '../http/operations.ts';
+import { dataDirectoryCheck, ensureWritableDataDir } from '../runtime/data-directory.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
 import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -71,7 +72,9 @@ export async function runBot(
     if (options.handleSignals ?? true) exitOnSignals(() => manager.stop(), logger);
     return { ...manager, httpPort: undefined, shardLink: NO_SHARD_LINK };
   }
-  const operations = await Operations.start(config, logger);
+  const operations = await Operations.start(config, logger, [
+    dataDirectoryCheck(config.FOOTNOTE_DATA_DIR),
+  ]);
   const shardLink = connectToManager({
     shardId: isShardProcess(env) ? Number(env['SHARDS']) : undefined,
     metrics: () => operations.metrics.registry.getMetricsAsJSON(),

@@ -1,22 +1,17 @@
 import { lookupDocument } from '../core/lookup.ts';
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { config as loadDotenv } from 'dotenv';
-import { ConfigError, parseConfig } from '../config.ts';
+import { cliApp } from '../app/cli.ts';
+import { ConfigError } from '../config.ts';
 import { UserError } from '../core/errors.ts';
 import type { Library } from '../core/library.ts';
 import { OPERATOR_SCOPE, type IngestInput, type ScopeContext } from '../library/corpus-service.ts';
 import { CorpusError } from '../library/corpus-loader.ts';
-import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
 import { INGEST_LIMITS } from '../ingest/limits.ts';
 import type { CommandRegistry } from '../discord/command.ts';
-import { copyStore, type CopyReport } from '../store/copy.ts';
 import { redact } from '../store/dialect.ts';
 import { StoreError } from '../store/errors.ts';
-import { openStore, STORE_FILE } from '../store/store.ts';
 import {
   ANSI_STYLE,
   judgedAsData,
@@ -142,30 +137,17 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  // dotenv fills only what the environment leaves unset, and never prints.
-  const env = { ...io.env };
-  loadDotenv({ processEnv: env, quiet: true });
-  // --data wins over FOOTNOTE_DATA_DIR everywhere, the bot and `register` included.
-  if (values.data !== undefined) env['FOOTNOTE_DATA_DIR'] = values.data;
-  const config = parseConfig(env);
-  const style: TextStyle = io.stdout.isTTY && !env['NO_COLOR'] ? ANSI_STYLE : PLAIN_STYLE;
+  // The composition root reads the configuration (.env included) and opens what is needed.
+  const app = cliApp(io.env, {
+    dataDir: values.data,
+    warn: (message) => io.stderr.write(`footnote: ${message}\n`),
+  });
+  const { staleAfterDays } = app;
+  const withCorpus = app.withCorpus.bind(app);
+  const style: TextStyle = io.stdout.isTTY && !io.env['NO_COLOR'] ? ANSI_STYLE : PLAIN_STYLE;
   const guildId = parseGuild(values.guild);
   const visibility = { guildId: guildId ?? undefined };
   const scope: ScopeContext = guildId === null ? OPERATOR_SCOPE : { guildId };
-  /** Opens the store and library, runs `body`, then saves the index cache and closes the store. */
-  const withCorpus = async <T>(body: (opened: OpenedCorpus) => Promise<T> | T): Promise<T> => {
-    const opened = await openCorpus({
-      dataDir: config.FOOTNOTE_DATA_DIR,
-      store: { databaseUrl: config.FOOTNOTE_DATABASE_URL },
-      onWarning: (message) => io.stderr.write(`footnote: ${message}\n`),
-      fetch: { allowLoopback: config.FOOTNOTE_ALLOW_LOOPBACK_URLS },
-    });
-    try {
-      return await body(opened);
-    } finally {
-      await opened.close();
-    }
-  };
   const actor = cliActor();
   const print = (value: unknown) =>
     io.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
@@ -191,7 +173,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         library.ask(question, {
           ...visibility,
           limit,
-          staleAfterDays: config.FOOTNOTE_STALE_AFTER_DAYS,
+          staleAfterDays,
         }),
       );
       print(values.json ? answer : renderAnswer(answer, style));
@@ -280,26 +262,19 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     case 'start': {
-      if (config.DISCORD_TOKEN) {
-        const { runBot } = await import('../app/run.ts');
-        await runBot(env, await commandsOf(io));
+      if (app.hasDiscordToken) {
+        await app.startBot(await commandsOf(io));
         return await new Promise<number>(() => {}); // the bot runs until a signal stops it
       }
-      return withCorpus(({ library }) =>
-        offline(library, io, style, config.FOOTNOTE_STALE_AFTER_DAYS),
-      );
+      return withCorpus(({ library }) => offline(library, io, style, staleAfterDays));
     }
-    case 'register': {
-      if (!config.DISCORD_TOKEN)
-        throw new ConfigError('Invalid DISCORD_TOKEN: set it to register the slash commands.');
-      const { runRegister } = await import('../app/run.ts');
-      return runRegister(env, await commandsOf(io));
-    }
+    case 'register':
+      return app.register(await commandsOf(io));
     case 'migrate-store': {
       const to = values.to?.trim();
       if (!to || !/^postgres(ql)?:\/\/\S+$/u.test(to))
         throw new UsageError('migrate-store needs --to postgres://user@host:5432/database.');
-      const report = await migrateStore(config.FOOTNOTE_DATA_DIR, to);
+      const report = await app.migrateStore(to);
       print(
         values.json
           ? report
@@ -316,23 +291,6 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
 function commandsOf(io: Io): Promise<CommandRegistry> {
   if (!io.loadCommands) throw new Error('this entry point serves no slash commands');
   return io.loadCommands();
-}
-
-/** Copies the SQLite store in `dataDir` into the empty PostgreSQL database at `url`. */
-async function migrateStore(dataDir: string, url: string): Promise<CopyReport> {
-  if (!existsSync(join(dataDir, STORE_FILE)))
-    throw new UserError(`There is no SQLite store in ${dataDir} (${STORE_FILE}) to copy.`);
-  const source = await openStore(dataDir);
-  try {
-    const target = await openStore(dataDir, { databaseUrl: url });
-    try {
-      return await copyStore(source, target);
-    } finally {
-      await target.close();
-    }
-  } finally {
-    await source.close();
-  }
 }
 
 /**

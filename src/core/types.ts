@@ -134,3 +134,12 @@ export interface DocumentMatch {
    */
   bySource?: boolean | undefined;
 }
+
+/** How a document was added: a link, a Discord attachment, a local file, or pasted text. */
+export type SourceKind = 'url' | 'attachment' | 'file' | 'text';
+
+/** Where a document came from: the URL asked for, the file or attachment name, or the modal. */
+export interface DocumentSource {
+  kind: SourceKind;
+  ref: string;
+}

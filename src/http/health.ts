@@ -1,8 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { makeDirectory } from '../make-directory.ts';
-
 /** One thing Footnote needs in order to serve; `/healthz` is 200 only when every check passes. */
 export interface HealthCheck {
   /** Short and stable: it names the check in `/healthz` and in the logs. */
@@ -59,52 +54,6 @@ async function settle(check: HealthCheck, timeoutMs: number): Promise<string | u
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * Whether Footnote can write in `dataDir`: creates it if needed, then writes and removes a small
- * probe file. Resolves with `undefined` when it can, or why not ("permission denied", "the file
- * system is read-only"…). Root ignores file modes, so only a read-only mount or a file in the
- * way stops it.
- *
- * @example
- * await probeWritable('/var/lib/footnote'); // undefined
- * await probeWritable('/etc/hostname/data'); // "a part of the path is not a directory (ENOTDIR)"
- */
-export async function probeWritable(dataDir: string): Promise<string | undefined> {
-  const probe = join(dataDir, `.write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
-  try {
-    await makeDirectory(dataDir);
-    await writeFile(probe, 'footnote');
-    await rm(probe, { force: true });
-    return undefined;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code
-      ? `${FILE_SYSTEM_REASONS[code] ?? 'it cannot be written'} (${code})`
-      : String(error);
-  }
-}
-
-const FILE_SYSTEM_REASONS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  ENOTDIR: 'a part of the path is not a directory',
-  EEXIST: 'a file is in the way',
-};
-
-/** The data directory check: until the store is wired in, "the store is writable" means this. */
-export function dataDirectoryCheck(dataDir: string): HealthCheck {
-  return {
-    name: 'data',
-    check: async () => {
-      const problem = await probeWritable(dataDir);
-      return problem && `cannot write in ${dataDir}: ${problem}`;
-    },
-  };
 }
 
 /** A check whose state the caller sets as things happen (the index is loaded, shutdown began). */

@@ -1,14 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Footnote } from '../core/api.ts';
 import type { Logger } from '../logger.ts';
-import { StoreError } from '../store/errors.ts';
-import {
-  dataDirectoryCheck,
-  probeWritable,
-  runHealthChecks,
-  StateCheck,
-  type HealthCheck,
-} from './health.ts';
+import { runHealthChecks, StateCheck, type HealthCheck } from './health.ts';
 import { FootnoteMetrics } from './metrics.ts';
 import { startOpsServer, type OpsServer } from './server.ts';
 
@@ -23,7 +16,8 @@ export interface ObservedBot {
  * Health checks, metrics and (with `FOOTNOTE_HTTP_PORT`) the endpoint serving them, for one
  * bot process. Started before the bot logs in, so a probe sees "starting" rather than nothing.
  *
- * The checks are a list: the store's own check is added with `addCheck` when a store is open.
+ * The checks are a list: the app hands in its own (the data directory's) and adds the store's
+ * with `addCheck` when a store is open.
  */
 export class Operations {
   readonly metrics = new FootnoteMetrics();
@@ -34,18 +28,26 @@ export class Operations {
   readonly #checks: HealthCheck[];
   #server: OpsServer | undefined;
 
-  private constructor(config: Config, logger: Logger) {
+  private constructor(logger: Logger, checks: readonly HealthCheck[]) {
     this.#logger = logger;
     this.#checks = [
       this.#lifecycle,
       { name: 'gateway', check: () => (this.#bot ? this.#bot.gatewayProblem() : 'logging in') },
       this.#index,
-      dataDirectoryCheck(config.FOOTNOTE_DATA_DIR),
+      ...checks,
     ];
   }
 
-  static async start(config: Config, logger: Logger): Promise<Operations> {
-    const operations = new Operations(config, logger);
+  /**
+   * @param checks the app's own checks, after lifecycle, gateway and index (the data
+   *   directory's); more can be added with `addCheck`.
+   */
+  static async start(
+    config: Pick<Config, 'FOOTNOTE_HTTP_HOST' | 'FOOTNOTE_HTTP_PORT'>,
+    logger: Logger,
+    checks: readonly HealthCheck[] = [],
+  ): Promise<Operations> {
+    const operations = new Operations(logger, checks);
     if (config.FOOTNOTE_HTTP_PORT !== undefined) {
       operations.#server = await startOpsServer({
         host: config.FOOTNOTE_HTTP_HOST,
@@ -98,19 +100,4 @@ export class Operations {
       this.#logger.warn({ err: error }, 'could not close the health and metrics endpoint');
     });
   }
-}
-
-/**
- * Refuses to start when the data directory cannot be written, with one line saying what to do:
- * a bot that started anyway would fail at its first save, and a container would restart it for
- * ever. A `StoreError`, so `footnote start` prints it without a stack trace and exits 1.
- */
-export async function ensureWritableDataDir(dataDir: string): Promise<void> {
-  const problem = await probeWritable(dataDir);
-  if (problem)
-    throw new StoreError(
-      `Cannot write in the data directory ${dataDir}: ${problem}. Footnote keeps its documents ` +
-        'and index there: make it writable by the user running Footnote (in Docker, the volume ' +
-        'mounted at /data), or set FOOTNOTE_DATA_DIR to another directory.',
-    );
 }

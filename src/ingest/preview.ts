@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.ts';
 import { segmentDocument } from '../core/segment.ts';
-import { contentHash } from '../store/content-hash.ts';
-import type { DocumentSource } from '../store/store.ts';
+import { contentHash } from '../core/content-hash.ts';
+import type { DocumentMeta, DocumentSource } from '../core/types.ts';
 import { extract, type Extracted } from './extract.ts';
 import { fetchUrl, type FetchOptions } from './fetch.ts';
 import {
@@ -23,16 +23,10 @@ export const DEFAULT_LANGUAGE = 'en';
  * What an add would store, shown to the person adding it before anything is written: plain,
  * serializable data. `commit` (CorpusService) writes it; `editPreview` changes its metadata.
  */
-export interface IngestPreview {
+export interface IngestPreview extends Omit<DocumentMeta, 'id'> {
   source: DocumentSource;
-  title: string;
-  site?: string | undefined;
-  author?: string | undefined;
-  /** `YYYY-MM-DD`. */
-  publishedAt?: string | undefined;
   /** The address to cite: the page's canonical URL, else where it was downloaded from. */
   url?: string | undefined;
-  language: string;
   text: string;
   contentHash: string;
   /** Characters in the text. */

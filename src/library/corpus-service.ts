@@ -16,7 +16,7 @@ import {
   type PreviewDuplicate,
   type TextInput,
 } from '../ingest/preview.ts';
-import { contentHash } from '../store/content-hash.ts';
+import { contentHash } from '../core/content-hash.ts';
 import { documentId } from '../store/document-id.ts';
 import {
   DuplicateDocumentError,

@@ -10,7 +10,8 @@ import {
   type MetricValue,
 } from 'prom-client';
 import type { Config } from '../config.ts';
-import { dataDirectoryCheck, runHealthChecks, StateCheck } from '../http/health.ts';
+import { runHealthChecks, StateCheck } from '../http/health.ts';
+import { dataDirectoryCheck } from './data-directory.ts';
 import { startOpsServer, type OpsServer } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
 import { PACKAGE_ROOT, RUNNING_COMPILED } from '../package-root.ts';

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DocumentMeta } from '../core/types.ts';
-import { contentHash } from './content-hash.ts';
+import type { DocumentMeta, DocumentSource } from '../core/types.ts';
+import { contentHash } from '../core/content-hash.ts';
 import {
   postgresDialect,
   redact,
@@ -19,13 +19,7 @@ export { STORE_FILE } from './dialect.ts';
 export { DuplicateDocumentError, type Duplicate } from './errors.ts';
 export type { ChangeWatch, WatchOptions } from './dialect.ts';
 
-export type SourceKind = 'url' | 'attachment' | 'file' | 'text';
-
-/** Where a document came from: the URL asked for, the file or attachment name, or the modal. */
-export interface DocumentSource {
-  kind: SourceKind;
-  ref: string;
-}
+export type { DocumentSource, SourceKind } from '../core/types.ts';
 
 /** A stored document without its text, for lists. */
 export interface StoredDocumentMeta extends DocumentMeta {

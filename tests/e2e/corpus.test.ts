@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_YOUR_PREVIEW, PREVIEW_EXPIRED } from '../../commands/corpus.ts';
-import { contentHash } from '../../src/store/content-hash.ts';
+import { contentHash } from '../../src/core/content-hash.ts';
 import { openStore } from '../../src/store/store.ts';
 import type { InteractionRecord } from '../fake-discord/fake-discord.mjs';
 import { minimalPdf } from '../ingest/fixtures.ts';

@@ -13,7 +13,7 @@ import {
 } from '../../src/ingest/preview.ts';
 import { paragraphsOf } from '../../src/ingest/html.ts';
 import { toIsoDate } from '../../src/ingest/text.ts';
-import { contentHash } from '../../src/store/content-hash.ts';
+import { contentHash } from '../../src/core/content-hash.ts';
 import { articleHtml, minimalPdf } from './fixtures.ts';
 import { startTestServer, type TestServer } from './server.ts';
 

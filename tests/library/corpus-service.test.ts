@@ -7,7 +7,7 @@ import { segmentDocument } from '../../src/core/segment.ts';
 import type { IngestPreview } from '../../src/ingest/preview.ts';
 import { AlreadyAddedError, OPERATOR_SCOPE } from '../../src/library/corpus-service.ts';
 import { openCorpus, type OpenedCorpus } from '../../src/library/open-corpus.ts';
-import { contentHash } from '../../src/store/content-hash.ts';
+import { contentHash } from '../../src/core/content-hash.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { describeEachBackend } from '../store/backends.ts';
 

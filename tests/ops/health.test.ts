@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeWritable, runHealthChecks } from '../../src/http/health.ts';
+import { runHealthChecks } from '../../src/http/health.ts';
+import { probeWritable } from '../../src/runtime/data-directory.ts';
 
 let scratch: string;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { openCorpus } from '../../src/library/open-corpus.ts';
 import { followChanges } from '../../src/store/changes.ts';
-import { contentHash } from '../../src/store/content-hash.ts';
+import { contentHash } from '../../src/core/content-hash.ts';
 import type { Change, NewDocument, OpenStoreOptions, Store } from '../../src/store/store.ts';
 import { describeEachBackend, terminateConnections } from './backends.ts';
 import { writeEstuaryCorpus } from './estuary-corpus.ts';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { segmentDocument } from '../../src/core/segment.ts';
 import { openCorpus } from '../../src/library/open-corpus.ts';
-import { contentHash } from '../../src/store/content-hash.ts';
+import { contentHash } from '../../src/core/content-hash.ts';
 import { openStore, type OpenStoreOptions } from '../../src/store/store.ts';
 import { describeEachBackend } from './backends.ts';
 import { CRASH_GUILDS, crashMarker, crashText, crashTitle } from './fixtures/crash-docs.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { footnoteInProcess } from '../cli/in-process.ts';
-import { contentHash } from '../../src/store/content-hash.ts';
+import { contentHash } from '../../src/core/content-hash.ts';
 import { Feedback } from '../../src/store/feedback.ts';
 import { openStore, type NewDocument, type Store } from '../../src/store/store.ts';
 import { TEST_DATABASE_URL } from './backends.ts';

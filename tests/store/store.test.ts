@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { contentHash } from '../../src/store/content-hash.ts';
+import { contentHash } from '../../src/core/content-hash.ts';
 import { documentId } from '../../src/store/document-id.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
