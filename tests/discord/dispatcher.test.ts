@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ApplicationCommandOptionType,
   MessageFlags,
@@ -7,7 +6,7 @@ import {
   type Interaction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
 import { defineCommand, type AnyCommand } from '../../src/discord/command.ts';
 import { createDispatcher, GENERIC_ERROR } from '../../src/discord/dispatcher.ts';
@@ -83,6 +82,26 @@ function fakeInteraction(options: FakeOptions): { interaction: Interaction; call
   return { interaction: interaction as unknown as Interaction, calls };
 }
 
+/** Work that lasts `ms` on the clock: fake time, moved on by `onFakeTime`. */
+function takes(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Runs `body` on vitest's fake timers, moving the clock on until everything due has run: a
+ * handler that `takes(60)` outlasts a 20 ms deferral deadline without the test waiting at all.
+ */
+async function onFakeTime(body: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers();
+  try {
+    const done = body();
+    await vi.runAllTimersAsync();
+    await done;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 function setup(commands: AnyCommand[], deferAfterMs = 1500) {
   const lines: Array<Record<string, unknown>> = [];
   const logger = createLogger('debug', {
@@ -152,11 +171,11 @@ describe('the dispatcher: answering', () => {
 
   it('defers slow work before the deadline, then edits the deferral', async () => {
     const { dispatch } = setup(
-      [command(async (_, respond) => (await sleep(60), respond('late')))],
+      [command(async (_, respond) => (await takes(60), respond('late')))],
       20,
     );
     const { interaction, calls } = fakeInteraction({ kind: 'command', values: { text: 'x' } });
-    await dispatch(interaction);
+    await onFakeTime(() => dispatch(interaction));
     expect(calls.map(([method]) => method)).toEqual(['deferReply', 'editReply']);
     expect(calls[0]?.[1]).toEqual({});
     expect(calls[1]?.[1]).toMatchObject({ content: 'late' });
@@ -164,14 +183,14 @@ describe('the dispatcher: answering', () => {
 
   it('defers privately when the reply will be private', async () => {
     const { dispatch } = setup(
-      [command(async (_, respond) => (await sleep(60), respond('secret', ephemeral)))],
+      [command(async (_, respond) => (await takes(60), respond('secret', ephemeral)))],
       20,
     );
     const { interaction, calls } = fakeInteraction({
       kind: 'command',
       values: { text: 'x', hide: true },
     });
-    await dispatch(interaction);
+    await onFakeTime(() => dispatch(interaction));
     expect(calls).toEqual([
       ['deferReply', { flags: ephemeral }],
       ['editReply', expect.objectContaining({ content: 'secret' })],
@@ -180,11 +199,11 @@ describe('the dispatcher: answering', () => {
 
   it('replaces a public deferral with a private follow-up when the reply turns out private', async () => {
     const { dispatch } = setup(
-      [command(async (_, respond) => (await sleep(60), respond('secret', ephemeral)))],
+      [command(async (_, respond) => (await takes(60), respond('secret', ephemeral)))],
       20,
     );
     const { interaction, calls } = fakeInteraction({ kind: 'command', values: { text: 'x' } });
-    await dispatch(interaction);
+    await onFakeTime(() => dispatch(interaction));
     expect(calls.map(([method]) => method)).toEqual(['deferReply', 'deleteReply', 'followUp']);
     expect(calls[2]?.[1]).toMatchObject({ content: 'secret', flags: ephemeral });
   });
@@ -242,14 +261,14 @@ describe('the dispatcher: errors', () => {
     const { dispatch } = setup(
       [
         command(async () => {
-          await sleep(60);
+          await takes(60);
           throw new Error('boom');
         }),
       ],
       20,
     );
     const { interaction, calls } = fakeInteraction({ kind: 'command', values: { text: 'x' } });
-    await dispatch(interaction);
+    await onFakeTime(() => dispatch(interaction));
     expect(calls.map(([method]) => method)).toEqual(['deferReply', 'deleteReply', 'followUp']);
     expect(calls[2]?.[1]).toMatchObject({
       content: GENERIC_ERROR,
@@ -261,7 +280,7 @@ describe('the dispatcher: errors', () => {
     const { dispatch } = setup(
       [
         command(async () => {
-          await sleep(60);
+          await takes(60);
           throw new Error('boom');
         }),
       ],
@@ -271,7 +290,7 @@ describe('the dispatcher: errors', () => {
       kind: 'command',
       values: { text: 'x', hide: true },
     });
-    await dispatch(interaction);
+    await onFakeTime(() => dispatch(interaction));
     expect(calls.map(([method]) => method)).toEqual(['deferReply', 'editReply']);
     expect(calls[1]?.[1]).toMatchObject({ content: GENERIC_ERROR });
   });
@@ -369,7 +388,7 @@ describe('the dispatcher: buttons and autocomplete', () => {
   const withButton = command((_, respond) => respond('x'), {
     buttons: {
       page: async (args, _interaction, { respond }) => {
-        if (args[0] === 'slow') await sleep(60);
+        if (args[0] === 'slow') await takes(60);
         await respond.update({
           embeds: [{ title: `page ${args[0]}` }],
           components: [],
@@ -392,7 +411,7 @@ describe('the dispatcher: buttons and autocomplete', () => {
   it('defers a slow button with a deferred update, then edits the message', async () => {
     const { dispatch } = setup([withButton], 20);
     const { interaction, calls } = fakeInteraction({ kind: 'button', customId: 'test:page:slow' });
-    await dispatch(interaction);
+    await onFakeTime(() => dispatch(interaction));
     expect(calls.map(([method]) => method)).toEqual(['deferUpdate', 'editReply']);
   });
 

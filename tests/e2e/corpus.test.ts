@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EVENTUALLY } from '../deadlines.ts';
 import { NOT_YOUR_PREVIEW, PREVIEW_EXPIRED } from '../../commands/corpus.ts';
 import { contentHash } from '../../src/core/content-hash.ts';
 import { openStore } from '../../src/store/store.ts';
@@ -27,8 +28,12 @@ const harness = useHarness(
   { expectQuiet: 'afterEach' },
 );
 let server: TestServer;
-/** Answers after 1.6 s: slower than the dispatcher's deferral, faster than the fetch timeout. */
+/** Holds each answer until the test calls `answerSlowDownloads()`: slower than any deadline. */
 let slowServer: Server;
+const heldDownloads: (() => void)[] = [];
+function answerSlowDownloads(): void {
+  for (const answer of heldDownloads.splice(0)) answer();
+}
 let slowOrigin: string;
 /** A second server: its members and moderators are the first one's, mirrored. */
 let otherGuildId: string;
@@ -36,10 +41,10 @@ let otherGuildId: string;
 beforeAll(async () => {
   server = await startTestServer();
   slowServer = createServer((_request, response) => {
-    setTimeout(() => {
+    heldDownloads.push(() => {
       response.writeHead(200, { 'content-type': 'text/plain' });
       response.end('Tide tables\n\nThe slow tide tables arrive after a long wait.');
-    }, 1600);
+    });
   });
   await new Promise<void>((resolve) => slowServer.listen(0, '127.0.0.1', resolve));
   slowOrigin = `http://127.0.0.1:${(slowServer.address() as AddressInfo).port}`;
@@ -259,7 +264,14 @@ describe('/corpus add-url → preview → confirm → /ask → remove', () => {
 
 describe('the preview buttons', () => {
   it('a slow download is deferred privately, then shows the preview that confirms', async () => {
-    const preview = await corpus('add-url', { url: `${slowOrigin}/tides.txt` });
+    const asked = corpus('add-url', { url: `${slowOrigin}/tides.txt` });
+    // The download is held until the bot has deferred: then it arrives.
+    await vi.waitFor(() => {
+      const latest = [...harness.fake.interactions.values()].at(-1);
+      expect(latest?.callback?.type).toBe(5);
+    }, EVENTUALLY);
+    answerSlowDownloads();
+    const preview = await asked;
     expect(preview.callback?.type).toBe(5);
     expect(preview.ephemeral).toBe(true);
     expect(preview.reply?.embeds[0].title).toBe('Tide tables');
