@@ -195,6 +195,26 @@ export interface CommandRegistry {
   readonly messageCommands: readonly MessageCommand[];
 }
 
+type InteractionOptions = ChatInputCommandInteraction['options'];
+
+/** How each option type the commands use is read from an interaction's options. */
+const OPTION_READERS: Partial<
+  Record<
+    ApplicationCommandOptionType,
+    (options: InteractionOptions, name: string, required: boolean) => unknown
+  >
+> = {
+  [ApplicationCommandOptionType.String]: (options, name, required) =>
+    options.getString(name, required),
+  [ApplicationCommandOptionType.Integer]: (options, name, required) =>
+    options.getInteger(name, required),
+  [ApplicationCommandOptionType.Number]: (options, name, required) =>
+    options.getNumber(name, required),
+  [ApplicationCommandOptionType.Boolean]: (options, name, required) =>
+    options.getBoolean(name, required),
+  [ApplicationCommandOptionType.User]: (options, name, required) => options.getUser(name, required),
+};
+
 /**
  * Reads a command's top-level options as declared in its data. Subcommands (`/corpus`) read
  * their options from the interaction directly.
@@ -206,25 +226,8 @@ export function readArgs<Data extends ChatInputData>(
   const args: Record<string, unknown> = {};
   for (const option of data.options ?? []) {
     const required = 'required' in option && option.required === true;
-    switch (option.type) {
-      case ApplicationCommandOptionType.String:
-        args[option.name] = interaction.options.getString(option.name, required) ?? undefined;
-        break;
-      case ApplicationCommandOptionType.Integer:
-        args[option.name] = interaction.options.getInteger(option.name, required) ?? undefined;
-        break;
-      case ApplicationCommandOptionType.Number:
-        args[option.name] = interaction.options.getNumber(option.name, required) ?? undefined;
-        break;
-      case ApplicationCommandOptionType.Boolean:
-        args[option.name] = interaction.options.getBoolean(option.name, required) ?? undefined;
-        break;
-      case ApplicationCommandOptionType.User:
-        args[option.name] = interaction.options.getUser(option.name, required) ?? undefined;
-        break;
-      default:
-        break;
-    }
+    const read = OPTION_READERS[option.type];
+    if (read) args[option.name] = read(interaction.options, option.name, required) ?? undefined;
   }
   return args as ArgsOf<Data>;
 }

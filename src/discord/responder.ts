@@ -109,7 +109,7 @@ export function createResponder(
       if (!onMessage) throw new Error('update() answers buttons only');
       await settle();
       const button = interaction as ButtonInteraction;
-      if (state === 'fresh') await button.update(toUpdate(payload));
+      if (state === 'fresh') await button.update(toEdit(payload));
       else await button.editReply(toEdit(payload));
       state = 'answered';
     },
@@ -150,16 +150,8 @@ function toReply(payload: MessagePayload): InteractionReplyOptions {
   };
 }
 
-function toEdit(payload: UpdatePayload): InteractionEditReplyOptions {
-  return {
-    ...(payload.content !== undefined ? { content: payload.content } : {}),
-    embeds: payload.embeds,
-    components: payload.components,
-    allowedMentions: payload.allowedMentions,
-  };
-}
-
-function toUpdate(payload: UpdatePayload): InteractionUpdateOptions {
+/** What replaces a message: a button's update, or the edit of a deferral (the same fields). */
+function toEdit(payload: UpdatePayload): InteractionEditReplyOptions & InteractionUpdateOptions {
   return {
     ...(payload.content !== undefined ? { content: payload.content } : {}),
     embeds: payload.embeds,

@@ -50,26 +50,11 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
       throw new UserError(
         `${target.where} already holds documents, audit entries, answers, votes or gaps: copy into an empty database only.`,
       );
-    for (let start = 0; start < documents.length; start += BATCH)
-      await db
-        .insertInto('documents')
-        .values(documents.slice(start, start + BATCH))
-        .execute();
-    for (let start = 0; start < urls.length; start += BATCH)
-      await db
-        .insertInto('document_urls')
-        .values(urls.slice(start, start + BATCH))
-        .execute();
-    for (let start = 0; start < audit.length; start += BATCH)
-      await db
-        .insertInto('audit')
-        .values(audit.slice(start, start + BATCH).map(({ id: _id, ...row }) => row))
-        .execute();
-    for (let start = 0; start < answers.length; start += BATCH)
-      await db
-        .insertInto('answers')
-        .values(answers.slice(start, start + BATCH))
-        .execute();
+    for (const rows of batches(documents)) await db.insertInto('documents').values(rows).execute();
+    for (const rows of batches(urls)) await db.insertInto('document_urls').values(rows).execute();
+    for (const rows of batches(audit.map(({ id: _id, ...row }) => row)))
+      await db.insertInto('audit').values(rows).execute();
+    for (const rows of batches(answers)) await db.insertInto('answers').values(rows).execute();
     // Gaps point at the vote they came with: old vote id to new.
     const voteIds = new Map<number, number>();
     for (const { id, ...row } of feedback) {
@@ -80,16 +65,11 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
         .executeTakeFirstOrThrow();
       voteIds.set(Number(id), Number(inserted.id));
     }
-    for (let start = 0; start < gaps.length; start += BATCH)
-      await db
-        .insertInto('gaps')
-        .values(
-          gaps.slice(start, start + BATCH).map(({ id: _id, feedback_id, ...row }) => ({
-            ...row,
-            feedback_id: feedback_id === null ? null : (voteIds.get(Number(feedback_id)) ?? null),
-          })),
-        )
-        .execute();
+    const copiedGaps = gaps.map(({ id: _id, feedback_id, ...row }) => ({
+      ...row,
+      feedback_id: feedback_id === null ? null : (voteIds.get(Number(feedback_id)) ?? null),
+    }));
+    for (const rows of batches(copiedGaps)) await db.insertInto('gaps').values(rows).execute();
     if (salt)
       await db
         .insertInto('settings')
@@ -104,4 +84,12 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
       answers: answers.length,
     };
   });
+}
+
+/** `rows` in runs of `BATCH`, one INSERT each. */
+function batches<T>(rows: readonly T[]): T[][] {
+  const runs: T[][] = [];
+  for (let start = 0; start < rows.length; start += BATCH)
+    runs.push(rows.slice(start, start + BATCH));
+  return runs;
 }
