@@ -1,6 +1,7 @@
 import { lookupDocument } from './lookup.ts';
 import type { AskOptions, FindOptions, Footnote, Visibility } from './api.ts';
 import {
+  ANSWER_RULES,
   citePassages,
   composeAnswer,
   focusOf,
@@ -42,6 +43,8 @@ export const SUMMARY_MAX_CHARS = 400;
 const DEFAULT_ASK_LIMIT = 6;
 const DEFAULT_FIND_LIMIT = 25;
 const SUGGESTIONS = 3;
+/** Candidates a no-answer's suggestions are drawn from. */
+const SUGGESTION_DEPTH = 50;
 /** Passage analyses kept for reuse: the passages questions keep meeting, a few MB. */
 const PASSAGE_ANALYSIS_CACHE = 20_000;
 /** Documents' term counts kept for reuse, as many documents as the analyses hold passages. */
@@ -108,8 +111,12 @@ export class Library implements Footnote {
   ask(question: string, options: AskOptions = {}): Answer {
     const text = searchedQuestion(question);
     const terms = this.#analyze(text);
-    const candidates = this.#index.search(terms, this.#visibility(options), 50, this.#analysed);
-    return composeAnswer(text, terms, candidates, this.#context(candidates), {
+    const visible = this.#visibility(options);
+    // Only as deep as the answer rules read: the fewer candidates kept, the more postings the
+    // pruned search can skip. A no-answer's suggestions may look deeper.
+    const candidates = this.#index.search(terms, visible, ANSWER_RULES.candidates, this.#analysed);
+    const deeper = () => this.#index.search(terms, visible, SUGGESTION_DEPTH, this.#analysed);
+    return composeAnswer(text, terms, candidates, this.#context(candidates, deeper), {
       limit: options.limit ?? DEFAULT_ASK_LIMIT,
       now: options.now ?? new Date(),
       staleAfterDays: options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
@@ -203,7 +210,11 @@ export class Library implements Footnote {
     return merged;
   }
 
-  #context(candidates: readonly Candidate[]): AnswerContext {
+  /**
+   * @param deeper the same search with `SUGGESTION_DEPTH` candidates, for suggestions when
+   *   `candidates` (all of that search's first ones) name fewer than `SUGGESTIONS` documents.
+   */
+  #context(candidates: readonly Candidate[], deeper?: () => readonly Candidate[]): AnswerContext {
     return {
       index: this.#index,
       passage: (id) => this.#passages.get(id),
@@ -212,7 +223,11 @@ export class Library implements Footnote {
       documentTerms: (id) => this.#documentTerms(id),
       passageTerms: (id) => this.#passageWithTitleTerms(id),
       passageAnalysis: (id) => this.#analysed(id),
-      suggest: () => this.#suggest(candidates),
+      suggest: () => {
+        const suggestions = this.#suggest(candidates);
+        const more = candidates.length >= ANSWER_RULES.candidates && deeper !== undefined;
+        return suggestions.length < SUGGESTIONS && more ? this.#suggest(deeper()) : suggestions;
+      },
     };
   }
 
