@@ -257,3 +257,39 @@ describe('recite: an answer given before, from the passages it cited', () => {
     ).toEqual(['theirs#1', 'kept#1']);
   });
 });
+
+describe('suggestions for a question no passage answers', () => {
+  /** Paragraphs long enough to stay passages of their own, each about the harbour. */
+  const harbourParagraphs = (place: string) =>
+    Array.from(
+      { length: 16 },
+      (_, index) =>
+        `Day ${index + 1} at the ${place} harbour: the harbour cranes unloaded grain, the harbour ` +
+        'pilots guided the ferries past the breakwater, and the harbour master logged every ' +
+        'arrival and departure in the harbour book before the evening tide came in over the ' +
+        'quay, as the harbour office has done for as long as anyone in town remembers it.',
+    ).join('\n\n');
+  const library = new Library([
+    doc('north', 'North harbour log', harbourParagraphs('north')),
+    doc('south', 'South harbour log', harbourParagraphs('south')),
+    doc(
+      'rail',
+      'Rail freight',
+      'Freight trains carried the grain inland from the coast, and one of them stopped at the harbour.',
+    ),
+  ]);
+
+  it('looks past the candidates the answer rules judge when those name fewer than three documents', () => {
+    // The 32 harbour-log passages outrank the rail document's only passage, 33rd.
+    expect(library.passageCount).toBe(33);
+    const answer = library.ask('Why did Germany close the harbour?');
+    expect(answer.status).toBe('no-answer');
+    if (answer.status !== 'no-answer') return;
+    expect(answer.suggestions.map((suggestion) => suggestion.documentId)).toEqual([
+      'north',
+      'south',
+      'rail',
+    ]);
+    expect(ANSWER_RULES.candidates).toBeLessThan(33);
+  });
+});
