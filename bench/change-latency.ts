@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openCorpus } from '../src/library/open-corpus.ts';
 import type { OpenStoreOptions } from '../src/store/store.ts';
+import { GLOBAL_SCOPE } from '../src/core/scope.ts';
 
 const { values } = parseArgs({ options: { adds: { type: 'string', default: '20' } } });
 const adds = Number(values.adds);
@@ -27,8 +28,11 @@ async function measure(name: string, store: OpenStoreOptions): Promise<void> {
     for (let n = 0; n < adds; n++) {
       const marker = `zq${n.toString(36)}harbour${Date.now().toString(36)}`;
       const text = `The ${marker} ferry leaves the harbour at seven every morning, tides allowing.`;
-      const context = { guildId: null, operator: true, actor: 'cli:bench' } as const;
-      const preview = await cli.corpus.preview({ kind: 'text', title: marker, text }, context);
+      const context = { scope: GLOBAL_SCOPE, actor: 'cli:bench', origin: 'operator' } as const;
+      const preview = await cli.corpus.preview(
+        { kind: 'text', title: marker, text },
+        context.scope,
+      );
       const added = await cli.corpus.commit(preview, context);
       const committed = performance.now();
       await new Promise<void>((resolve) => {

@@ -20,6 +20,7 @@ import type { AddResult, LoadResult, RebuildResult } from './cold-start.ts';
 import { roundMs, settledHeapMB, timed, timedAsync } from './metrics.ts';
 import { mulberry32 } from './squad-data.ts';
 import { openCorpusSource, takeCorpus } from './synthetic-corpus.ts';
+import { guildScope } from '../src/core/scope.ts';
 
 const { values } = parseArgs({
   options: {
@@ -133,7 +134,7 @@ const GUILD_ID = 'bench-guild';
 function moderatorAdd(library: Library, index: number): AddResult {
   const { document, question } = moderatorDocument(index);
   const add = timed(() => library.add(document));
-  const ask = timed(() => library.ask(question, { guildId: GUILD_ID }));
+  const ask = timed(() => library.ask(question, { scope: guildScope(GUILD_ID) }));
   const cited =
     ask.result.status === 'answered' &&
     ask.result.citations.some((citation) => citation.documentId === document.id);
@@ -195,7 +196,8 @@ function moderatorDocument(index: number): { document: CorpusDocument; question:
       title: `${compact} water-sharing compact`,
       language: 'en',
       text,
-      scope: { kind: 'guild', guildId: GUILD_ID },
+      scope: guildScope(GUILD_ID),
+      origin: 'server',
     },
     question: `When was the ${compact} water-sharing compact signed?`,
   };

@@ -20,6 +20,7 @@ import {
 } from '../src/core/refusal.ts';
 import type { CorpusDocument } from '../src/core/types.ts';
 import { readSquadFile, squadSplit, type SquadSplitName } from './squad-data.ts';
+import { GLOBAL_SCOPE } from '../src/core/scope.ts';
 
 /** Candidates kept per question in the feature cache: deeper ones almost never decide. */
 export const CACHED_CANDIDATES = 10;
@@ -109,7 +110,8 @@ async function askLeavingOut(
       .map((paragraph) => paragraph.text)
       .join('\n\n'),
     language: 'en',
-    scope: { kind: 'shipped' },
+    scope: GLOBAL_SCOPE,
+    origin: 'shipped',
   });
   for (const title of paragraphs.keys()) {
     documents.set(title, article(title, `squad-${documents.size + 1}`));

@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Library } from '../src/core/library.ts';
-import { parseShardIds, servesGuild, type ShardSlice } from '../src/core/shard-slice.ts';
+import { parseShardIds, servesScope, type ShardSlice } from '../src/core/shard-slice.ts';
 import type { CorpusDocument } from '../src/core/types.ts';
 import { loadVocabulary } from '../src/library/corpus-loader.ts';
 import { readIndexCache, writeIndexCache } from '../src/library/index-cache.ts';
@@ -49,8 +49,7 @@ const { documents, since } = benchCorpus(source, {
   shardCount,
   changes: Number(values.changes),
 });
-const served = (document: CorpusDocument) =>
-  servesGuild(slice, document.scope.kind === 'guild' ? document.scope.guildId : null);
+const served = (document: CorpusDocument) => servesScope(slice, document.scope);
 const vocabulary = await loadVocabulary();
 
 async function snapshot(): Promise<SnapshotResult> {

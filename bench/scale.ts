@@ -16,6 +16,7 @@ import { describeShardIds } from '../src/core/shard-slice.ts';
 import type { CorpusDocument } from '../src/core/types.ts';
 import { takeCorpus, type CorpusSource } from './synthetic-corpus.ts';
 import { runBenchChild } from './child.ts';
+import { GLOBAL_SCOPE, guildScope } from '../src/core/scope.ts';
 
 export interface SnapshotResult {
   documents: number;
@@ -79,10 +80,10 @@ export function benchCorpus(
   { passages, shardCount, changes }: { passages: number; shardCount: number; changes: number },
 ): { documents: CorpusDocument[]; since: CorpusDocument[] } {
   const all = takeCorpus(source, { passages }).map((document, index): CorpusDocument => {
-    if (index % EVERYWHERE_EVERY === 0) return { ...document, scope: { kind: 'shipped' } };
+    if (index % EVERYWHERE_EVERY === 0) return { ...document, scope: GLOBAL_SCOPE };
     const guild = index % GUILDS;
     const guildId = guildOnShard(guild % shardCount, shardCount, Math.floor(guild / shardCount));
-    return { ...document, scope: { kind: 'guild', guildId } };
+    return { ...document, scope: guildScope(guildId), origin: 'server' };
   });
   return { documents: all.slice(0, all.length - changes), since: all.slice(all.length - changes) };
 }

@@ -17,6 +17,7 @@ import { segmentDocument } from '../src/core/segment.ts';
 import type { CorpusDocument } from '../src/core/types.ts';
 import { loadShippedCorpus } from '../src/library/corpus-loader.ts';
 import { mulberry32, readSquadFile, shuffled, squadSplit } from './squad-data.ts';
+import { GLOBAL_SCOPE } from '../src/core/scope.ts';
 
 const PARAGRAPHS_PER_DOCUMENT = 5;
 const SEED = 42;
@@ -63,7 +64,8 @@ const shippedDocument = (id: string, title: string, text: string): CorpusDocumen
   site: 'bench',
   language: 'en',
   text,
-  scope: { kind: 'shipped' },
+  scope: GLOBAL_SCOPE,
+  origin: 'shipped',
 });
 
 export async function squadCorpusSource(file: string): Promise<CorpusSource> {

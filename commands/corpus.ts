@@ -8,6 +8,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { UserError } from '../src/core/errors.ts';
+import { guildScope, type GuildScope } from '../src/core/scope.ts';
 import {
   AlreadyAddedError,
   type IngestInput,
@@ -123,15 +124,15 @@ function pendingFor(corpus: CorpusService): PendingPreviews {
 }
 
 /** What every /corpus handler needs; the dispatcher's guard has already admitted the member. */
-function scope(
+function managing(
   interaction: Interaction,
   context: Pick<CommandContext, 'corpus'>,
-): { corpus: CorpusService; guildId: string; actor: string } {
+): { corpus: CorpusService; scope: GuildScope; actor: string } {
   const { corpus } = context;
   if (!corpus) throw new UserError('Documents cannot be added or removed on this Footnote.');
   // The guard refuses DMs already; this keeps a missing server id from ever reaching the store.
   if (!interaction.guildId) throw new UserError('Documents can only be managed in a server.');
-  return { corpus, guildId: interaction.guildId, actor: interaction.user.id };
+  return { corpus, scope: guildScope(interaction.guildId), actor: interaction.user.id };
 }
 
 /** The caller's own pending preview, or a UserError saying why not. */
@@ -139,13 +140,13 @@ function ownPreview(
   token: string | undefined,
   interaction: Interaction,
   context: CommandContext,
-): { held: HeldPreview; pending: PendingPreviews; corpus: CorpusService; guildId: string } {
-  const { corpus, guildId, actor } = scope(interaction, context);
+): { held: HeldPreview; pending: PendingPreviews; corpus: CorpusService; scope: GuildScope } {
+  const { corpus, scope, actor } = managing(interaction, context);
   const pending = pendingFor(corpus);
   const held = token ? pending.get(token) : undefined;
-  if (!held || held.guildId !== guildId) throw new UserError(PREVIEW_EXPIRED);
+  if (!held || held.guildId !== scope.guildId) throw new UserError(PREVIEW_EXPIRED);
   if (held.ownerId !== actor) throw new UserError(NOT_YOUR_PREVIEW);
-  return { held, pending, corpus, guildId };
+  return { held, pending, corpus, scope };
 }
 
 /** Ingests without writing anything, holds the result, and shows the preview. */
@@ -154,9 +155,9 @@ async function startPreview(
   interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
   context: CommandContext,
 ): Promise<void> {
-  const { corpus, guildId, actor } = scope(interaction, context);
-  const preview = await corpus.preview(input, { guildId });
-  const token = pendingFor(corpus).add({ preview, ownerId: actor, guildId });
+  const { corpus, scope, actor } = managing(interaction, context);
+  const preview = await corpus.preview(input, scope);
+  const token = pendingFor(corpus).add({ preview, ownerId: actor, guildId: scope.guildId });
   context.logger.info(
     { source: preview.source.kind, duplicate: preview.duplicate?.id },
     'corpus preview',
@@ -191,15 +192,15 @@ const subcommands: Record<Subcommand, SubcommandHandler> = {
     );
   },
   'add-text': async (interaction, context) => {
-    scope(interaction, context);
+    managing(interaction, context);
     await context.respond.showModal(addTextModal());
   },
   async remove(interaction, context) {
-    const { corpus, guildId, actor } = scope(interaction, context);
+    const { corpus, scope, actor } = managing(interaction, context);
     await corpus.refresh();
     const typed = interaction.options.getString('document', true).trim();
     // A picked suggestion sends the id; a typed title is matched against this server's own.
-    const documents = await corpus.list({ guildId });
+    const documents = await corpus.list(scope);
     const lowered = typed.toLowerCase();
     const matches = documents.filter((document) => document.title.toLowerCase() === lowered);
     const target =
@@ -211,7 +212,7 @@ const subcommands: Record<Subcommand, SubcommandHandler> = {
           'Start typing its title and pick one of the suggestions.',
       );
     try {
-      const removed = await corpus.remove(target.id, { guildId, actor });
+      const removed = await corpus.remove(target.id, { scope, actor, origin: 'server' });
       context.logger.info({ documentId: removed.id }, 'corpus remove');
       await context.respond.reply(renderRemoved(removed));
     } catch (error) {
@@ -221,13 +222,13 @@ const subcommands: Record<Subcommand, SubcommandHandler> = {
     }
   },
   async list(interaction, context) {
-    const { corpus, guildId } = scope(interaction, context);
+    const { corpus, scope } = managing(interaction, context);
     await corpus.refresh();
-    await context.respond.reply(renderDocumentList(await corpus.list({ guildId }), 1));
+    await context.respond.reply(renderDocumentList(await corpus.list(scope), 1));
   },
   async history(interaction, context) {
-    const { corpus, guildId } = scope(interaction, context);
-    await context.respond.reply(renderHistory(await corpus.history({ guildId }, HISTORY_LIMIT)));
+    const { corpus, scope } = managing(interaction, context);
+    await context.respond.reply(renderHistory(await corpus.history(scope, HISTORY_LIMIT)));
   },
   gaps: executeGaps,
 };
@@ -255,20 +256,24 @@ export default defineCommand({
     await subcommands[name](interaction, context);
   },
   async autocomplete(interaction, context) {
-    const { corpus, guildId } = scope(interaction, context);
+    const { corpus, scope } = managing(interaction, context);
     if (interaction.options.getSubcommand(false) !== 'remove') return [];
     await corpus.refresh();
-    return removeChoices(await corpus.list({ guildId }), interaction.options.getFocused());
+    return removeChoices(await corpus.list(scope), interaction.options.getFocused());
   },
   buttons: {
     ...gapsButtons,
     async [CORPUS_ACTIONS.confirm]([token], interaction, context) {
-      const { held, pending, corpus, guildId } = ownPreview(token, interaction, context);
+      const { held, pending, corpus, scope } = ownPreview(token, interaction, context);
       // Taken first, so a second press (or a second moderator racing) cannot commit twice.
       pending.take(token!);
       let added;
       try {
-        added = await corpus.commit(held.preview, { guildId, actor: interaction.user.id });
+        added = await corpus.commit(held.preview, {
+          scope,
+          actor: interaction.user.id,
+          origin: 'server',
+        });
       } catch (error) {
         if (!(error instanceof AlreadyAddedError)) {
           // Nothing was written (one transaction): the same preview can be confirmed again.
@@ -294,11 +299,9 @@ export default defineCommand({
       await context.respond.update(renderCancelled());
     },
     async [CORPUS_ACTIONS.listPage]([page], interaction, context) {
-      const { corpus, guildId } = scope(interaction, context);
+      const { corpus, scope } = managing(interaction, context);
       await corpus.refresh();
-      await context.respond.update(
-        renderDocumentList(await corpus.list({ guildId }), Number(page)),
-      );
+      await context.respond.update(renderDocumentList(await corpus.list(scope), Number(page)));
     },
   },
   modals: {

@@ -151,7 +151,7 @@ export async function runBot(
   // The other shards catch up from the store's changes at once, not at their next poll: told
   // of what this one changed (not of what it applied from the store).
   openedCorpus.corpus.on('changed', (change) => {
-    if (change.origin === 'local') shardLink.announceCorpusChange();
+    if (change.from === 'local') shardLink.announceCorpusChange();
   });
   const invite = inviteUrl(bot.applicationId);
   logger.info({ invite }, 'ready');

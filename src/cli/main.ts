@@ -6,7 +6,8 @@ import { cliApp } from '../app/cli.ts';
 import { ConfigError } from '../config.ts';
 import { UserError } from '../core/errors.ts';
 import type { Library } from '../core/library.ts';
-import { OPERATOR_SCOPE, type IngestInput, type ScopeContext } from '../library/corpus-service.ts';
+import type { ActorContext, IngestInput } from '../library/corpus-service.ts';
+import { GLOBAL_SCOPE, guildScope, type Scope } from '../core/scope.ts';
 import { CorpusError } from '../library/corpus-loader.ts';
 import { INGEST_LIMITS } from '../ingest/limits.ts';
 import type { CommandRegistry } from '../discord/command.ts';
@@ -21,9 +22,10 @@ import {
   renderCandidates,
   renderList,
   renderSummary,
+  scopeLabel,
   type TextStyle,
 } from './render.ts';
-import { renderAddedList, renderHistory, renderPreview, scopeLabel } from './render-corpus.ts';
+import { renderAddedList, renderHistory, renderPreview } from './render-corpus.ts';
 
 export interface Io {
   env: Record<string, string | undefined>;
@@ -145,10 +147,10 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const { staleAfterDays } = app;
   const withCorpus = app.withCorpus.bind(app);
   const style: TextStyle = io.stdout.isTTY && !io.env['NO_COLOR'] ? ANSI_STYLE : PLAIN_STYLE;
-  const guildId = parseGuild(values.guild);
-  const visibility = { guildId: guildId ?? undefined };
-  const scope: ScopeContext = guildId === null ? OPERATOR_SCOPE : { guildId };
-  const actor = cliActor();
+  // The operator's command line is the one place that writes for every server, and says so.
+  const scope: Scope =
+    values.guild === undefined ? GLOBAL_SCOPE : guildScope(parseGuild(values.guild));
+  const operator: ActorContext = { scope, actor: cliActor(), origin: 'operator' };
   const print = (value: unknown) =>
     io.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
 
@@ -164,14 +166,14 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         throw new UsageError('--limit must be a whole number from 1 to 50.');
       if (values.explain) {
         const judged = await withCorpus(({ library }) =>
-          library.explain(question, { ...visibility, limit: limit ?? 5 }),
+          library.explain(question, { scope, limit: limit ?? 5 }),
         );
         print(values.json ? judged.map(judgedAsData) : renderJudged(judged));
         return 0;
       }
       const answer = await withCorpus(({ library }) =>
         library.ask(question, {
-          ...visibility,
+          scope,
           limit,
           staleAfterDays,
         }),
@@ -185,7 +187,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         throw new UserError(
           'Please give a document title or id, e.g. footnote source "Moscow Times".',
         );
-      const lookup = await withCorpus(({ library }) => lookupDocument(library, query, visibility));
+      const lookup = await withCorpus(({ library }) => lookupDocument(library, query, { scope }));
       if (lookup.kind === 'none')
         throw new UserError(
           `No document matches “${query}”: no title, site or author has all of its words. Run "footnote list" to see them all.`,
@@ -199,7 +201,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     case 'list': {
-      if (guildId !== null) {
+      if (scope.kind === 'guild') {
         const added = await withCorpus(({ corpus }) => corpus.list(scope));
         print(values.json ? added : renderAddedList(added));
         return 0;
@@ -220,7 +222,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
           publishedAt: values.date,
         });
         const { text: _text, ...shown } = preview;
-        if (!values.json) print(renderPreview(preview, guildId, style));
+        if (!values.json) print(renderPreview(preview, scope, style));
         if (preview.duplicate) {
           if (values.json) print({ preview: shown, added: null });
           throw new UserError(preview.duplicate.message);
@@ -236,20 +238,18 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
           io.stderr.write('Nothing was added: pass --yes to add it without asking.\n');
           return 1;
         }
-        const added = await corpus.commit(preview, { ...scope, actor });
+        const added = await corpus.commit(preview, operator);
         print(
           values.json
             ? { preview: shown, added }
-            : `\nAdded “${added.title}” as ${added.id}, visible in ${scopeLabel(guildId)}.`,
+            : `\nAdded “${added.title}” as ${added.id}, visible in ${scopeLabel(scope)}.`,
         );
         return 0;
       });
     }
     case 'remove': {
       if (rest.length !== 1) throw new UsageError('remove takes one document id.');
-      const removed = await withCorpus(({ corpus }) =>
-        corpus.remove(rest[0] as string, { ...scope, actor }),
-      );
+      const removed = await withCorpus(({ corpus }) => corpus.remove(rest[0] as string, operator));
       print(values.json ? removed : `Removed “${removed.title}” (${removed.id}).`);
       return 0;
     }
@@ -317,8 +317,7 @@ function describeArgumentError(error: unknown): string {
 }
 
 /** `--guild` is a Discord server id; absent means the operator's scope (null). */
-function parseGuild(value: string | undefined): string | null {
-  if (value === undefined) return null;
+function parseGuild(value: string): string {
   if (!/^\d{17,20}$/u.test(value.trim()))
     throw new UsageError('--guild must be a Discord server id (17 to 20 digits).');
   return value.trim();

@@ -1,20 +1,16 @@
 import { count, truncate } from '../core/text.ts';
 import type { IngestPreview } from '../ingest/preview.ts';
 import type { AuditEntry, StoredDocumentMeta } from '../store/store.ts';
-import { PLAIN_STYLE, type TextStyle } from './render.ts';
+import type { Scope } from '../core/scope.ts';
+import { originLabel, PLAIN_STYLE, scopeLabel, type TextStyle } from './render.ts';
 import { formatDate } from '../core/dates.ts';
 
 const FIRST_PASSAGE_CHARS = 600;
 
-/** Where a document is visible, in words. */
-export function scopeLabel(guildId: string | null): string {
-  return guildId === null ? 'every server (operator)' : `server ${guildId}`;
-}
-
 /** What `footnote add` would store, before anything is written. */
 export function renderPreview(
   preview: IngestPreview,
-  guildId: string | null,
+  scope: Scope,
   style: TextStyle = PLAIN_STYLE,
 ): string {
   const rows: Array<[string, string | undefined]> = [
@@ -28,7 +24,7 @@ export function renderPreview(
       'length',
       `${count(preview.length, 'character')}, ${count(preview.wordCount, 'word')}, ${count(preview.passageCount, 'passage')}`,
     ],
-    ['scope', scopeLabel(guildId)],
+    ['seen in', scopeLabel(scope)],
   ];
   const lines = [
     style.strong(preview.title),
@@ -43,13 +39,14 @@ export function renderPreview(
   return lines.join('\n');
 }
 
-/** Added documents, one entry each: id, title, when and by whom. */
+/** Added documents, one entry each: id, title, where it came from, when and by whom. */
 export function renderAddedList(documents: readonly StoredDocumentMeta[]): string {
   if (documents.length === 0) return 'No added documents.';
   return documents
     .map(
       (document) =>
-        `${document.id}\n  ${document.title}\n  added ${document.addedAt.slice(0, 16).replace('T', ' ')} by ${document.addedBy} · ${document.source.kind}: ${document.source.ref}`,
+        `${document.id}\n  ${document.title}\n  ${originLabel(document.origin)}, ` +
+        `${document.addedAt.slice(0, 16).replace('T', ' ')} by ${document.addedBy} · ${document.source.kind}: ${document.source.ref}`,
     )
     .join('\n');
 }

@@ -4,12 +4,14 @@ import { textFragmentUrl } from '../core/links.ts';
 import { LOOKUP_RULES } from '../core/lookup.ts';
 import { count } from '../core/text.ts';
 import type { Judged } from '../core/answer.ts';
+import type { Scope } from '../core/scope.ts';
 import type {
   Answer,
   Citation,
   DocumentMatch,
-  DocumentMeta,
+  DocumentOrigin,
   DocumentSummary,
+  ListedDocument,
   TextRange,
 } from '../core/types.ts';
 
@@ -95,10 +97,8 @@ export function renderSummary(summary: DocumentSummary, style: TextStyle = PLAIN
     ['published', formatDate(summary.publishedAt)],
     ['url', summary.url ?? 'none given by the source'],
     ['language', summary.language],
-    [
-      'scope',
-      summary.scope.kind === 'shipped' ? 'shipped corpus' : `server ${summary.scope.guildId}`,
-    ],
+    ['seen in', scopeLabel(summary.scope)],
+    ['origin', originLabel(summary.origin)],
     ['size', `${count(summary.wordCount, 'word')} in ${count(summary.passageCount, 'passage')}`],
   ];
   return [
@@ -129,13 +129,32 @@ export function renderCandidates(candidates: readonly DocumentMatch[]): string {
     .join('\n');
 }
 
-/** The document list, one line each, newest first. */
-export function renderList(documents: readonly DocumentMeta[]): string {
+/** Where a document is visible, in words: "every server" or "server 4177…". */
+export function scopeLabel(scope: Scope): string {
+  return scope.kind === 'global' ? 'every server' : `server ${scope.guildId}`;
+}
+
+/** Where a document came from, in words an operator and a server owner both read. */
+export function originLabel(origin: DocumentOrigin): string {
+  switch (origin) {
+    case 'shipped':
+      return 'shipped with Footnote';
+    case 'operator':
+      return 'added by the operator';
+    case 'server':
+      return "added by a server's moderator";
+  }
+}
+
+/** The document list, newest first: date and id, then title, then where it came from. */
+export function renderList(documents: readonly ListedDocument[]): string {
   if (documents.length === 0) return 'No documents.';
+  const indent = ' '.repeat(19);
   return documents
     .map(
       (document) =>
-        `${(formatDate(document.publishedAt) ?? 'undated').padEnd(18)} ${document.id}\n${' '.repeat(19)}${document.title}`,
+        `${(formatDate(document.publishedAt) ?? 'undated').padEnd(18)} ${document.id}\n` +
+        `${indent}${document.title}\n${indent}${originLabel(document.origin)}`,
     )
     .join('\n');
 }

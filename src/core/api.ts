@@ -1,18 +1,22 @@
+import type { Scope } from './scope.ts';
 import type {
   Answer,
   AnsweredAnswer,
   DocumentMatch,
-  DocumentMeta,
   DocumentSummary,
+  ListedDocument,
 } from './types.ts';
 
-/** Which documents a caller can see: the shipped corpus plus, in a server, that server's own. */
-export interface Visibility {
-  /** The Discord server asking; absent for the CLI and DMs (shipped corpus only). */
-  guildId?: string | undefined;
+/** Which documents a read sees. */
+export interface ReadOptions {
+  /**
+   * The reader's scope: a server's sees that server's documents and the global ones; global
+   * (the default: the command line, a DM) sees the global ones only.
+   */
+  scope?: Scope | undefined;
 }
 
-export interface AskOptions extends Visibility {
+export interface AskOptions extends ReadOptions {
   /** The most citations to return (default 6). Renderers page through them. */
   limit?: number | undefined;
   /** Citations of documents older than this are marked `stale` (default 365). */
@@ -21,7 +25,7 @@ export interface AskOptions extends Visibility {
   now?: Date | undefined;
 }
 
-export interface FindOptions extends Visibility {
+export interface FindOptions extends ReadOptions {
   /** The most matches to return (default 25, Discord's autocomplete limit). */
   limit?: number | undefined;
   /**
@@ -50,14 +54,14 @@ export interface Footnote {
   /** Title lookup for autocomplete: prefix and typo tolerant. An empty query lists the newest documents. */
   findDocuments(query: string, options?: FindOptions): DocumentMatch[];
   /** A document's metadata and opening, by id; undefined when unknown or not visible. */
-  summarize(documentId: string, options?: Visibility): DocumentSummary | undefined;
+  summarize(documentId: string, options?: ReadOptions): DocumentSummary | undefined;
   /**
    * Resolves what a user typed (an id, or a title or part of one) to the one document it
    * clearly names; undefined when none or several fit (`lookupDocument` says which).
    */
-  resolveDocument(query: string, options?: Visibility): DocumentSummary | undefined;
+  resolveDocument(query: string, options?: ReadOptions): DocumentSummary | undefined;
   /** Every visible document, newest first. */
-  listDocuments(options?: Visibility): DocumentMeta[];
+  listDocuments(options?: ReadOptions): ListedDocument[];
 }
 
 /** Observers of the core, for the composition root (metrics); they cannot change an answer. */
@@ -77,7 +81,7 @@ export interface AskHooks {
  */
 export function withAskDefaults(
   footnote: Footnote,
-  defaults: Omit<AskOptions, 'guildId'>,
+  defaults: Omit<AskOptions, 'scope'>,
   hooks: AskHooks = {},
 ): Footnote {
   return {

@@ -1,5 +1,5 @@
 import { lookupDocument } from './lookup.ts';
-import type { AskOptions, FindOptions, Footnote, Visibility } from './api.ts';
+import type { AskOptions, FindOptions, Footnote, ReadOptions } from './api.ts';
 import {
   ANSWER_RULES,
   citePassages,
@@ -19,6 +19,7 @@ import {
   type SerializedPassageIndex,
 } from './passage-index.ts';
 import { passagesAt, segmentDocument } from './segment.ts';
+import { GLOBAL_SCOPE, sees } from './scope.ts';
 import { TitleIndex } from './title-index.ts';
 import { truncate } from './text.ts';
 import { analyzeQuestion, processTerm, splitWords, tokenize, type QueryTerm } from './analysis.ts';
@@ -31,6 +32,7 @@ import type {
   DocumentMatch,
   DocumentMeta,
   DocumentSummary,
+  ListedDocument,
   Passage,
   Suggestion,
   TextRange,
@@ -249,7 +251,7 @@ export class Library implements Footnote {
       });
   }
 
-  summarize(documentId: string, options: Visibility = {}): DocumentSummary | undefined {
+  summarize(documentId: string, options: ReadOptions = {}): DocumentSummary | undefined {
     const document = this.#documents.get(documentId);
     if (!document || !this.#visibility(options)(documentId)) return undefined;
     const { text, ...meta } = document;
@@ -262,17 +264,17 @@ export class Library implements Footnote {
     };
   }
 
-  resolveDocument(query: string, options: Visibility = {}): DocumentSummary | undefined {
+  resolveDocument(query: string, options: ReadOptions = {}): DocumentSummary | undefined {
     const lookup = lookupDocument(this, query, options);
     return lookup.kind === 'found' ? lookup.summary : undefined;
   }
 
-  listDocuments(options: Visibility = {}): DocumentMeta[] {
+  listDocuments(options: ReadOptions = {}): ListedDocument[] {
     const visible = this.#visibility(options);
     return [...this.#documents.values()]
       .filter((document) => visible(document.id))
       .sort(newestFirst)
-      .map(({ text: _text, scope: _scope, ...meta }) => meta);
+      .map(({ text: _text, ...listed }) => listed);
   }
 
   /** A document by id, whatever its scope (for the edges that manage documents). */
@@ -353,11 +355,11 @@ export class Library implements Footnote {
     return terms;
   }
 
-  #visibility(options: Visibility): (documentId: string) => boolean {
+  #visibility(options: ReadOptions): (documentId: string) => boolean {
+    const reader = options.scope ?? GLOBAL_SCOPE;
     return (documentId) => {
       const scope = this.#documents.get(documentId)?.scope;
-      if (!scope) return false;
-      return scope.kind === 'shipped' || scope.guildId === options.guildId;
+      return scope !== undefined && sees(reader, scope);
     };
   }
 

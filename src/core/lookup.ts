@@ -1,4 +1,4 @@
-import type { Footnote, Visibility } from './api.ts';
+import type { Footnote, ReadOptions } from './api.ts';
 import type { DocumentMatch, DocumentSummary } from './types.ts';
 
 /** What a lookup by title, site, author or id found. */
@@ -32,7 +32,7 @@ export const LOOKUP_RULES = {
 export function lookupDocument(
   footnote: Pick<Footnote, 'summarize' | 'findDocuments' | 'listDocuments'>,
   query: string,
-  options: Visibility = {},
+  options: ReadOptions = {},
 ): DocumentLookup {
   const trimmed = query.trim();
   if (trimmed === '') return { kind: 'none' };

@@ -3,6 +3,8 @@
  * first (its formula, below); the operator the second (`FOOTNOTE_SHARD_IDS`).
  */
 
+import type { Scope } from './scope.ts';
+
 /** The shards one process runs, out of how many the bot runs in all. */
 export interface ShardSlice {
   /** Sorted, distinct, each below `count`. */
@@ -22,16 +24,17 @@ export function shardOfGuild(guildId: string, shardCount: number): number {
 }
 
 /**
- * Whether a process running `slice` serves this server; null (documents for every server) is
- * served everywhere. Without a slice (one process runs every shard) everything is served.
+ * Whether a process running `slice` serves the documents of `scope`: a server's on its shard
+ * only, the global ones everywhere. Without a slice (one process runs every shard) everything is
+ * served.
  *
  * @example
- * servesGuild({ ids: [2, 3], count: 4 }, '41771983423143937'); // true: shard 2
- * servesGuild({ ids: [0, 1], count: 4 }, null); // true: every server sees it
+ * servesScope({ ids: [2, 3], count: 4 }, guildScope('41771983423143937')); // true: shard 2
+ * servesScope({ ids: [0, 1], count: 4 }, GLOBAL_SCOPE); // true: every server sees it
  */
-export function servesGuild(slice: ShardSlice | undefined, guildId: string | null): boolean {
-  if (!slice || guildId === null) return true;
-  return slice.ids.includes(shardOfGuild(guildId, slice.count));
+export function servesScope(slice: ShardSlice | undefined, scope: Scope): boolean {
+  if (!slice || scope.kind === 'global') return true;
+  return slice.ids.includes(shardOfGuild(scope.guildId, slice.count));
 }
 
 /**

@@ -3,8 +3,14 @@
  * the terminal or storage: renderers turn these values into payloads or text.
  */
 
-/** Who can see a document: the shipped corpus is visible everywhere, added documents in one server. */
-export type DocumentScope = { kind: 'shipped' } | { kind: 'guild'; guildId: string };
+import type { Scope } from './scope.ts';
+
+/**
+ * Where a document came from: `shipped` with Footnote (the repository's `corpus/`), added by the
+ * `operator` at the command line (for every server, or with `--guild` for one), or added in a
+ * `server` by its moderators with `/corpus`. Who sees it is its `Scope`, a separate matter.
+ */
+export type DocumentOrigin = 'shipped' | 'operator' | 'server';
 
 /** A document's descriptive metadata. Optional fields are absent when the source does not say. */
 export interface DocumentMeta {
@@ -22,10 +28,15 @@ export interface DocumentMeta {
   language: string;
 }
 
+/** A document's metadata with who sees it and where it came from, as lists show it. */
+export interface ListedDocument extends DocumentMeta {
+  scope: Scope;
+  origin: DocumentOrigin;
+}
+
 /** A document with its full, cleaned text. */
-export interface CorpusDocument extends DocumentMeta {
+export interface CorpusDocument extends ListedDocument {
   text: string;
-  scope: DocumentScope;
 }
 
 /** A passage: a self-contained stretch of a document, located by character offsets. */
@@ -111,8 +122,7 @@ export interface NoAnswer {
 export type Answer = AnsweredAnswer | NoAnswer;
 
 /** What `/source` and `footnote source` show about a document. */
-export interface DocumentSummary extends DocumentMeta {
-  scope: DocumentScope;
+export interface DocumentSummary extends ListedDocument {
   /** The opening of the document, cut at a word boundary. */
   summary: string;
   passageCount: number;

@@ -15,6 +15,7 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Footnote } from '../core/api.ts';
+import type { GuildScope } from '../core/scope.ts';
 import type { CorpusService } from '../library/corpus-service.ts';
 import type { Feedback } from '../store/feedback.ts';
 import type { MessagePayload, UpdatePayload } from './render/payload.ts';
@@ -34,8 +35,14 @@ export interface CommandContext {
   library: Footnote;
   logger: Logger;
   respond: Responder;
-  /** The server asking, or undefined in DMs (the shipped corpus only). */
+  /** The server asking, or undefined in a DM: where the interaction happened (votes, links). */
   guildId: string | undefined;
+  /**
+   * The documents this interaction reads: its server's and the global ones. Undefined in a DM,
+   * which the core reads as the global documents only. Not for writes: `/corpus` makes its
+   * scope with `guildScope(interaction.guildId)`, which refuses a DM.
+   */
+  scope: GuildScope | undefined;
   /** The registry, for `/help`. */
   commands: readonly AnyCommand[];
   /** Adding and removing documents (/corpus); absent where nothing can be written. */

@@ -12,6 +12,7 @@ import { createResponder, type Answerable, type InteractionResponder } from './r
 import { outcomeOf, UnknownError, type InteractionSummary, type Outcome } from './outcome.ts';
 import { addressOf, routeTable, type RouteKind } from './routes.ts';
 import { TurnQueue } from './turn-queue.ts';
+import { guildScope } from '../core/scope.ts';
 
 export type { InteractionSummary, Outcome } from './outcome.ts';
 
@@ -87,6 +88,7 @@ export function createDispatcher(
       library: options.library,
       logger,
       guildId: interaction.guildId ?? undefined,
+      scope: interaction.guildId ? guildScope(interaction.guildId) : undefined,
       commands: options.commands,
       corpus: options.corpus,
       moderatorRoles: options.moderatorRoles,

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Footnote } from '../core/api.ts';
+import { guildScope } from '../core/scope.ts';
 import type { Logger } from '../logger.ts';
 import { runHealthChecks, StateCheck, type HealthCheck } from './health.ts';
 import { FootnoteMetrics } from './metrics.ts';
@@ -86,7 +87,7 @@ export class Operations {
     this.#lifecycle.pass();
     this.metrics.countDocumentsWith(function* () {
       for (const guildId of bot.guildIds())
-        yield [guildId, library.listDocuments({ guildId }).length];
+        yield [guildId, library.listDocuments({ scope: guildScope(guildId) }).length];
     });
   }
 

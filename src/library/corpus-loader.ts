@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { manifestSchema } from '../core/corpus-schema.ts';
 import { buildVocabulary, EMPTY_VOCABULARY, type Vocabulary } from '../core/vocabulary.ts';
+import { GLOBAL_SCOPE } from '../core/scope.ts';
 import type { CorpusDocument } from '../core/types.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 
@@ -48,7 +49,8 @@ export async function loadShippedCorpus(directory = SHIPPED_CORPUS_DIR): Promise
       return {
         ...meta,
         text: text.normalize('NFC'),
-        scope: { kind: 'shipped' },
+        scope: GLOBAL_SCOPE,
+        origin: 'shipped',
       } satisfies CorpusDocument;
     }),
   );

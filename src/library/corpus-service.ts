@@ -1,5 +1,6 @@
 import { UserError } from '../core/errors.ts';
 import type { Library } from '../core/library.ts';
+import { guildIdOf, requireScope, sameScope, type Scope } from '../core/scope.ts';
 import type { CorpusDocument } from '../core/types.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
 import { requireReadableText, toLanguageTag } from '../ingest/text.ts';
@@ -26,6 +27,7 @@ import {
   type Store,
   type StoredDocument,
   type StoredDocumentMeta,
+  type StoredOrigin,
 } from '../store/store.ts';
 import { followChanges, type ChangeFollower } from '../store/changes.ts';
 import type { Change } from '../store/store.ts';
@@ -50,26 +52,27 @@ export type IngestInput =
   | ({ kind: 'text' } & TextInput);
 
 /**
- * Where an action happens: a server (a Discord command passes its own id), or the operator at the
- * CLI, whose documents every server sees. The operator must say so with `operator: true`: a
- * `guildId` of null alone (discord.js's `interaction.guildId` in a DM) does not type-check and
- * throws at run time, so a missing server id cannot widen a document's audience to everyone.
+ * Who writes, and for whom: a moderator in a server (`origin: 'server'`, the server's scope), or
+ * the operator at the command line (`origin: 'operator'`, the global scope or one server's).
+ * Fails closed: a scope that is not a real one throws (`requireScope`), and a global write that
+ * does not come from the operator throws, so a DM's missing server id can never widen a
+ * document's audience to everyone.
  */
-export type ScopeContext = { guildId: string } | { guildId: null; operator: true };
-
-export type ActorContext = ScopeContext & {
+export interface ActorContext {
+  scope: Scope;
   /** Who acts, for the audit log: a Discord user id, or `cli:<user>`. */
   actor: string;
-};
+  origin: StoredOrigin;
+}
 
-/** The operator's scope, for the CLI. */
-export const OPERATOR_SCOPE = { guildId: null, operator: true } as const satisfies ScopeContext;
-
-/** The store's scope for a context: the server id, or null for the operator. Fails closed. */
-function scopeOf(context: ScopeContext): string | null {
-  if (typeof context.guildId === 'string' && context.guildId !== '') return context.guildId;
-  if (context.guildId === null && 'operator' in context && context.operator === true) return null;
-  throw new Error('CorpusService needs a server id, or operator: true for the command line');
+/** The context's scope, checked: a server's, or global from the operator only. */
+function writeScope(context: ActorContext): Scope {
+  const scope = requireScope(context.scope);
+  if (context.origin !== 'operator' && context.origin !== 'server')
+    throw new Error(`Unknown origin ${String(context.origin)}: 'operator' or 'server'`);
+  if (scope.kind === 'global' && context.origin !== 'operator')
+    throw new Error('Only the operator (the command line) writes for every server');
+  return scope;
 }
 
 /**
@@ -80,7 +83,7 @@ function scopeOf(context: ScopeContext): string | null {
 export interface CorpusChange {
   added: readonly string[];
   removed: readonly string[];
-  origin: 'local' | 'store';
+  from: 'local' | 'store';
 }
 
 export interface CorpusServiceOptions {
@@ -93,11 +96,11 @@ export interface CorpusServiceOptions {
   /** The store's last change id read before those documents were: changes after it are applied. */
   changesAfter: number;
   /**
-   * Whether this process holds the documents of a server (null: every server's). A process
-   * running a slice of the shards holds only its servers'; changes of the others pass it by.
-   * Default: every server's.
+   * Whether this process holds the documents of a scope. A process running a slice of the
+   * shards holds only its servers' (and the global ones); changes of the others pass it by.
+   * Default: every scope's.
    */
-  serves?: (guildId: string | null) => boolean;
+  serves?: (scope: Scope) => boolean;
   /**
    * Apply other processes' changes as they are committed (the bot): a CLI add is answerable
    * within a second. Without, `refresh()` applies them on demand. `pollMs` as in `watchChanges`.
@@ -116,13 +119,14 @@ export interface CorpusServiceOptions {
  * once, one succeeds and the other gets `AlreadyAddedError`. A preview runs the same check
  * read-only, as a hint to the moderator; it decides nothing.
  *
- * Scope rules: a server's documents are visible and removable only in that server; the
- * operator's (guildId null) are visible everywhere and removable only from the CLI; the shipped
+ * Scope rules: a server's documents are visible and removable only in that server; global ones
+ * (added by the operator) are visible everywhere and removable only from the CLI; the shipped
  * corpus is never removed here (it is edited in `corpus/`).
  *
  * @example
- * const preview = await corpus.preview({ kind: 'url', url }, { guildId });
- * if (!preview.duplicate) await corpus.commit(preview, { guildId, actor: userId });
+ * const scope = guildScope(interaction.guildId);
+ * const preview = await corpus.preview({ kind: 'url', url }, scope);
+ * if (!preview.duplicate) await corpus.commit(preview, { scope, actor: userId, origin: 'server' });
  */
 export class CorpusService {
   readonly #library: Library;
@@ -131,7 +135,7 @@ export class CorpusService {
   readonly #listeners = new Set<(change: CorpusChange) => void>();
   /** Ids of stored documents the library holds. */
   readonly #held = new Set<string>();
-  readonly #serves: (guildId: string | null) => boolean;
+  readonly #serves: (scope: Scope) => boolean;
   readonly #follower: ChangeFollower;
   readonly #onWarning: (message: string) => void;
   /** Documents added and removed by applying changes, for `refresh`'s report. */
@@ -161,11 +165,11 @@ export class CorpusService {
    * Downloads or reads the input and returns what would be stored, with any duplicate in the
    * scope as a hint (`commit` decides). Writes nothing. Failures are UserErrors of one sentence.
    */
-  async preview(input: IngestInput, context: ScopeContext): Promise<IngestPreview> {
-    const guildId = scopeOf(context);
+  async preview(input: IngestInput, scope: Scope): Promise<IngestPreview> {
+    const checked = requireScope(scope);
     const preview = await this.#ingest(input);
     const duplicate = await this.#store.findDuplicate(
-      { urls: preview.urls, contentHash: preview.contentHash, guildId },
+      { urls: preview.urls, contentHash: preview.contentHash, scope: checked },
       this.#shippedDuplicate,
     );
     return { ...preview, duplicate: duplicate && toPreviewDuplicate(duplicate) };
@@ -182,7 +186,7 @@ export class CorpusService {
    * validate with a UserError, a store failure with a StoreError: in each case nothing is written.
    */
   async commit(preview: IngestPreview, context: ActorContext): Promise<StoredDocumentMeta> {
-    const guildId = scopeOf(context);
+    const scope = writeScope(context);
     // The preview may have travelled through the Discord layer: validate what is written.
     const checked = editPreview(preview, {});
     requireReadableText(checked.text, 'the document');
@@ -200,7 +204,8 @@ export class CorpusService {
     const stored = await this.#addOnce(
       {
         id,
-        guildId,
+        scope,
+        origin: context.origin,
         title: checked.title,
         site: checked.site,
         author: checked.author,
@@ -223,7 +228,7 @@ export class CorpusService {
       throw error;
     }
     this.#held.add(id);
-    this.#emit({ added: [id], removed: [], origin: 'local' });
+    this.#emit({ added: [id], removed: [], from: 'local' });
     const { text: _text, ...meta } = stored;
     return meta;
   }
@@ -249,13 +254,15 @@ export class CorpusService {
    * UserError; a server is never told that another server's document exists.
    */
   async remove(id: string, context: ActorContext): Promise<StoredDocumentMeta> {
-    const guildId = scopeOf(context);
+    const scope = writeScope(context);
+    const guildId = guildIdOf(scope);
     const trimmed = id.trim();
     const stored = await this.#store.getDocument(trimmed);
-    if (!stored || (stored.guildId !== null && stored.guildId !== guildId)) {
-      if (stored && guildId === null) {
+    if (!stored || (stored.scope.kind === 'guild' && stored.scope.guildId !== guildId)) {
+      if (stored?.scope.kind === 'guild' && scope.kind === 'global') {
+        const owner = stored.scope.guildId;
         throw new UserError(
-          `“${stored.title}” (${stored.id}) belongs to server ${stored.guildId}: pass --guild ${stored.guildId} to remove it.`,
+          `“${stored.title}” (${stored.id}) belongs to server ${owner}: pass --guild ${owner} to remove it.`,
         );
       }
       const shipped = !stored && this.#library.getDocument(trimmed);
@@ -272,28 +279,31 @@ export class CorpusService {
           : `No document added in this server has the id “${trimmed}”.`,
       );
     }
-    if (stored.guildId !== guildId) {
+    if (!sameScope(stored.scope, scope)) {
       throw new UserError(
         `“${stored.title}” was added for every server; it can only be removed from the command line.`,
       );
     }
-    const removed = await this.#store.removeDocument(trimmed, guildId, context.actor);
+    const removed = await this.#store.removeDocument(trimmed, scope, context.actor);
     if (!removed) throw new UserError(`“${stored.title}” was removed a moment ago.`);
     if (this.#held.delete(trimmed)) {
       this.#library.remove(trimmed);
-      this.#emit({ added: [], removed: [trimmed], origin: 'local' });
+      this.#emit({ added: [], removed: [trimmed], from: 'local' });
     }
     return removed;
   }
 
-  /** The documents added in `context`'s scope, most recent first (no shipped ones). */
-  list(context: ScopeContext): Promise<StoredDocumentMeta[]> {
-    return this.#store.listDocuments({ guildId: scopeOf(context) });
+  /**
+   * The documents added in `scope` (a server's own, or the global ones), most recent first; no
+   * shipped ones.
+   */
+  list(scope: Scope): Promise<StoredDocumentMeta[]> {
+    return this.#store.listDocuments(requireScope(scope));
   }
 
-  /** Who added and removed what in `context`'s scope, newest first. */
-  history(context: ScopeContext, limit = 50): Promise<AuditEntry[]> {
-    return this.#store.history({ guildId: scopeOf(context) }, limit);
+  /** Who added and removed what in `scope`, newest first. */
+  history(scope: Scope, limit = 50): Promise<AuditEntry[]> {
+    return this.#store.history(requireScope(scope), limit);
   }
 
   /** Whether `id` is a document added through the store (as opposed to a shipped one). */
@@ -346,7 +356,7 @@ export class CorpusService {
         removed.push(id);
         continue;
       }
-      if (!this.#serves(change.guildId)) continue;
+      if (!this.#serves(change.scope)) continue;
       if (this.#held.has(id) || this.#library.getDocument(id)) continue;
       // Gone again by now (a later change removes it): nothing to add.
       const document = await this.#store.getDocument(id);
@@ -361,7 +371,7 @@ export class CorpusService {
       this.#applied.added++;
       added.push(id);
     }
-    if (added.length + removed.length > 0) this.#emit({ added, removed, origin: 'store' });
+    if (added.length + removed.length > 0) this.#emit({ added, removed, from: 'store' });
   }
 
   /**
@@ -431,7 +441,7 @@ export class CorpusService {
   }
 }
 
-/** A stored document as the library holds it: a server's, or visible everywhere. */
+/** A stored document as the library holds it: its scope and origin as the store keeps them. */
 export function toCorpusDocument(document: StoredDocument): CorpusDocument {
   return {
     id: document.id,
@@ -442,10 +452,8 @@ export function toCorpusDocument(document: StoredDocument): CorpusDocument {
     url: document.url,
     language: document.language,
     text: document.text,
-    scope:
-      document.guildId === null
-        ? { kind: 'shipped' }
-        : { kind: 'guild', guildId: document.guildId },
+    scope: document.scope,
+    origin: document.origin,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Library } from '../core/library.ts';
-import { servesGuild, type ShardSlice } from '../core/shard-slice.ts';
+import { servesScope, type ShardSlice } from '../core/shard-slice.ts';
+import type { Scope } from '../core/scope.ts';
 import type { CorpusDocument } from '../core/types.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../store/store.ts';
@@ -50,17 +51,17 @@ export interface OpenedCorpus {
  *
  * @example
  * const { library, corpus, close } = await openCorpus({ dataDir: './data' });
- * const preview = await corpus.preview({ kind: 'url', url }, { guildId });
+ * const preview = await corpus.preview({ kind: 'url', url }, guildScope(guildId));
  */
 export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorpus> {
   const store = await openStore(options.dataDir, options.store);
   try {
-    const serves = (guildId: string | null) => servesGuild(options.slice, guildId);
+    const serves = (scope: Scope) => servesScope(options.slice, scope);
     // The position first, then the documents: a change between the two is applied again later,
     // harmlessly (applying is idempotent); read the other way round, it could be missed.
     const changesAfter = await store.lastChangeId();
     const added = (await store.allDocuments())
-      .filter((document) => serves(document.guildId))
+      .filter((document) => serves(document.scope))
       .map(toCorpusDocument);
     const indexFile = indexCacheFile(options.slice);
     const opened = await openLibraryWithSource({ ...options, addedDocuments: added, indexFile });

@@ -164,6 +164,36 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    name: '0005-document-origin',
+    up: async (db) => {
+      // Who added a document, which its scope alone does not say: the operator may add for one
+      // server too (`footnote add --guild`). The default only fills the rows already there;
+      // every insert names the origin.
+      await db.schema
+        .alterTable('documents')
+        .addColumn('origin', 'text', (column) =>
+          column
+            .notNull()
+            .defaultTo('server')
+            .check(sql`origin IN ('operator', 'server')`),
+        )
+        .execute();
+      // The actor tells them apart: the CLI writes `cli:<user>` (or `cli`), Discord a user id.
+      // A document for every server can only have come from the operator.
+      await db
+        .updateTable('documents')
+        .set({ origin: 'operator' })
+        .where((eb) =>
+          eb.or([
+            eb('guild_id', 'is', null),
+            eb('added_by', '=', 'cli'),
+            eb('added_by', 'like', 'cli:%'),
+          ]),
+        )
+        .execute();
+    },
+  },
 ];
 
 /**

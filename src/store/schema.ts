@@ -19,6 +19,8 @@ export interface DocumentsTable {
   id: string;
   /** NULL: added by the operator (CLI) and visible in every server. */
   guild_id: string | null;
+  /** Who added it: 'operator' (the CLI) or 'server' (a moderator in Discord). */
+  origin: 'operator' | 'server';
   title: string;
   site: string | null;
   author: string | null;

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DocumentMeta, DocumentSource } from '../core/types.ts';
+import { guildIdOf, scopeOfStored, type Scope } from '../core/scope.ts';
+import type { DocumentMeta, DocumentOrigin, DocumentSource } from '../core/types.ts';
 import { contentHash } from '../core/content-hash.ts';
 import {
   postgresDialect,
@@ -21,10 +22,14 @@ export type { ChangeWatch, WatchOptions } from './dialect.ts';
 
 export type { DocumentSource, SourceKind } from '../core/types.ts';
 
+/** Who added a stored document: the operator at the command line, or a server's moderator. */
+export type StoredOrigin = Exclude<DocumentOrigin, 'shipped'>;
+
 /** A stored document without its text, for lists. */
 export interface StoredDocumentMeta extends DocumentMeta {
-  /** The server that owns it; null for documents the operator added, visible everywhere. */
-  guildId: string | null;
+  /** Who sees it: one server, or every server (only the operator adds those). */
+  scope: Scope;
+  origin: StoredOrigin;
   contentHash: string;
   source: DocumentSource;
   addedBy: string;
@@ -40,7 +45,8 @@ export interface StoredDocument extends StoredDocumentMeta {
 
 /** What `addDocument` writes. `contentHash` must be `contentHash(text)`. */
 export interface NewDocument extends DocumentMeta {
-  guildId: string | null;
+  scope: Scope;
+  origin: StoredOrigin;
   text: string;
   contentHash: string;
   source: DocumentSource;
@@ -58,7 +64,7 @@ export interface AuditEntry {
   id: number;
   action: 'add' | 'remove';
   documentId: string;
-  guildId: string | null;
+  scope: Scope;
   actor: string;
   /** ISO 8601 timestamp. */
   at: string;
@@ -68,20 +74,15 @@ export interface AuditEntry {
   title: string;
 }
 
-/** Which documents a query covers: one server's (`guildId`), or the operator's (`null`). */
-export interface StoreScope {
-  guildId: string | null;
-}
-
 export interface DuplicateQuery {
   /** The addresses the new document is known by; compared after `urlKey` normalization. */
   urls?: readonly string[] | undefined;
   contentHash: string;
   /**
    * The scope it would be added to. A server's document is compared with that server's and the
-   * operator's documents (another server's are none of its business); an operator's with all.
+   * global documents (another server's are none of its business); a global one with all.
    */
-  guildId: string | null;
+  scope: Scope;
 }
 
 /**
@@ -96,8 +97,8 @@ export interface Change {
   id: number;
   kind: 'add' | 'remove';
   documentId: string;
-  /** The document's scope: a server's id, or null for the operator's documents. */
-  guildId: string | null;
+  /** The document's scope. */
+  scope: Scope;
   /** ISO 8601 timestamp. */
   at: string;
 }
@@ -126,7 +127,7 @@ type Db = Kysely<StoreSchema>;
  *
  * @example
  * const store = await openStore('./data', { databaseUrl: process.env.FOOTNOTE_DATABASE_URL });
- * await store.listDocuments({ guildId: '123456789012345678' });
+ * await store.listDocuments(guildScope('123456789012345678'));
  * await store.close();
  */
 export async function openStore(dataDir: string, options: OpenStoreOptions = {}): Promise<Store> {
@@ -199,10 +200,13 @@ export class Store {
         return key ? [key] : [];
       }),
     );
+    if (document.scope.kind === 'global' && document.origin !== 'operator')
+      throw new Error(`document ${document.id}: only the operator adds documents for every server`);
+    const guildId = guildIdOf(document.scope);
     return this.#write('save the document', async (db) => {
       const duplicate = await findDuplicate(
         db,
-        { urls: document.urls, contentHash: document.contentHash, guildId: document.guildId },
+        { urls: document.urls, contentHash: document.contentHash, scope: document.scope },
         options.alsoDuplicates,
       );
       if (duplicate) throw new DuplicateDocumentError(duplicate);
@@ -211,7 +215,8 @@ export class Store {
         .insertInto('documents')
         .values({
           id: document.id,
-          guild_id: document.guildId,
+          guild_id: guildId,
+          origin: document.origin,
           title: document.title,
           site: document.site ?? null,
           author: document.author ?? null,
@@ -232,8 +237,8 @@ export class Store {
           .values([...urlKeys].map((key) => ({ document_id: document.id, url_key: key })))
           .execute();
       }
-      await insertAudit(db, 'add', document.id, document.guildId, audit.actor, at, document);
-      await this.#change(db, 'add', document.id, document.guildId, at);
+      await insertAudit(db, 'add', document.id, guildId, audit.actor, at, document);
+      await this.#change(db, 'add', document.id, guildId, at);
       const stored = await getDocument(db, document.id);
       if (!stored) throw new Error(`document ${document.id} vanished inside its transaction`);
       return stored;
@@ -246,13 +251,14 @@ export class Store {
    */
   async removeDocument(
     id: string,
-    guildId: string | null,
+    scope: Scope,
     actor: string,
   ): Promise<StoredDocumentMeta | undefined> {
     const at = new Date().toISOString();
+    const guildId = guildIdOf(scope);
     return this.#write('remove the document', async (db) => {
       const document = await getMeta(db, id);
-      if (!document || document.guildId !== guildId) return undefined;
+      if (!document || guildIdOf(document.scope) !== guildId) return undefined;
       await db.deleteFrom('documents').where('id', '=', id).execute();
       await insertAudit(db, 'remove', id, guildId, actor, at, document);
       await this.#change(db, 'remove', id, guildId, at);
@@ -279,7 +285,7 @@ export class Store {
             .where('action', '=', 'add'),
         )
         .execute();
-      await this.#change(db, 'remove', id, document.guildId, new Date().toISOString());
+      await this.#change(db, 'remove', id, guildIdOf(document.scope), new Date().toISOString());
     });
   }
 
@@ -307,11 +313,14 @@ export class Store {
     return new Set(rows.map((row) => row.id));
   }
 
-  /** Documents without their text, most recently added first; all scopes when `scope` is absent. */
-  async listDocuments(scope?: StoreScope): Promise<StoredDocumentMeta[]> {
+  /**
+   * The documents of one scope (a server's own, or the global ones: not what a server sees, which
+   * is both) without their text, most recently added first; every scope's when `scope` is absent.
+   */
+  async listDocuments(scope?: Scope): Promise<StoredDocumentMeta[]> {
     const rows = await this.#read((db) => {
       let query = selectMeta(db);
-      if (scope) query = query.where('guild_id', isOperator(scope.guildId), scope.guildId);
+      if (scope) query = query.where('guild_id', isGlobal(scope), guildIdOf(scope));
       return query.orderBy('added_at', 'desc').orderBy('id').execute();
     });
     return rows.map(toDocument);
@@ -323,11 +332,11 @@ export class Store {
     return rows.map((row) => toDocument(row) as StoredDocument);
   }
 
-  /** Audit entries, newest first; all scopes when `scope` is absent. */
-  async history(scope?: StoreScope, limit = 50): Promise<AuditEntry[]> {
+  /** Audit entries of one scope, newest first; every scope's when `scope` is absent. */
+  async history(scope?: Scope, limit = 50): Promise<AuditEntry[]> {
     const rows = await this.#read((db) => {
       let query = db.selectFrom('audit').selectAll();
-      if (scope) query = query.where('guild_id', isOperator(scope.guildId), scope.guildId);
+      if (scope) query = query.where('guild_id', isGlobal(scope), guildIdOf(scope));
       return query.orderBy('id', 'desc').limit(limit).execute();
     });
     return rows.map(toAuditEntry);
@@ -515,9 +524,9 @@ function connectionLost(error: unknown): boolean {
   );
 }
 
-/** `guild_id IS NULL` for the operator's scope, `guild_id = ?` for a server's. */
-function isOperator(guildId: string | null): 'is' | '=' {
-  return guildId === null ? 'is' : '=';
+/** `guild_id IS NULL` for the global scope, `guild_id = ?` for a server's. */
+function isGlobal(scope: Scope): 'is' | '=' {
+  return scope.kind === 'global' ? 'is' : '=';
 }
 
 function selectMeta(db: Db) {
@@ -526,6 +535,7 @@ function selectMeta(db: Db) {
     .select([
       'id',
       'guild_id',
+      'origin',
       'title',
       'site',
       'author',
@@ -558,8 +568,9 @@ async function findDuplicate(
 ): Promise<Duplicate | undefined> {
   const elsewhere = alsoDuplicates?.(query);
   if (elsewhere) return elsewhere;
-  const { urls, contentHash, guildId } = query;
-  // A server's document meets that server's and the operator's; the operator's meets all.
+  const { urls, contentHash, scope } = query;
+  // A server's document meets that server's and the global ones; a global one meets all.
+  const guildId = guildIdOf(scope);
   const inScope = selectMeta(db).$if(guildId !== null, (query) =>
     query.where((eb) => eb.or([eb('guild_id', 'is', null), eb('guild_id', '=', guildId)])),
   );
@@ -617,7 +628,8 @@ function toDocument(row: DocumentRow): StoredDocumentMeta | StoredDocument {
     publishedAt: row.published_at ?? undefined,
     url: row.url ?? undefined,
     language: row.language,
-    guildId: row.guild_id,
+    scope: scopeOfStored(row.guild_id),
+    origin: row.origin,
     contentHash: row.content_hash,
     source: { kind: row.source_kind, ref: row.source_ref },
     addedBy: row.added_by,
@@ -632,7 +644,7 @@ function toAuditEntry(row: Selectable<AuditTable>): AuditEntry {
     id: Number(row.id),
     action: row.action,
     documentId: row.document_id,
-    guildId: row.guild_id,
+    scope: scopeOfStored(row.guild_id),
     actor: row.actor,
     at: row.at,
     source: row.source,
@@ -646,7 +658,7 @@ function toChange(row: Selectable<ChangesTable>): Change {
     id: Number(row.id),
     kind: row.kind,
     documentId: row.document_id,
-    guildId: row.guild_id,
+    scope: scopeOfStored(row.guild_id),
     at: row.at,
   };
 }

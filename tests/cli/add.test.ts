@@ -9,6 +9,7 @@ import { openStore } from '../../src/store/store.ts';
 import { minimalPdf } from '../ingest/fixtures.ts';
 import { startTestServer, type TestServer } from '../ingest/server.ts';
 import { FOOTNOTE_ARGS } from '../footnote-command.ts';
+import { guildScope } from '../../src/core/scope.ts';
 
 const GUILD = '555555555555555555';
 const OTHER_GUILD = '666666666666666666';
@@ -57,10 +58,10 @@ function footnote(args: string[], options: { stdin?: string; env?: Record<string
   return footnoteInProcess(args, { env: environment(options.env), stdin: options.stdin });
 }
 
-async function storedTitles(guildId: string | null): Promise<string[]> {
+async function storedTitles(guildId: string): Promise<string[]> {
   const store = await openStore(dataDir);
   try {
-    return (await store.listDocuments({ guildId })).map((document) => document.title);
+    return (await store.listDocuments(guildScope(guildId))).map((document) => document.title);
   } finally {
     await store.close();
   }
@@ -104,7 +105,12 @@ describe('footnote add', () => {
 
     const list = await footnote(['list', '--guild', GUILD, '--json']);
     expect(JSON.parse(list.stdout)).toMatchObject([
-      { id, guildId: GUILD, addedBy: expect.stringMatching(/^cli/) },
+      {
+        id,
+        scope: { kind: 'guild', guildId: GUILD },
+        origin: 'operator',
+        addedBy: expect.stringMatching(/^cli/),
+      },
     ]);
     const history = await footnote(['history', '--guild', GUILD]);
     expect(history.stdout).toMatch(
@@ -135,9 +141,46 @@ describe('footnote add', () => {
     });
     expect(added.code).toBe(0);
     expect(added.stdout).toContain('  source    file: standard input');
-    expect(added.stdout).toContain('visible in every server (operator).');
+    expect(added.stdout).toContain('visible in every server.');
     const answer = await footnote(['ask', 'When does the Gullholm ferry depart?']);
     expect(answer.stdout).toContain('Gullholm ferry bulletin');
+  });
+
+  it('lists and shows what the operator added as the operator’s, apart from what shipped', async () => {
+    const text =
+      'Harbour bulletin\n\nThe Gullholm ferry now also departs at four in the afternoon.';
+    await footnote(['add', '-', '--yes', '--title', 'Gullholm ferry bulletin'], { stdin: text });
+    const id = (await footnote(['list', '--json'])).stdout.match(
+      /gullholm-ferry-bulletin-[0-9a-f]{6}/u,
+    )?.[0];
+    expect(id).toBeDefined();
+
+    const list = (await footnote(['list'])).stdout;
+    expect(list).toMatch(
+      new RegExp(`${id}\\n {19}Gullholm ferry bulletin\\n {19}added by the operator\\n`, 'u'),
+    );
+    expect(list).toMatch(/bashkortostan-covid-passports\n {19}.+\n {19}shipped with Footnote/u);
+    expect(list).not.toContain('shipped corpus');
+
+    const listed = JSON.parse((await footnote(['list', '--json'])).stdout) as Array<{
+      id: string;
+      origin: string;
+      scope: unknown;
+    }>;
+    expect(listed.find((document) => document.id === id)).toMatchObject({
+      origin: 'operator',
+      scope: { kind: 'global' },
+    });
+    expect(
+      listed.find((document) => document.id === 'bashkortostan-covid-passports'),
+    ).toMatchObject({
+      origin: 'shipped',
+      scope: { kind: 'global' },
+    });
+
+    const source = (await footnote(['source', id!])).stdout;
+    expect(source).toContain('  seen in   every server\n');
+    expect(source).toContain('  origin    added by the operator\n');
   });
 
   it('titles a .txt file by its first line, which does not also open the first passage', async () => {

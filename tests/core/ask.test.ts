@@ -4,6 +4,7 @@ import { UserError } from '../../src/core/errors.ts';
 import { Library } from '../../src/core/library.ts';
 import type { CorpusDocument } from '../../src/core/types.ts';
 import { loadShippedCorpus } from '../../src/library/corpus-loader.ts';
+import { GLOBAL_SCOPE, guildScope } from '../../src/core/scope.ts';
 
 const shipped = new Library(await loadShippedCorpus());
 
@@ -13,7 +14,7 @@ function doc(
   text: string,
   extra: Partial<CorpusDocument> = {},
 ): CorpusDocument {
-  return { id, title, text, language: 'en', scope: { kind: 'shipped' }, ...extra };
+  return { id, title, text, language: 'en', scope: GLOBAL_SCOPE, origin: 'shipped', ...extra };
 }
 
 /** A small library of invented documents, so each ranking test shows its reason in a few lines. */
@@ -138,19 +139,23 @@ describe('visibility', () => {
     'Server memo on QR codes',
     'Our server memo: the Omicron wave changed nothing about QR codes in Kazan.',
     {
-      scope: { kind: 'guild', guildId: '111111111111111111' },
+      scope: guildScope('111111111111111111'),
+      origin: 'server',
     },
   );
   const library = new Library([guildDocument]);
 
   it("answers from a server's own document in that server", () => {
     expect(
-      library.ask('What about Omicron in Kazan?', { guildId: '111111111111111111' }).status,
+      library.ask('What about Omicron in Kazan?', { scope: guildScope('111111111111111111') })
+        .status,
     ).toBe('answered');
   });
 
   it("never shows a server's document in another server, nor suggests it", () => {
-    const answer = library.ask('What about Omicron in Kazan?', { guildId: '222222222222222222' });
+    const answer = library.ask('What about Omicron in Kazan?', {
+      scope: guildScope('222222222222222222'),
+    });
     expect(answer.status).toBe('no-answer');
     if (answer.status === 'no-answer') expect(answer.suggestions).toEqual([]);
   });
@@ -245,15 +250,16 @@ describe('recite: an answer given before, from the passages it cited', () => {
     const library = new Library([
       doc('kept', 'Kept', 'Tatarstan requires QR codes on buses.'),
       doc('theirs', 'Theirs', 'Moscow required QR codes in restaurants.', {
-        scope: { kind: 'guild', guildId: '1' },
+        scope: guildScope('1'),
+        origin: 'server',
       }),
     ]);
     const ids = ['gone#1', 'theirs#1', 'kept#1'];
     expect(
-      library.recite(question, ids, { guildId: '2' }).citations.map((c) => c.passageId),
+      library.recite(question, ids, { scope: guildScope('2') }).citations.map((c) => c.passageId),
     ).toEqual(['kept#1']);
     expect(
-      library.recite(question, ids, { guildId: '1' }).citations.map((c) => c.passageId),
+      library.recite(question, ids, { scope: guildScope('1') }).citations.map((c) => c.passageId),
     ).toEqual(['theirs#1', 'kept#1']);
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../src/core/corpus-schema.ts';
 import { loadShippedCorpus, SHIPPED_CORPUS_DIR } from '../../src/library/corpus-loader.ts';
+import { GLOBAL_SCOPE } from '../../src/core/scope.ts';
 
 const manifest = manifestSchema.parse(
   JSON.parse(await readFile(join(SHIPPED_CORPUS_DIR, 'manifest.json'), 'utf8')),
@@ -51,7 +52,8 @@ describe('the shipped corpus', () => {
     for (const document of documents) {
       // A news item is its headline and opening paragraph; the shortest is one sentence.
       expect(document.text.length).toBeGreaterThan(80);
-      expect(document.scope).toEqual({ kind: 'shipped' });
+      expect(document.scope).toEqual(GLOBAL_SCOPE);
+      expect(document.origin).toBe('shipped');
     }
   });
 });

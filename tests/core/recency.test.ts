@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Library } from '../../src/core/library.ts';
 import { ageInDays, asksForLatest } from '../../src/core/recency.ts';
 import type { CorpusDocument } from '../../src/core/types.ts';
+import { GLOBAL_SCOPE } from '../../src/core/scope.ts';
 
 const doc = (id: string, publishedAt: string | undefined, text: string): CorpusDocument => ({
   id,
@@ -9,7 +10,8 @@ const doc = (id: string, publishedAt: string | undefined, text: string): CorpusD
   text,
   publishedAt,
   language: 'en',
-  scope: { kind: 'shipped' },
+  scope: GLOBAL_SCOPE,
+  origin: 'shipped',
 });
 
 // Two reports that answer the question equally well; only their dates differ. Ties otherwise

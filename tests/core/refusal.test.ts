@@ -8,6 +8,7 @@ import {
   type RefusalFeatures,
   type RefusalModel,
 } from '../../src/core/refusal.ts';
+import { GLOBAL_SCOPE } from '../../src/core/scope.ts';
 
 const strong: RefusalFeatures = {
   coverage: 0.9,
@@ -109,7 +110,8 @@ describe('a refusal', () => {
       title: 'Tatarstan requires QR codes on buses',
       text: 'From November 22, passengers on buses and trains in Tatarstan must show a QR code proving vaccination or past illness.',
       language: 'en',
-      scope: { kind: 'shipped' },
+      scope: GLOBAL_SCOPE,
+      origin: 'shipped',
     },
   ]);
 

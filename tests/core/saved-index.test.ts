@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { restoreIndex, snapshotIndex } from '../../src/core/index-snapshot.ts';
 import { Library } from '../../src/core/library.ts';
 import type { CorpusDocument } from '../../src/core/types.ts';
+import { GLOBAL_SCOPE } from '../../src/core/scope.ts';
 
 const paragraph = (subject: string) =>
   `${subject} introduced digital passports for cafes and theatres in the spring. ` +
@@ -15,7 +16,8 @@ const DOCUMENTS: CorpusDocument[] = [
     title: 'Regional passports',
     language: 'en',
     text: [paragraph('Bashkortostan'), paragraph('Tatarstan'), paragraph('Moscow')].join('\n\n'),
-    scope: { kind: 'shipped' },
+    scope: GLOBAL_SCOPE,
+    origin: 'shipped',
   },
 ];
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildWordNetLookup, type WordNetFiles } from '../../src/core/wordnet.ts';
 import { mergeVocabularies } from '../../src/core/vocabulary.ts';
+import { GLOBAL_SCOPE } from '../../src/core/scope.ts';
 
 /**
  * A few synsets in WordNet's own file format. Data lines start with their byte offset, so the
@@ -98,7 +99,12 @@ describe('asking with WordNet', async () => {
       title: 'Winter roads',
       text: 'The winter roads to the outlying farms close when the snow melts in April.',
     },
-  ].map((document) => ({ ...document, language: 'en', scope: { kind: 'shipped' as const } }));
+  ].map((document) => ({
+    ...document,
+    language: 'en',
+    scope: GLOBAL_SCOPE,
+    origin: 'shipped' as const,
+  }));
 
   const question = 'How many physicians does a clinic have?';
 

@@ -7,11 +7,13 @@ import type {
   Citation,
   DocumentMatch,
   DocumentMeta,
+  ListedDocument,
   DocumentSummary,
 } from '../../src/core/types.ts';
 import { DISCORD_LIMITS } from '../../src/discord/limits.ts';
 import { embedLength, type MessagePayload } from '../../src/discord/render/payload.ts';
 import { codePointLength } from '../../src/discord/text.ts';
+import { GLOBAL_SCOPE } from '../../src/core/scope.ts';
 
 /** A citation with sensible defaults; override what a test is about. */
 export function citation(overrides: Partial<Citation> = {}): Citation {
@@ -144,7 +146,8 @@ export class MemoryFootnote implements Footnote {
     if (!document) return undefined;
     return {
       ...document,
-      scope: { kind: 'shipped' },
+      scope: GLOBAL_SCOPE,
+      origin: 'shipped',
       summary: `${document.title}.`,
       passageCount: 1,
       length: 10,
@@ -157,7 +160,11 @@ export class MemoryFootnote implements Footnote {
     return id ? this.summarize(id) : undefined;
   }
 
-  listDocuments(): DocumentMeta[] {
-    return [...this.documents];
+  listDocuments(): ListedDocument[] {
+    return this.documents.map((document) => ({
+      ...document,
+      scope: GLOBAL_SCOPE,
+      origin: 'shipped',
+    }));
   }
 }

@@ -21,6 +21,7 @@ import { isEphemeral } from '../../src/discord/render/payload.ts';
 import { codePointLength } from '../../src/discord/text.ts';
 import type { AuditEntry, StoredDocumentMeta } from '../../src/store/store.ts';
 import { limitViolations } from './helpers.ts';
+import { guildScope } from '../../src/core/scope.ts';
 
 const TOKEN = 'AbCdEfGhIjKlMnOp';
 const HOSTILE = '@everyone **bold** ||spoiler|| <@123456789012345678> [link](https://evil.test) ';
@@ -50,7 +51,8 @@ function stored(index: number, overrides: Partial<StoredDocumentMeta> = {}): Sto
   return {
     id: `document-${index}-abcdef`,
     title: `Document ${index}`,
-    guildId: '900000000000000000',
+    scope: guildScope('900000000000000000'),
+    origin: 'server',
     contentHash: 'b'.repeat(64),
     source: { kind: 'text', ref: 'pasted text' },
     addedBy: '123456789012345678',
@@ -215,7 +217,7 @@ describe('renderHistory', () => {
       id: index,
       action: index % 2 ? 'remove' : 'add',
       documentId: `document-${index}-abcdef`,
-      guildId: '900000000000000000',
+      scope: guildScope('900000000000000000'),
       actor: '123456789012345678',
       at: '2024-05-02T10:00:00.000Z',
       source: `url: https://example.test/${'x'.repeat(300)}`,

@@ -4,6 +4,7 @@ import { DISCORD_LIMITS } from '../../src/discord/limits.ts';
 import { documentChoices, renderSource } from '../../src/discord/render/source.ts';
 import { codePointLength } from '../../src/discord/text.ts';
 import { limitViolations } from './helpers.ts';
+import { GLOBAL_SCOPE, guildScope } from '../../src/core/scope.ts';
 
 const match = (overrides: Partial<DocumentMatch> = {}): DocumentMatch => ({
   documentId: 'bashkortostan-covid-passports',
@@ -21,7 +22,8 @@ const summary: DocumentSummary = {
   publishedAt: '2021-01-21',
   url: 'https://www.themoscowtimes.com/2021/01/21/a72678',
   language: 'en',
-  scope: { kind: 'shipped' },
+  scope: GLOBAL_SCOPE,
+  origin: 'shipped',
   summary: "Russia's republic of Bashkortostan will introduce Covid-19 passports from Feb. 5…",
   passageCount: 5,
   length: 2400,
@@ -87,6 +89,7 @@ describe('renderSource', () => {
         value: '[Open the original](https://www.themoscowtimes.com/2021/01/21/a72678)',
         inline: true,
       },
+      { name: 'Origin', value: 'Shipped with Footnote', inline: true },
     ]);
     expect(embed?.footer?.text).toBe('id: bashkortostan-covid-passports · ask about it with /ask');
   });
@@ -113,6 +116,7 @@ describe('renderSource', () => {
       'Undated',
       '1,234 words in 5 passages',
       'The source gives no web address.',
+      'Shipped with Footnote',
     ]);
   });
 
@@ -120,6 +124,23 @@ describe('renderSource', () => {
     const [short] = renderSource({ ...summary, wordCount: 1, passageCount: 1 }).embeds;
     expect(short?.fields?.find((field) => field.name === 'Length')?.value).toBe(
       '1 word in 1 passage',
+    );
+  });
+
+  it('says where the document came from, in words a server member reads', () => {
+    const origin = (document: Pick<DocumentSummary, 'origin' | 'scope'>) =>
+      renderSource({ ...summary, ...document }).embeds[0]?.fields?.find(
+        (field) => field.name === 'Origin',
+      )?.value;
+    expect(origin({ origin: 'shipped', scope: GLOBAL_SCOPE })).toBe('Shipped with Footnote');
+    expect(origin({ origin: 'operator', scope: GLOBAL_SCOPE })).toBe(
+      'Added by the operator, for every server',
+    );
+    expect(origin({ origin: 'operator', scope: guildScope('41771983423143937') })).toBe(
+      'Added by the operator, for this server',
+    );
+    expect(origin({ origin: 'server', scope: guildScope('41771983423143937') })).toBe(
+      'Added in this server',
     );
   });
 

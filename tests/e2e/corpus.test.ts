@@ -9,6 +9,7 @@ import type { InteractionRecord } from '../fake-discord/fake-discord.mjs';
 import { minimalPdf } from '../ingest/fixtures.ts';
 import { startTestServer, type TestServer } from '../ingest/server.ts';
 import { button, expectClean, useHarness } from './harness.ts';
+import { guildScope } from '../../src/core/scope.ts';
 
 const ARTICLE_TITLE = 'Lead in school water: the full results';
 const ARTICLE_QUESTION = 'At how many schools did the council measure lead?';
@@ -126,6 +127,17 @@ function shown(rec: InteractionRecord): string {
   return JSON.stringify(rec.reply?.embeds ?? []);
 }
 
+/** What `/source` shows as a document's origin. */
+async function originShown(documentId: string): Promise<string | undefined> {
+  const rec = await harness.fake.sendChatInput({
+    name: 'source',
+    options: { document: documentId },
+  });
+  expectClean(rec);
+  const fields: Array<{ name: string; value: string }> = rec.reply?.embeds[0]?.fields ?? [];
+  return fields.find((field) => field.name === 'Origin')?.value;
+}
+
 function expectOneSentence(rec: InteractionRecord, sentence: string | RegExp): void {
   expect(rec.ephemeral).toBe(true);
   expect(rec.messages).toHaveLength(1);
@@ -196,6 +208,7 @@ describe('/corpus add-url → preview → confirm → /ask → remove', () => {
       { name: `${ARTICLE_TITLE} (2023)`, value: expect.stringMatching(/^lead-in-school-water/u) },
     ]);
     const id = String(suggestions.choices![0]!.value);
+    expect(await originShown(id)).toBe('Added in this server');
 
     const refusedElsewhere = await corpus('remove', { document: id }, { guildId: otherGuildId });
     expectOneSentence(refusedElsewhere, /^No document added in this server matches “/u);
@@ -544,7 +557,8 @@ describe('/corpus list and history', () => {
         await store.addDocument(
           {
             id: `harbour-bulletin-${index}`,
-            guildId: harness.fake.guild.id,
+            scope: guildScope(harness.fake.guild.id),
+            origin: 'operator',
             title: `Harbour bulletin ${index}`,
             language: 'en',
             text,
@@ -563,6 +577,12 @@ describe('/corpus list and history', () => {
     expect(total).toBeGreaterThan(10);
     expect(first.reply?.embeds[0].footer.text).toMatch(/^Page 1 of 2/u);
     expect(first.reply?.embeds[0].description).toContain('Harbour bulletin 11');
+    // The CLI's documents are the operator's: named so, not by the operator's login name.
+    expect(first.reply?.embeds[0].description).toMatch(
+      /\*\*Harbour bulletin 11\*\*.*\n {3}added <t:\d+:f> by the operator/u,
+    );
+    expect(first.reply?.embeds[0].description).not.toContain('harbourmaster');
+    expect(await originShown('harbour-bulletin-11')).toBe('Added by the operator, for this server');
     const second = await press(button(first, 'Next ›'));
     expect(second.callback?.type).toBe(7);
     expect(second.reply?.embeds[0].footer.text).toMatch(/^Page 2 of 2/u);

@@ -63,8 +63,10 @@ describe('/source', () => {
       'Author',
       'Length',
       'Source',
+      'Origin',
     ]);
     expect(embed.fields[0].value).toBe('21 January 2021');
+    expect(embed.fields[4].value).toBe('Shipped with Footnote');
     expect(embed.footer.text).toContain(MOSCOW_TIMES);
   });
 

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
+import { GLOBAL_SCOPE, guildScope, type Scope } from '../../src/core/scope.ts';
 import { segmentDocument } from '../../src/core/segment.ts';
 import type { IngestPreview } from '../../src/ingest/preview.ts';
-import { AlreadyAddedError, OPERATOR_SCOPE } from '../../src/library/corpus-service.ts';
+import { AlreadyAddedError } from '../../src/library/corpus-service.ts';
 import { openCorpus, type OpenedCorpus } from '../../src/library/open-corpus.ts';
 import { contentHash } from '../../src/core/content-hash.ts';
 import { StoreError } from '../../src/store/errors.ts';
@@ -68,7 +69,8 @@ async function state({ store, library }: OpenedCorpus) {
     changes: await store.changesSince(0),
     librarySize: library.size,
     passages: library.passageCount,
-    answer: library.ask('When does the ferry to Gullholm depart?', { guildId: GUILD_A }).status,
+    answer: library.ask('When does the ferry to Gullholm depart?', { scope: guildScope(GUILD_A) })
+      .status,
   };
 }
 
@@ -85,28 +87,33 @@ describe('CorpusService: preview, then commit', () => {
   it('writes nothing at preview; commit stores the document and indexes it for its server only', async () => {
     const opened = await openTestCorpus();
     const { corpus, library, store } = opened;
-    const preview = await corpus.preview(NOTE, { guildId: GUILD_A });
+    const preview = await corpus.preview(NOTE, guildScope(GUILD_A));
     expect(preview.duplicate).toBeUndefined();
     expect(await store.listDocuments()).toEqual([]);
 
-    const added = await corpus.commit(preview, { guildId: GUILD_A, actor: 'user-1' });
+    const added = await corpus.commit(preview, {
+      scope: guildScope(GUILD_A),
+      actor: 'user-1',
+      origin: 'server',
+    });
     expect(added).toMatchObject({
       id: expect.stringMatching(/^ferry-timetable-[0-9a-f]{6}$/),
-      guildId: GUILD_A,
+      scope: guildScope(GUILD_A),
+      origin: 'server',
     });
     expect((await store.getDocument(added.id))?.text).toBe(NOTE.text);
     expect(library.passagesOf(added.id)).toEqual(segmentDocument(added.id, NOTE.text));
 
     const question = 'When does the ferry to Gullholm depart?';
-    const answer = library.ask(question, { guildId: GUILD_A });
+    const answer = library.ask(question, { scope: guildScope(GUILD_A) });
     expect(answer.status === 'answered' && answer.citations[0]?.documentId).toBe(added.id);
     // Another server, and the CLI, do not see it.
-    const elsewhere = library.ask(question, { guildId: GUILD_B });
+    const elsewhere = library.ask(question, { scope: guildScope(GUILD_B) });
     expect(
       elsewhere.status === 'answered' && elsewhere.citations.some((c) => c.documentId === added.id),
     ).toBe(false);
-    expect(library.summarize(added.id, { guildId: GUILD_B })).toBeUndefined();
-    expect((await corpus.history({ guildId: GUILD_A }))[0]).toMatchObject({
+    expect(library.summarize(added.id, { scope: guildScope(GUILD_B) })).toBeUndefined();
+    expect((await corpus.history(guildScope(GUILD_A)))[0]).toMatchObject({
       action: 'add',
       actor: 'user-1',
     });
@@ -114,11 +121,15 @@ describe('CorpusService: preview, then commit', () => {
 
   it('uses edited metadata at commit', async () => {
     const { corpus } = await openTestCorpus();
-    const preview = corpus.edit(await corpus.preview(NOTE, { guildId: GUILD_A }), {
+    const preview = corpus.edit(await corpus.preview(NOTE, guildScope(GUILD_A)), {
       title: 'Gullholm ferry',
       publishedAt: '2024-06-01',
     });
-    const added = await corpus.commit(preview, { guildId: GUILD_A, actor: 'u' });
+    const added = await corpus.commit(preview, {
+      scope: guildScope(GUILD_A),
+      actor: 'u',
+      origin: 'server',
+    });
     expect(added).toMatchObject({ title: 'Gullholm ferry', publishedAt: '2024-06-01' });
     expect(added.id).toMatch(/^gullholm-ferry-/);
   });
@@ -126,11 +137,12 @@ describe('CorpusService: preview, then commit', () => {
   it('shows a duplicate in the preview and refuses it at commit, naming the existing document', async () => {
     const opened = await openTestCorpus();
     const { corpus } = opened;
-    const first = await corpus.commit(await corpus.preview(NOTE, { guildId: GUILD_A }), {
-      guildId: GUILD_A,
+    const first = await corpus.commit(await corpus.preview(NOTE, guildScope(GUILD_A)), {
+      scope: guildScope(GUILD_A),
       actor: 'u',
+      origin: 'server',
     });
-    const again = await corpus.preview({ ...NOTE, title: 'Another title' }, { guildId: GUILD_A });
+    const again = await corpus.preview({ ...NOTE, title: 'Another title' }, guildScope(GUILD_A));
     expect(again.duplicate).toEqual({
       id: first.id,
       title: 'Ferry timetable',
@@ -138,30 +150,34 @@ describe('CorpusService: preview, then commit', () => {
       message: `The same text was already added as “Ferry timetable” (${first.id}).`,
     });
     const before = await state(opened);
-    const error = await rejection(corpus.commit(again, { guildId: GUILD_A, actor: 'u' }));
+    const error = await rejection(
+      corpus.commit(again, { scope: guildScope(GUILD_A), actor: 'u', origin: 'server' }),
+    );
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toBe(
       `The same text was already added as “Ferry timetable” (${first.id}).`,
     );
     expect(await state(opened)).toEqual(before);
     // Another server has its own documents: the same text is not a duplicate there.
-    expect((await corpus.preview(NOTE, { guildId: GUILD_B })).duplicate).toBeUndefined();
+    expect((await corpus.preview(NOTE, guildScope(GUILD_B))).duplicate).toBeUndefined();
   });
 
   it('refuses the text or the address of a shipped document in every scope', async () => {
     const { corpus } = await openTestCorpus();
     const sameText = await corpus.preview(
       { kind: 'text', title: 'Copy', text: SHIPPED_TEXT },
-      { guildId: GUILD_B },
+      guildScope(GUILD_B),
     );
     expect(sameText.duplicate?.message).toBe(
       'The same text was already added as “The Saltmarsh Point lighthouse” (saltmarsh-lighthouse).',
     );
     const sameUrl: IngestPreview = {
-      ...(await corpus.preview(NOTE, OPERATOR_SCOPE)),
+      ...(await corpus.preview(NOTE, GLOBAL_SCOPE)),
       urls: ['http://harbour.example/lighthouse/'],
     };
-    const error = await rejection(corpus.commit(sameUrl, { ...OPERATOR_SCOPE, actor: 'cli' }));
+    const error = await rejection(
+      corpus.commit(sameUrl, { scope: GLOBAL_SCOPE, actor: 'cli', origin: 'operator' }),
+    );
     expect(error.message).toBe(
       'That address was already added as “The Saltmarsh Point lighthouse” (saltmarsh-lighthouse).',
     );
@@ -176,8 +192,10 @@ describe('CorpusService: preview, then commit', () => {
       },
     });
     const before = await state(opened);
-    const preview = await opened.corpus.preview(NOTE, { guildId: GUILD_A });
-    const error = await rejection(opened.corpus.commit(preview, { guildId: GUILD_A, actor: 'u' }));
+    const preview = await opened.corpus.preview(NOTE, guildScope(GUILD_A));
+    const error = await rejection(
+      opened.corpus.commit(preview, { scope: guildScope(GUILD_A), actor: 'u', origin: 'server' }),
+    );
     expect(error).toBeInstanceOf(StoreError);
     expect(await state(opened)).toEqual(before);
   });
@@ -185,11 +203,13 @@ describe('CorpusService: preview, then commit', () => {
   it('takes the stored document back when indexing fails', async () => {
     const opened = await openTestCorpus();
     const before = await state(opened);
-    const preview = await opened.corpus.preview(NOTE, { guildId: GUILD_A });
+    const preview = await opened.corpus.preview(NOTE, guildScope(GUILD_A));
     vi.spyOn(opened.library, 'add').mockImplementationOnce(() => {
       throw new Error('index exploded');
     });
-    const error = await rejection(opened.corpus.commit(preview, { guildId: GUILD_A, actor: 'u' }));
+    const error = await rejection(
+      opened.corpus.commit(preview, { scope: guildScope(GUILD_A), actor: 'u', origin: 'server' }),
+    );
     expect(error.message).toBe('index exploded');
     const after = await state(opened);
     expect({ ...after, changes: before.changes }).toEqual(before);
@@ -202,11 +222,11 @@ describeEachBackend(import.meta.url, (backend) => {
   it('lets one of two moderators confirming the same text at once add it; the other is told it is there', async () => {
     const opened = await openTestCorpus({ store: backend.newLocation() });
     const { corpus } = opened;
-    const mine = await corpus.preview(NOTE, { guildId: GUILD_A });
-    const theirs = await corpus.preview({ ...NOTE, title: 'Gullholm ferry' }, { guildId: GUILD_A });
+    const mine = await corpus.preview(NOTE, guildScope(GUILD_A));
+    const theirs = await corpus.preview({ ...NOTE, title: 'Gullholm ferry' }, guildScope(GUILD_A));
     const results = await Promise.allSettled([
-      corpus.commit(mine, { guildId: GUILD_A, actor: 'u1' }),
-      corpus.commit(theirs, { guildId: GUILD_A, actor: 'u2' }),
+      corpus.commit(mine, { scope: guildScope(GUILD_A), actor: 'u1', origin: 'server' }),
+      corpus.commit(theirs, { scope: guildScope(GUILD_A), actor: 'u2', origin: 'server' }),
     ]);
     const added = results.flatMap((result) =>
       result.status === 'fulfilled' ? [result.value] : [],
@@ -227,13 +247,37 @@ describeEachBackend(import.meta.url, (backend) => {
 });
 
 describe('CorpusService: scope fails closed', () => {
-  it('refuses a null server id that does not say it is the operator (a DM’s guildId)', async () => {
+  type Context = Parameters<OpenedCorpus['corpus']['commit']>[1];
+
+  it('refuses a server scope without a server id (a DM’s guildId) rather than reading it as global', async () => {
     const { corpus, store } = await openTestCorpus();
-    const preview = await corpus.preview(NOTE, { guildId: GUILD_A });
-    const dm = { guildId: null, actor: 'user' } as unknown as Parameters<typeof corpus.commit>[1];
-    await expect(corpus.commit(preview, dm)).rejects.toThrow(/needs a server id/);
+    const preview = await corpus.preview(NOTE, guildScope(GUILD_A));
+    const dm = { kind: 'guild', guildId: null } as unknown as Scope;
+    await expect(
+      corpus.commit(preview, { scope: dm, actor: 'user', origin: 'server' }),
+    ).rejects.toThrow(/needs a server id/);
     await expect(corpus.preview(NOTE, dm)).rejects.toThrow(/needs a server id/);
-    expect(() => corpus.list({ guildId: '' })).toThrow(/needs a server id/);
+    expect(() => corpus.list({ kind: 'guild', guildId: '' })).toThrow(/needs a server id/);
+    expect(() => guildScope(null)).toThrow(/needs a server id/);
+    expect(await store.listDocuments()).toEqual([]);
+  });
+
+  it('refuses a write for every server that does not come from the operator', async () => {
+    const { corpus, store } = await openTestCorpus();
+    const preview = await corpus.preview(NOTE, GLOBAL_SCOPE);
+    const moderator: Context = { scope: GLOBAL_SCOPE, actor: 'user', origin: 'server' };
+    await expect(corpus.commit(preview, moderator)).rejects.toThrow(/Only the operator/);
+    expect(await store.listDocuments()).toEqual([]);
+  });
+
+  it('refuses what is not a scope, such as the old { guildId: null } shape', async () => {
+    const { corpus, store } = await openTestCorpus();
+    const preview = await corpus.preview(NOTE, guildScope(GUILD_A));
+    const old = { guildId: null, operator: true } as unknown as Scope;
+    await expect(
+      corpus.commit(preview, { scope: old, actor: 'cli', origin: 'operator' }),
+    ).rejects.toThrow(/Expected a scope/);
+    expect(() => corpus.history(old)).toThrow(/Expected a scope/);
     expect(await store.listDocuments()).toEqual([]);
   });
 });
@@ -242,26 +286,35 @@ describe('CorpusService: remove', () => {
   it('removes a server’s document from that server only, from store and index', async () => {
     const opened = await openTestCorpus();
     const { corpus, library } = opened;
-    const added = await corpus.commit(await corpus.preview(NOTE, { guildId: GUILD_A }), {
-      guildId: GUILD_A,
+    const added = await corpus.commit(await corpus.preview(NOTE, guildScope(GUILD_A)), {
+      scope: guildScope(GUILD_A),
       actor: 'u',
+      origin: 'server',
     });
-    const fromB = await rejection(corpus.remove(added.id, { guildId: GUILD_B, actor: 'mod-b' }));
+    const fromB = await rejection(
+      corpus.remove(added.id, { scope: guildScope(GUILD_B), actor: 'mod-b', origin: 'server' }),
+    );
     expect(fromB.message).toBe(`No document added in this server has the id “${added.id}”.`);
-    const fromCli = await rejection(corpus.remove(added.id, { ...OPERATOR_SCOPE, actor: 'cli' }));
+    const fromCli = await rejection(
+      corpus.remove(added.id, { scope: GLOBAL_SCOPE, actor: 'cli', origin: 'operator' }),
+    );
     expect(fromCli.message).toBe(
       `“Ferry timetable” (${added.id}) belongs to server ${GUILD_A}: pass --guild ${GUILD_A} to remove it.`,
     );
     expect(library.getDocument(added.id)).toBeDefined();
 
-    const removed = await corpus.remove(added.id, { guildId: GUILD_A, actor: 'mod-a' });
+    const removed = await corpus.remove(added.id, {
+      scope: guildScope(GUILD_A),
+      actor: 'mod-a',
+      origin: 'server',
+    });
     expect(removed.id).toBe(added.id);
     expect(library.getDocument(added.id)).toBeUndefined();
     expect(
-      library.ask('When does the ferry to Gullholm depart?', { guildId: GUILD_A }).status,
+      library.ask('When does the ferry to Gullholm depart?', { scope: guildScope(GUILD_A) }).status,
     ).toBe('no-answer');
     expect(
-      (await corpus.history({ guildId: GUILD_A })).map((entry) => [entry.action, entry.actor]),
+      (await corpus.history(guildScope(GUILD_A))).map((entry) => [entry.action, entry.actor]),
     ).toEqual([
       ['remove', 'mod-a'],
       ['add', 'u'],
@@ -271,36 +324,61 @@ describe('CorpusService: remove', () => {
   it('refuses to remove shipped documents, and says where they are managed', async () => {
     const { corpus } = await openTestCorpus();
     expect(
-      (await rejection(corpus.remove('saltmarsh-lighthouse', { guildId: GUILD_A, actor: 'm' })))
-        .message,
+      (
+        await rejection(
+          corpus.remove('saltmarsh-lighthouse', {
+            scope: guildScope(GUILD_A),
+            actor: 'm',
+            origin: 'server',
+          }),
+        )
+      ).message,
     ).toBe(
       '“The Saltmarsh Point lighthouse” ships with Footnote and cannot be removed from a server.',
     );
     expect(
-      (await rejection(corpus.remove('saltmarsh-lighthouse', { ...OPERATOR_SCOPE, actor: 'cli' })))
-        .message,
+      (
+        await rejection(
+          corpus.remove('saltmarsh-lighthouse', {
+            scope: GLOBAL_SCOPE,
+            actor: 'cli',
+            origin: 'operator',
+          }),
+        )
+      ).message,
     ).toBe(
       '“The Saltmarsh Point lighthouse” ships with Footnote: remove it from corpus/manifest.json instead.',
     );
     expect(
-      (await rejection(corpus.remove('nope', { ...OPERATOR_SCOPE, actor: 'cli' }))).message,
+      (
+        await rejection(
+          corpus.remove('nope', { scope: GLOBAL_SCOPE, actor: 'cli', origin: 'operator' }),
+        )
+      ).message,
     ).toBe('No added document has the id “nope”.');
   });
 
   it('lets a server see but not remove the operator’s documents', async () => {
     const { corpus, library } = await openTestCorpus();
-    const added = await corpus.commit(await corpus.preview(NOTE, OPERATOR_SCOPE), {
-      ...OPERATOR_SCOPE,
+    const added = await corpus.commit(await corpus.preview(NOTE, GLOBAL_SCOPE), {
+      scope: GLOBAL_SCOPE,
       actor: 'cli:ops',
+      origin: 'operator',
     });
-    expect(library.summarize(added.id, { guildId: GUILD_B })?.title).toBe('Ferry timetable');
+    expect(library.summarize(added.id, { scope: guildScope(GUILD_B) })?.title).toBe(
+      'Ferry timetable',
+    );
     expect(
-      (await rejection(corpus.remove(added.id, { guildId: GUILD_B, actor: 'm' }))).message,
+      (
+        await rejection(
+          corpus.remove(added.id, { scope: guildScope(GUILD_B), actor: 'm', origin: 'server' }),
+        )
+      ).message,
     ).toBe(
       '“Ferry timetable” was added for every server; it can only be removed from the command line.',
     );
-    await corpus.remove(added.id, { ...OPERATOR_SCOPE, actor: 'cli:ops' });
-    expect(await corpus.list(OPERATOR_SCOPE)).toEqual([]);
+    await corpus.remove(added.id, { scope: GLOBAL_SCOPE, actor: 'cli:ops', origin: 'operator' });
+    expect(await corpus.list(GLOBAL_SCOPE)).toEqual([]);
   });
 });
 
@@ -311,7 +389,8 @@ describe('openCorpus: the index follows the store', () => {
     await first.store.addDocument(
       {
         id: 'saltmarsh-lighthouse',
-        guildId: GUILD_A,
+        scope: guildScope(GUILD_A),
+        origin: 'server',
         title: 'Collision',
         language: 'en',
         text,
@@ -330,31 +409,36 @@ describe('openCorpus: the index follows the store', () => {
     expect(second.library.getDocument('saltmarsh-lighthouse')?.title).toBe(
       'The Saltmarsh Point lighthouse',
     );
-    await second.corpus.remove('saltmarsh-lighthouse', { guildId: GUILD_A, actor: 'mod' });
+    await second.corpus.remove('saltmarsh-lighthouse', {
+      scope: guildScope(GUILD_A),
+      actor: 'mod',
+      origin: 'server',
+    });
     expect(await second.store.hasDocument('saltmarsh-lighthouse')).toBe(false);
-    expect(second.library.getDocument('saltmarsh-lighthouse')?.scope).toEqual({ kind: 'shipped' });
+    expect(second.library.getDocument('saltmarsh-lighthouse')).toMatchObject({
+      scope: GLOBAL_SCOPE,
+      origin: 'shipped',
+    });
   });
 
   it('saves the index with the added documents and loads it from the cache next time', async () => {
     const first = await openTestCorpus();
-    const added = await first.corpus.commit(
-      await first.corpus.preview(NOTE, { guildId: GUILD_A }),
-      {
-        guildId: GUILD_A,
-        actor: 'u',
-      },
-    );
+    const added = await first.corpus.commit(await first.corpus.preview(NOTE, guildScope(GUILD_A)), {
+      scope: guildScope(GUILD_A),
+      actor: 'u',
+      origin: 'server',
+    });
     await first.close();
     open.splice(open.indexOf(first), 1);
 
     const second = await openTestCorpus();
     expect(second.indexSource).toBe('cache');
-    expect(second.library.getDocument(added.id)?.scope).toEqual({
-      kind: 'guild',
-      guildId: GUILD_A,
+    expect(second.library.getDocument(added.id)).toMatchObject({
+      scope: guildScope(GUILD_A),
+      origin: 'server',
     });
     const answer = second.library.ask('When does the ferry to Gullholm depart?', {
-      guildId: GUILD_A,
+      scope: guildScope(GUILD_A),
     });
     expect(answer.status === 'answered' && answer.citations[0]?.documentId).toBe(added.id);
   });
@@ -362,15 +446,20 @@ describe('openCorpus: the index follows the store', () => {
   it('rebuilds from the store when another process changed it, and refresh() catches up live', async () => {
     const bot = await openTestCorpus();
     const cli = await openTestCorpus();
-    const added = await cli.corpus.commit(await cli.corpus.preview(NOTE, { guildId: GUILD_A }), {
-      guildId: GUILD_A,
+    const added = await cli.corpus.commit(await cli.corpus.preview(NOTE, guildScope(GUILD_A)), {
+      scope: guildScope(GUILD_A),
       actor: 'cli',
+      origin: 'operator',
     });
     expect(bot.library.getDocument(added.id)).toBeUndefined();
     expect(await bot.corpus.refresh()).toEqual({ added: 1, removed: 0 });
     expect(bot.library.getDocument(added.id)?.text).toBe(NOTE.text);
     expect(await bot.corpus.refresh()).toEqual({ added: 0, removed: 0 });
-    await cli.corpus.remove(added.id, { guildId: GUILD_A, actor: 'cli' });
+    await cli.corpus.remove(added.id, {
+      scope: guildScope(GUILD_A),
+      actor: 'cli',
+      origin: 'operator',
+    });
     expect(await bot.corpus.refresh()).toEqual({ added: 0, removed: 1 });
     expect(bot.library.getDocument(added.id)).toBeUndefined();
   });
@@ -381,14 +470,15 @@ describe('CorpusService: changed events', () => {
     const { corpus } = await openTestCorpus();
     const changes: unknown[] = [];
     corpus.on('changed', (change) => changes.push(change));
-    const added = await corpus.commit(await corpus.preview(NOTE, { guildId: GUILD_A }), {
-      guildId: GUILD_A,
+    const added = await corpus.commit(await corpus.preview(NOTE, guildScope(GUILD_A)), {
+      scope: guildScope(GUILD_A),
       actor: 'u',
+      origin: 'server',
     });
-    await corpus.remove(added.id, { guildId: GUILD_A, actor: 'u' });
+    await corpus.remove(added.id, { scope: guildScope(GUILD_A), actor: 'u', origin: 'server' });
     expect(changes).toEqual([
-      { added: [added.id], removed: [], origin: 'local' },
-      { added: [], removed: [added.id], origin: 'local' },
+      { added: [added.id], removed: [], from: 'local' },
+      { added: [], removed: [added.id], from: 'local' },
     ]);
   });
 
@@ -397,13 +487,14 @@ describe('CorpusService: changed events', () => {
     const cli = await openTestCorpus();
     const changes: unknown[] = [];
     bot.corpus.on('changed', (change) => changes.push(change));
-    const added = await cli.corpus.commit(await cli.corpus.preview(NOTE, { guildId: GUILD_A }), {
-      guildId: GUILD_A,
+    const added = await cli.corpus.commit(await cli.corpus.preview(NOTE, guildScope(GUILD_A)), {
+      scope: guildScope(GUILD_A),
       actor: 'cli',
+      origin: 'operator',
     });
     await bot.corpus.refresh();
     await bot.corpus.refresh();
-    expect(changes).toEqual([{ added: [added.id], removed: [], origin: 'store' }]);
+    expect(changes).toEqual([{ added: [added.id], removed: [], from: 'store' }]);
   });
 
   it('stops calling a listener once it unsubscribes', async () => {
@@ -411,9 +502,10 @@ describe('CorpusService: changed events', () => {
     const listener = vi.fn();
     const unsubscribe = corpus.on('changed', listener);
     unsubscribe();
-    await corpus.commit(await corpus.preview(NOTE, { guildId: GUILD_A }), {
-      guildId: GUILD_A,
+    await corpus.commit(await corpus.preview(NOTE, guildScope(GUILD_A)), {
+      scope: guildScope(GUILD_A),
       actor: 'u',
+      origin: 'server',
     });
     expect(listener).not.toHaveBeenCalled();
   });

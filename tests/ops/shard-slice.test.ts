@@ -5,9 +5,10 @@ import {
   describeShardIds,
   identifyBucket,
   parseShardIds,
-  servesGuild,
+  servesScope,
   shardOfGuild,
 } from '../../src/core/shard-slice.ts';
+import { GLOBAL_SCOPE, guildScope } from '../../src/core/scope.ts';
 
 describe('shard slices', () => {
   it('places a server on the shard Discord names: (guild_id >> 22) % shard_count', () => {
@@ -22,10 +23,10 @@ describe('shard slices', () => {
 
   it('serves the documents for every server and those of its own shards only', () => {
     const slice = { ids: [2, 3], count: 4 };
-    expect(servesGuild(slice, '41771983423143937')).toBe(true);
-    expect(servesGuild({ ids: [0, 1], count: 4 }, '41771983423143937')).toBe(false);
-    expect(servesGuild({ ids: [0, 1], count: 4 }, null)).toBe(true);
-    expect(servesGuild(undefined, '41771983423143937')).toBe(true);
+    expect(servesScope(slice, guildScope('41771983423143937'))).toBe(true);
+    expect(servesScope({ ids: [0, 1], count: 4 }, guildScope('41771983423143937'))).toBe(false);
+    expect(servesScope({ ids: [0, 1], count: 4 }, GLOBAL_SCOPE)).toBe(true);
+    expect(servesScope(undefined, guildScope('41771983423143937'))).toBe(true);
   });
 
   it('puts shards in identify buckets by shard_id % max_concurrency', () => {

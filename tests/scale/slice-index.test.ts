@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OPERATOR_SCOPE, type ActorContext } from '../../src/library/corpus-service.ts';
+import type { ActorContext } from '../../src/library/corpus-service.ts';
 import { openCorpus, type OpenedCorpus } from '../../src/library/open-corpus.ts';
 import { guildOnShard } from './guilds.ts';
+import { GLOBAL_SCOPE, guildScope } from '../../src/core/scope.ts';
 
 /** This process runs shards 0 and 1 of 4. */
 const SLICE = { ids: [0, 1], count: 4 };
@@ -30,7 +31,7 @@ afterEach(async () => {
 /** Adds a short note in a scope, as a moderator (or the operator) would. */
 async function add(corpus: OpenedCorpus, title: string, context: ActorContext) {
   const text = `${title} is written here so that the index has something to hold about it.`;
-  const preview = await corpus.corpus.preview({ kind: 'text', title, text }, context);
+  const preview = await corpus.corpus.preview({ kind: 'text', title, text }, context.scope);
   return corpus.corpus.commit(preview, context);
 }
 
@@ -41,9 +42,21 @@ const held = (corpus: OpenedCorpus) =>
 describe('one index per process, holding what its shards serve', () => {
   it('opens with the documents for every server and those of its own servers only', async () => {
     const writer = await opened();
-    await add(writer, 'Note for our server', { guildId: OURS, actor: 'moderator' });
-    await add(writer, 'Note for their server', { guildId: THEIRS, actor: 'moderator' });
-    await add(writer, 'Note for every server', { ...OPERATOR_SCOPE, actor: 'cli:operator' });
+    await add(writer, 'Note for our server', {
+      scope: guildScope(OURS),
+      actor: 'moderator',
+      origin: 'server',
+    });
+    await add(writer, 'Note for their server', {
+      scope: guildScope(THEIRS),
+      actor: 'moderator',
+      origin: 'server',
+    });
+    await add(writer, 'Note for every server', {
+      scope: GLOBAL_SCOPE,
+      actor: 'cli:operator',
+      origin: 'operator',
+    });
     await writer.close();
     open.length = 0;
 
@@ -57,11 +70,21 @@ describe('one index per process, holding what its shards serve', () => {
   it('takes in another process’s changes for its servers and passes over the rest', async () => {
     const slice = await opened({ slice: SLICE });
     const writer = await opened();
-    await add(writer, 'Note for their server', { guildId: THEIRS, actor: 'moderator' });
-    await add(writer, 'Note for our server', { guildId: OURS, actor: 'moderator' });
+    await add(writer, 'Note for their server', {
+      scope: guildScope(THEIRS),
+      actor: 'moderator',
+      origin: 'server',
+    });
+    await add(writer, 'Note for our server', {
+      scope: guildScope(OURS),
+      actor: 'moderator',
+      origin: 'server',
+    });
     expect(await slice.corpus.refresh()).toEqual({ added: 1, removed: 0 });
     expect(held(slice)).toEqual(['Note for our server']);
-    const answer = slice.library.ask('What is written about our server?', { guildId: OURS });
+    const answer = slice.library.ask('What is written about our server?', {
+      scope: guildScope(OURS),
+    });
     expect(answer.status).toBe('answered');
   });
 });
@@ -78,26 +101,44 @@ describe('starting from the saved index', () => {
 
   it('loads its snapshot and indexes only the documents added since', async () => {
     const writer = await opened();
-    await add(writer, 'Note kept before', { guildId: OURS, actor: 'moderator' });
+    await add(writer, 'Note kept before', {
+      scope: guildScope(OURS),
+      actor: 'moderator',
+      origin: 'server',
+    });
     expect(await runOnce()).toBe('built');
-    await add(writer, 'Note added while down', { guildId: OURS, actor: 'moderator' });
-    await add(writer, 'Note for their server', { guildId: THEIRS, actor: 'moderator' });
+    await add(writer, 'Note added while down', {
+      scope: guildScope(OURS),
+      actor: 'moderator',
+      origin: 'server',
+    });
+    await add(writer, 'Note for their server', {
+      scope: guildScope(THEIRS),
+      actor: 'moderator',
+      origin: 'server',
+    });
     const slice = await opened({ slice: SLICE });
     expect(slice.indexSource).toBe('snapshot');
     expect(held(slice)).toEqual(['Note added while down', 'Note kept before']);
     expect(
-      slice.library.ask('What is written about Note added while down?', { guildId: OURS }).status,
+      slice.library.ask('What is written about Note added while down?', { scope: guildScope(OURS) })
+        .status,
     ).toBe('answered');
   });
 
   it('rebuilds when a document it held was removed meanwhile', async () => {
     const writer = await opened();
     const note = await add(writer, 'Note removed while down', {
-      guildId: OURS,
+      scope: guildScope(OURS),
       actor: 'moderator',
+      origin: 'server',
     });
     expect(await runOnce()).toBe('built');
-    await writer.corpus.remove(note.id, { guildId: OURS, actor: 'moderator' });
+    await writer.corpus.remove(note.id, {
+      scope: guildScope(OURS),
+      actor: 'moderator',
+      origin: 'server',
+    });
     const slice = await opened({ slice: SLICE });
     expect(slice.indexSource).toBe('built');
     expect(held(slice)).toEqual([]);
@@ -105,8 +146,16 @@ describe('starting from the saved index', () => {
 
   it('keeps one saved index per slice, so slices sharing a data directory do not overwrite it', async () => {
     const writer = await opened();
-    await add(writer, 'Note for our server', { guildId: OURS, actor: 'moderator' });
-    await add(writer, 'Note for their server', { guildId: THEIRS, actor: 'moderator' });
+    await add(writer, 'Note for our server', {
+      scope: guildScope(OURS),
+      actor: 'moderator',
+      origin: 'server',
+    });
+    await add(writer, 'Note for their server', {
+      scope: guildScope(THEIRS),
+      actor: 'moderator',
+      origin: 'server',
+    });
     const other = { slice: { ids: [2, 3], count: 4 } };
     expect([await runOnce(), await runOnce(other)]).toEqual(['built', 'built']);
     expect([await runOnce(), await runOnce(other)]).toEqual(['cache', 'cache']);

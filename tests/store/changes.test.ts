@@ -9,6 +9,7 @@ import type { Change, NewDocument, OpenStoreOptions, Store } from '../../src/sto
 import { describeEachBackend, terminateConnections } from './backends.ts';
 import { writeEstuaryCorpus } from './estuary-corpus.ts';
 import { EVENTUALLY } from '../deadlines.ts';
+import { GLOBAL_SCOPE, guildScope } from '../../src/core/scope.ts';
 
 const GUILD = '111111111111111111';
 let dataDir: string;
@@ -30,7 +31,9 @@ function note(n: number): NewDocument {
   const text = `Harbour note ${n}: the tide turns at ${n} o'clock.`;
   return {
     id: `harbour-note-${n}`,
-    guildId: n % 2 === 0 ? GUILD : null,
+    // Even notes a moderator added in a server, odd ones the operator for every server.
+    scope: n % 2 === 0 ? guildScope(GUILD) : GLOBAL_SCOPE,
+    origin: n % 2 === 0 ? 'server' : 'operator',
     title: `Harbour note ${n}`,
     language: 'en',
     text,
@@ -74,14 +77,12 @@ describeEachBackend(import.meta.url, (backend) => {
     expect(await bot.lastChangeId()).toBe(0);
     await cli.addDocument(note(1), { actor: 'cli' });
     await bot.addDocument(note(2), { actor: 'bot' });
-    await cli.removeDocument('harbour-note-1', null, 'cli');
+    await cli.removeDocument('harbour-note-1', GLOBAL_SCOPE, 'cli');
     const all = await bot.changesSince(0);
-    expect(
-      all.map((change) => [change.id, change.kind, change.documentId, change.guildId]),
-    ).toEqual([
-      [1, 'add', 'harbour-note-1', null],
-      [2, 'add', 'harbour-note-2', GUILD],
-      [3, 'remove', 'harbour-note-1', null],
+    expect(all.map((change) => [change.id, change.kind, change.documentId, change.scope])).toEqual([
+      [1, 'add', 'harbour-note-1', GLOBAL_SCOPE],
+      [2, 'add', 'harbour-note-2', guildScope(GUILD)],
+      [3, 'remove', 'harbour-note-1', GLOBAL_SCOPE],
     ]);
     expect(await bot.changesSince(2)).toEqual(all.slice(2));
     expect(await bot.changesSince(1, 1)).toEqual(all.slice(1, 2));
@@ -96,7 +97,7 @@ describeEachBackend(import.meta.url, (backend) => {
     const follower = followChanges(bot, { after, apply: seen.apply, pollMs: 20 });
     cleanup.push(() => follower.close());
     await cli.addDocument(note(2), { actor: 'cli' });
-    await cli.removeDocument('harbour-note-2', GUILD, 'cli');
+    await cli.removeDocument('harbour-note-2', guildScope(GUILD), 'cli');
     await seen.until(2);
     expect(seen.applied.map((change) => [change.kind, change.documentId])).toEqual([
       ['add', 'harbour-note-2'],
@@ -171,20 +172,24 @@ describeEachBackend(import.meta.url, (backend) => {
     const text = 'The ferry to Gullholm leaves the harbour at seven every morning, tides allowing.';
     const preview = await cli.corpus.preview(
       { kind: 'text', title: 'Ferry timetable', text },
-      { guildId: null, operator: true },
+      GLOBAL_SCOPE,
     );
     const added = await cli.corpus.commit(preview, {
-      guildId: null,
-      operator: true,
+      scope: GLOBAL_SCOPE,
       actor: 'cli:ops',
+      origin: 'operator',
     });
     const cited = () => {
-      const answer = bot.library.ask(question, { guildId: GUILD });
+      const answer = bot.library.ask(question, { scope: guildScope(GUILD) });
       return answer.status === 'answered' ? answer.citations[0]?.documentId : answer.status;
     };
     // The bot was not told: it learns from the changes table (SQLite poll, pg_notify).
     await vi.waitFor(() => expect(cited()).toBe(added.id), EVENTUALLY);
-    await cli.corpus.remove(added.id, { guildId: null, operator: true, actor: 'cli:ops' });
+    await cli.corpus.remove(added.id, {
+      scope: GLOBAL_SCOPE,
+      actor: 'cli:ops',
+      origin: 'operator',
+    });
     await vi.waitFor(() => expect(bot.library.getDocument(added.id)).toBeUndefined(), EVENTUALLY);
     expect(cited()).not.toBe(added.id);
   });

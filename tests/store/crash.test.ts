@@ -12,6 +12,7 @@ import { describeEachBackend } from './backends.ts';
 import { CRASH_GUILDS, crashMarker, crashText, crashTitle } from './fixtures/crash-docs.ts';
 import { writeEstuaryCorpus } from './estuary-corpus.ts';
 import { EVENTUALLY_MS } from '../deadlines.ts';
+import { guildScope } from '../../src/core/scope.ts';
 
 const writer = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 let root: string;
@@ -137,12 +138,10 @@ async function checkLibrary(storedIds: readonly string[], where: OpenStoreOption
   const opened = await openCorpus({ dataDir, corpusDir, store: where });
   const { library, store } = opened;
   try {
-    for (const guildId of CRASH_GUILDS) {
-      const inStore = (await store.listDocuments({ guildId }))
-        .map((document) => document.id)
-        .sort();
+    for (const scope of CRASH_GUILDS.map(guildScope)) {
+      const inStore = (await store.listDocuments(scope)).map((document) => document.id).sort();
       const inLibrary = library
-        .listDocuments({ guildId })
+        .listDocuments({ scope })
         .map((document) => document.id)
         .filter((id) => id !== 'estuary-guide')
         .sort();
@@ -156,7 +155,7 @@ async function checkLibrary(storedIds: readonly string[], where: OpenStoreOption
       expect(library.passagesOf(id)).toEqual(segmentDocument(id, stored?.text ?? ''));
       const n = Number(/(\d+)$/.exec(stored?.title ?? '')?.[1]);
       const answer = library.ask(`Which document records the ${crashMarker(n)} survey?`, {
-        guildId: stored?.guildId ?? undefined,
+        scope: stored?.scope,
       });
       expect(answer.status === 'answered' && answer.citations[0]?.documentId).toBe(id);
     }

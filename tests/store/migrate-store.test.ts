@@ -6,8 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { footnoteInProcess } from '../cli/in-process.ts';
 import { contentHash } from '../../src/core/content-hash.ts';
 import { Feedback } from '../../src/store/feedback.ts';
-import { openStore, type NewDocument, type Store } from '../../src/store/store.ts';
+import {
+  openStore,
+  type NewDocument,
+  type Store,
+  type StoredOrigin,
+} from '../../src/store/store.ts';
 import { TEST_DATABASE_URL } from './backends.ts';
+import { GLOBAL_SCOPE, guildScope, type Scope } from '../../src/core/scope.ts';
 
 const GUILD = '111111111111111111';
 const MESSAGE = '300000000000000001';
@@ -16,10 +22,16 @@ let dataDir: string;
 let schema: string;
 let counter = 0;
 
-function note(id: string, guildId: string | null, text: string): NewDocument {
+function note(
+  id: string,
+  scope: Scope,
+  text: string,
+  origin: StoredOrigin = scope.kind === 'global' ? 'operator' : 'server',
+): NewDocument {
   return {
     id,
-    guildId,
+    scope,
+    origin,
     title: `Note ${id}`,
     language: 'en',
     text,
@@ -64,10 +76,14 @@ describe.skipIf(!TEST_DATABASE_URL)('footnote migrate-store --to postgres://…'
   async function sqliteWithEverything(): Promise<void> {
     const store = await openStore(dataDir);
     try {
-      await store.addDocument(note('ferry', GUILD, 'The ferry leaves at nine.'), { actor: 'mod' });
-      await store.addDocument(note('tides', null, 'Tides turn twice a day.'), { actor: 'cli:ops' });
-      await store.addDocument(note('gone', GUILD, 'Removed later.'), { actor: 'mod' });
-      await store.removeDocument('gone', GUILD, 'mod');
+      await store.addDocument(note('ferry', guildScope(GUILD), 'The ferry leaves at nine.'), {
+        actor: 'mod',
+      });
+      await store.addDocument(note('tides', GLOBAL_SCOPE, 'Tides turn twice a day.'), {
+        actor: 'cli:ops',
+      });
+      await store.addDocument(note('gone', guildScope(GUILD), 'Removed later.'), { actor: 'mod' });
+      await store.removeDocument('gone', guildScope(GUILD), 'mod');
       const feedback = new Feedback(store);
       const answerId = await feedback.recordAnswer({
         question: 'When does the ferry leave?',
@@ -98,9 +114,14 @@ describe.skipIf(!TEST_DATABASE_URL)('footnote migrate-store --to postgres://…'
     const copied: Store = await openStore(dataDir, { databaseUrl: TEST_DATABASE_URL, schema });
     try {
       expect(copied.backend).toBe('postgres');
-      expect((await copied.listDocuments()).map((document) => document.id).sort()).toEqual([
-        'ferry',
-        'tides',
+      // Who added each document comes along with it.
+      expect(
+        (await copied.listDocuments())
+          .map((document) => [document.id, document.origin, document.scope])
+          .sort(),
+      ).toEqual([
+        ['ferry', 'server', guildScope(GUILD)],
+        ['tides', 'operator', GLOBAL_SCOPE],
       ]);
       expect((await copied.getDocument('ferry'))?.text).toBe('The ferry leaves at nine.');
       expect((await copied.history(undefined, 10)).map((entry) => entry.action)).toEqual([
@@ -114,7 +135,7 @@ describe.skipIf(!TEST_DATABASE_URL)('footnote migrate-store --to postgres://…'
           await copied.findDuplicate({
             urls: ['https://harbour.example/ferry'],
             contentHash: 'x',
-            guildId: GUILD,
+            scope: guildScope(GUILD),
           })
         )?.document.id,
       ).toBe('ferry');
@@ -139,7 +160,9 @@ describe.skipIf(!TEST_DATABASE_URL)('footnote migrate-store --to postgres://…'
       ).toEqual({ vote: undefined, counts: { up: 0, down: 0 } });
       expect((await feedback.gaps(GUILD)).map((gap) => gap.kind)).toEqual(['no-answer']);
       // New writes get ids after the copied rows.
-      await copied.addDocument(note('new', GUILD, 'Added after the move.'), { actor: 'mod' });
+      await copied.addDocument(note('new', guildScope(GUILD), 'Added after the move.'), {
+        actor: 'mod',
+      });
       expect((await copied.history(undefined, 1))[0]).toMatchObject({ id: 5, documentId: 'new' });
     } finally {
       await copied.close();

@@ -18,6 +18,7 @@ import {
 } from '../../src/store/store.ts';
 import { urlKey } from '../../src/store/url-key.ts';
 import { describeEachBackend, type Backend } from './backends.ts';
+import { GLOBAL_SCOPE, guildScope } from '../../src/core/scope.ts';
 
 const GUILD_A = '111111111111111111';
 const GUILD_B = '222222222222222222';
@@ -32,11 +33,15 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** By id, for comparing lists whose order is not the point. */
+const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+
 function newDocument(overrides: Partial<NewDocument> & { text?: string } = {}): NewDocument {
   const text = overrides.text ?? 'The ferry leaves Saltmarsh Bay at nine.';
   return {
     id: 'ferry-notes-abc123',
-    guildId: GUILD_A,
+    scope: guildScope(GUILD_A),
+    origin: 'server',
     title: 'Ferry notes',
     language: 'en',
     source: { kind: 'url', ref: 'https://harbour.example/ferry' },
@@ -114,6 +119,76 @@ describeEachBackend(import.meta.url, (backend: Backend) => {
     });
   });
 
+  describe('document origins', () => {
+    it('keeps who added a document apart from who sees it, and reads it back', async () => {
+      const store = await open();
+      await store.addDocument(newDocument({ id: 'moderator-note' }), { actor: 'user-1' });
+      await store.addDocument(
+        newDocument({ id: 'operator-note', origin: 'operator', text: 'Other text.', urls: [] }),
+        { actor: 'cli:ops' },
+      );
+      await store.addDocument(
+        newDocument({
+          id: 'everywhere-note',
+          scope: GLOBAL_SCOPE,
+          origin: 'operator',
+          text: 'Third text.',
+          urls: [],
+        }),
+        { actor: 'cli:ops' },
+      );
+      const listed = await store.listDocuments();
+      expect(listed.map(({ id, scope, origin }) => ({ id, scope, origin })).sort(byId)).toEqual([
+        { id: 'everywhere-note', scope: GLOBAL_SCOPE, origin: 'operator' },
+        { id: 'moderator-note', scope: guildScope(GUILD_A), origin: 'server' },
+        { id: 'operator-note', scope: guildScope(GUILD_A), origin: 'operator' },
+      ]);
+      expect((await store.getDocument('operator-note'))?.origin).toBe('operator');
+      expect((await store.allDocuments()).map((document) => document.origin).sort()).toEqual([
+        'operator',
+        'operator',
+        'server',
+      ]);
+    });
+
+    it('refuses a document for every server that a server added', async () => {
+      const store = await open();
+      await expect(
+        store.addDocument(newDocument({ scope: GLOBAL_SCOPE, origin: 'server' }), {
+          actor: 'user-1',
+        }),
+      ).rejects.toThrow(/only the operator adds documents for every server/);
+      expect(await store.listDocuments()).toEqual([]);
+    });
+
+    it('backfills the origin of documents stored before origins were (step 0005)', async () => {
+      const where = location();
+      const before = await open({ ...where, migrations: MIGRATIONS.slice(0, 4) });
+      // Rows as that Footnote wrote them: the actor is a Discord user id, or `cli:<user>`
+      // (`cli` when the login name was unknown) for the operator.
+      await before.transaction('write old rows', (db) =>
+        sql`INSERT INTO documents (id, guild_id, title, language, text, content_hash,
+              source_kind, source_ref, added_by, added_at)
+            VALUES
+              ('by-moderator', ${GUILD_A}, 'A', 'en', 'a', 'h1', 'text', 'pasted', '123456789012345678', '2024-01-01'),
+              ('by-operator-here', ${GUILD_A}, 'B', 'en', 'b', 'h2', 'text', 'pasted', 'cli:ops', '2024-01-02'),
+              ('by-operator-unnamed', ${GUILD_B}, 'C', 'en', 'c', 'h3', 'text', 'pasted', 'cli', '2024-01-03'),
+              ('for-everyone', NULL, 'D', 'en', 'd', 'h4', 'text', 'pasted', 'cli:ops', '2024-01-04')`.execute(
+          db,
+        ),
+      );
+      await opened.pop()?.close();
+      const upgraded = await open(where);
+      const origins = (await upgraded.listDocuments()).map(({ id, origin }) => [id, origin]);
+      expect(origins.sort()).toEqual([
+        ['by-moderator', 'server'],
+        ['by-operator-here', 'operator'],
+        ['by-operator-unnamed', 'operator'],
+        ['for-everyone', 'operator'],
+      ]);
+    });
+  });
+
   describe('Store writes', () => {
     it('stores a document, its addresses, its audit entry and its change together', async () => {
       const store = await open();
@@ -124,7 +199,8 @@ describeEachBackend(import.meta.url, (backend: Backend) => {
       });
       expect(stored).toMatchObject({
         id: 'ferry-notes-abc123',
-        guildId: GUILD_A,
+        scope: guildScope(GUILD_A),
+        origin: 'server',
         author: 'Harbour Office',
         site: undefined,
         addedBy: 'user-1',
@@ -138,7 +214,7 @@ describeEachBackend(import.meta.url, (backend: Backend) => {
           id: 1,
           action: 'add',
           documentId: 'ferry-notes-abc123',
-          guildId: GUILD_A,
+          scope: guildScope(GUILD_A),
           actor: 'user-1',
           at: '2024-05-02T10:00:00.000Z',
           source: 'url: https://harbour.example/ferry',
@@ -151,7 +227,7 @@ describeEachBackend(import.meta.url, (backend: Backend) => {
           id: 1,
           kind: 'add',
           documentId: 'ferry-notes-abc123',
-          guildId: GUILD_A,
+          scope: guildScope(GUILD_A),
           at: '2024-05-02T10:00:00.000Z',
         },
       ]);
@@ -167,15 +243,19 @@ describeEachBackend(import.meta.url, (backend: Backend) => {
     it('removes a document of its own scope, with an audit entry and a change, and nothing of another scope', async () => {
       const store = await open();
       await store.addDocument(newDocument(), { actor: 'u1' });
-      expect(await store.removeDocument('ferry-notes-abc123', GUILD_B, 'intruder')).toBeUndefined();
-      expect(await store.removeDocument('ferry-notes-abc123', null, 'operator')).toBeUndefined();
+      expect(
+        await store.removeDocument('ferry-notes-abc123', guildScope(GUILD_B), 'intruder'),
+      ).toBeUndefined();
+      expect(
+        await store.removeDocument('ferry-notes-abc123', GLOBAL_SCOPE, 'operator'),
+      ).toBeUndefined();
       expect(await store.history()).toHaveLength(1);
-      expect((await store.removeDocument('ferry-notes-abc123', GUILD_A, 'mod'))?.title).toBe(
-        'Ferry notes',
-      );
+      expect(
+        (await store.removeDocument('ferry-notes-abc123', guildScope(GUILD_A), 'mod'))?.title,
+      ).toBe('Ferry notes');
       expect(await store.hasDocument('ferry-notes-abc123')).toBe(false);
       expect(
-        (await store.history({ guildId: GUILD_A })).map((entry) => [entry.action, entry.actor]),
+        (await store.history(guildScope(GUILD_A))).map((entry) => [entry.action, entry.actor]),
       ).toEqual([
         ['remove', 'mod'],
         ['add', 'u1'],
@@ -188,7 +268,7 @@ describeEachBackend(import.meta.url, (backend: Backend) => {
         await store.findDuplicate({
           urls: ['https://harbour.example/ferry'],
           contentHash: 'x',
-          guildId: GUILD_A,
+          scope: guildScope(GUILD_A),
         }),
       ).toBeUndefined();
     });
@@ -207,17 +287,26 @@ describeEachBackend(import.meta.url, (backend: Backend) => {
       const store = await open();
       await store.addDocument(newDocument({ id: 'a', text: 'Text A.' }), { actor: 'u1' });
       await store.addDocument(
-        newDocument({ id: 'b', guildId: GUILD_B, text: 'Text B.', urls: [] }),
+        newDocument({ id: 'b', scope: guildScope(GUILD_B), text: 'Text B.', urls: [] }),
         { actor: 'u2' },
       );
-      await store.addDocument(newDocument({ id: 'c', guildId: null, text: 'Text C.', urls: [] }), {
-        actor: 'cli:ops',
-      });
+      await store.addDocument(
+        newDocument({
+          id: 'c',
+          scope: GLOBAL_SCOPE,
+          origin: 'operator',
+          text: 'Text C.',
+          urls: [],
+        }),
+        {
+          actor: 'cli:ops',
+        },
+      );
       const ids = (documents: { id: string }[]) => documents.map((document) => document.id);
-      expect(ids(await store.listDocuments({ guildId: GUILD_A }))).toEqual(['a']);
-      expect(ids(await store.listDocuments({ guildId: null }))).toEqual(['c']);
+      expect(ids(await store.listDocuments(guildScope(GUILD_A)))).toEqual(['a']);
+      expect(ids(await store.listDocuments(GLOBAL_SCOPE))).toEqual(['c']);
       expect(await store.listDocuments()).toHaveLength(3);
-      expect((await store.history({ guildId: GUILD_B })).map((entry) => entry.documentId)).toEqual([
+      expect((await store.history(guildScope(GUILD_B))).map((entry) => entry.documentId)).toEqual([
         'b',
       ]);
       expect((await store.history(undefined, 2)).map((entry) => entry.documentId)).toEqual([
@@ -300,19 +389,31 @@ describeEachBackend(import.meta.url, (backend: Backend) => {
         urls: ['https://harbour.example/ferry'],
         contentHash: contentHash('The ferry leaves Saltmarsh Bay at nine.'),
       };
-      expect(await store.findDuplicate({ ...query, guildId: GUILD_B })).toBeUndefined();
-      expect((await store.findDuplicate({ ...query, guildId: GUILD_A }))?.reason).toBe('url');
+      expect(await store.findDuplicate({ ...query, scope: guildScope(GUILD_B) })).toBeUndefined();
+      expect((await store.findDuplicate({ ...query, scope: guildScope(GUILD_A) }))?.reason).toBe(
+        'url',
+      );
       // The operator adds for every server, so any server's copy is a duplicate.
-      expect((await store.findDuplicate({ ...query, guildId: null }))?.document.id).toBe(
+      expect((await store.findDuplicate({ ...query, scope: GLOBAL_SCOPE }))?.document.id).toBe(
         'ferry-notes-abc123',
       );
       await store.addDocument(
-        newDocument({ id: 'ops', guildId: null, text: 'Shared text.', urls: [] }),
+        newDocument({
+          id: 'ops',
+          scope: GLOBAL_SCOPE,
+          origin: 'operator',
+          text: 'Shared text.',
+          urls: [],
+        }),
         { actor: 'cli' },
       );
       expect(
-        (await store.findDuplicate({ contentHash: contentHash('Shared text.'), guildId: GUILD_B }))
-          ?.document.id,
+        (
+          await store.findDuplicate({
+            contentHash: contentHash('Shared text.'),
+            scope: guildScope(GUILD_B),
+          })
+        )?.document.id,
       ).toBe('ops');
     });
 
@@ -366,6 +467,7 @@ describe('SQLite only', () => {
     db.exec(
       'DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock; DROP TABLE changes; DROP TABLE answers',
     );
+    db.exec('ALTER TABLE documents DROP COLUMN origin');
     db.pragma('user_version = 2');
     db.close();
     const adopted = await open();
@@ -373,7 +475,9 @@ describe('SQLite only', () => {
       'ferry-notes-abc123',
     ]);
     expect(await adopted.lastChangeId()).toBe(0);
-    await adopted.removeDocument('ferry-notes-abc123', GUILD_A, 'mod');
+    // Step 0005 ran on it: a Discord user id added it.
+    expect((await adopted.getDocument('ferry-notes-abc123'))?.origin).toBe('server');
+    await adopted.removeDocument('ferry-notes-abc123', guildScope(GUILD_A), 'mod');
     expect((await adopted.changesSince(0)).map((change) => change.kind)).toEqual(['remove']);
   });
 

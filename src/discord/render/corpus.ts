@@ -373,9 +373,11 @@ function sourceLine(preview: IngestPreview): string {
 
 function listLine(document: StoredDocumentMeta, number: number): string {
   const date = formatDate(document.publishedAt) ?? 'undated';
+  // A moderator is named (never pinged); the operator's login name means nothing here.
+  const by = document.origin === 'server' ? actorMention(document.addedBy) : 'the operator';
   return (
     `${number}. **${escapeToFit(document.title, 150)}** · ${date} · ${inlineId(document.id)}\n` +
-    `   added ${timestamp(document.addedAt)} by ${actorMention(document.addedBy)}`
+    `   added ${timestamp(document.addedAt)} by ${by}`
   );
 }
 

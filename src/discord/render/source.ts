@@ -1,5 +1,6 @@
 import type { APIApplicationCommandOptionChoice, APIEmbed } from 'discord.js';
-import type { DocumentMatch, DocumentSummary } from '../../core/types.ts';
+import type { Scope } from '../../core/scope.ts';
+import type { DocumentMatch, DocumentOrigin, DocumentSummary } from '../../core/types.ts';
 import { DISCORD_LIMITS } from '../limits.ts';
 import { codePointLength, escapeToFit, isWebUrl, markdownLink } from '../text.ts';
 import { count, truncate } from '../../core/text.ts';
@@ -113,6 +114,7 @@ export function renderSource(summary: DocumentSummary): MessagePayload {
       value: sourceLink(url),
       inline: true,
     },
+    { name: 'Origin', value: originText(summary), inline: true },
   ];
   const description = escapeToFit(summary.summary.replace(/\s+/gu, ' ').trim(), SUMMARY_MAX);
   const embed: APIEmbed = {
@@ -129,6 +131,26 @@ export function renderSource(summary: DocumentSummary): MessagePayload {
     color: EMBED_COLOR,
   };
   return { embeds: [embed], components: [], allowedMentions: NO_MENTIONS };
+}
+
+/**
+ * Where a document came from, as a member of the server it is shown in reads it: shipped with
+ * Footnote, added by whoever runs this Footnote (the operator), or added in this server.
+ *
+ * @example
+ * originText({ origin: 'operator', scope: GLOBAL_SCOPE }); // 'Added by the operator, for every server'
+ */
+export function originText(document: { origin: DocumentOrigin; scope: Scope }): string {
+  switch (document.origin) {
+    case 'shipped':
+      return 'Shipped with Footnote';
+    case 'operator':
+      return document.scope.kind === 'global'
+        ? 'Added by the operator, for every server'
+        : 'Added by the operator, for this server';
+    case 'server':
+      return 'Added in this server';
+  }
 }
 
 function sourceLink(url: string | undefined): string {
