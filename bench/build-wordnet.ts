@@ -1,5 +1,5 @@
 /**
- * Writes `src/library/wordnet-related.json`, the compact WordNet lookup Footnote loads: for each
+ * Writes `src/corpus/wordnet-related.json`, the compact WordNet lookup Footnote loads: for each
  * single English word, the index terms of its synonyms (most common senses), derivations and
  * pertainyms. Parsing WordNet's 35 MB of files takes seconds; loading the result takes
  * milliseconds, so it is derived once here and committed.
@@ -28,7 +28,7 @@ const files = Object.fromEntries(
   ),
 ) as WordNetFiles;
 const lookup = buildWordNetLookup(files);
-const out = fileURLToPath(new URL('../src/library/wordnet-related.json', import.meta.url));
+const out = fileURLToPath(new URL('../src/corpus/wordnet-related.json', import.meta.url));
 const related = Object.fromEntries(
   [...lookup].sort(([a], [b]) => (a < b ? -1 : 1)).map(([term, terms]) => [term, terms.join(' ')]),
 );

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { openCorpus } from '../src/library/open-corpus.ts';
+import { openCorpus } from '../src/corpus/open-corpus.ts';
 import type { OpenStoreOptions } from '../src/store/store.ts';
 import { GLOBAL_SCOPE } from '../src/core/scope.ts';
 
@@ -29,15 +29,15 @@ async function measure(name: string, store: OpenStoreOptions): Promise<void> {
       const marker = `zq${n.toString(36)}harbour${Date.now().toString(36)}`;
       const text = `The ${marker} ferry leaves the harbour at seven every morning, tides allowing.`;
       const context = { scope: GLOBAL_SCOPE, actor: 'cli:bench', origin: 'operator' } as const;
-      const preview = await cli.corpus.preview(
+      const preview = await cli.corpusService.preview(
         { kind: 'text', title: marker, text },
         context.scope,
       );
-      const added = await cli.corpus.commit(preview, context);
+      const added = await cli.corpusService.commit(preview, context);
       const committed = performance.now();
       await new Promise<void>((resolve) => {
         const check = setInterval(() => {
-          const answer = bot.library.ask(`When does the ${marker} ferry leave?`);
+          const answer = bot.corpus.ask(`When does the ${marker} ferry leave?`);
           if (answer.status === 'answered' && answer.citations[0]?.documentId === added.id) {
             clearInterval(check);
             resolve();

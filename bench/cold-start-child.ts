@@ -2,8 +2,8 @@
  * Run by `cold-start.ts` in a fresh Node process, so that starting from the index cache is
  * measured as the bot pays for it: with nothing compiled or cached yet.
  *
- *   --mode rebuild  builds the library from the documents and writes the index cache
- *   --mode load     loads the library from that cache, answers one question, then times
+ *   --mode rebuild  builds the corpus from the documents and writes the index cache
+ *   --mode load     loads the corpus from that cache, answers one question, then times
  *                   moderator adds (add a document, ask about it, check it is cited)
  *
  * Prints one JSON line on stdout (`RebuildResult` or `LoadResult`).
@@ -12,10 +12,10 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import MiniSearch from 'minisearch';
-import { Library } from '../src/core/library.ts';
+import { CorpusIndex } from '../src/core/corpus-index.ts';
 import type { CorpusDocument } from '../src/core/types.ts';
-import { loadVocabulary } from '../src/library/corpus-loader.ts';
-import { corpusFingerprint, readIndexCache, writeIndexCache } from '../src/library/index-cache.ts';
+import { loadVocabulary } from '../src/corpus/corpus-loader.ts';
+import { corpusFingerprint, readIndexCache, writeIndexCache } from '../src/corpus/index-cache.ts';
 import type { AddResult, LoadResult, RebuildResult } from './cold-start.ts';
 import { roundMs, settledHeapMB, timed, timedAsync } from './metrics.ts';
 import { mulberry32 } from './squad-data.ts';
@@ -53,7 +53,7 @@ const heapDelta = async (before: number | undefined) => {
 
 async function rebuild(): Promise<RebuildResult> {
   const heapBefore = await settledHeapMB();
-  const build = timed(() => new Library(documents, undefined, vocabulary));
+  const build = timed(() => new CorpusIndex(documents, undefined, vocabulary));
   const heapMB = await heapDelta(heapBefore);
   const fingerprint = corpusFingerprint(documents);
   const serialized = timed(() => build.result.serializeIndex());
@@ -92,9 +92,9 @@ async function loadFromCache() {
   const read = await timedAsync(() => readIndexCache(dir, fingerprint.result));
   const saved = read.result;
   if (!saved) throw new Error(`no usable index cache in ${dir}`);
-  const construct = timed(() => new Library(documents, saved, vocabulary));
+  const construct = timed(() => new CorpusIndex(documents, saved, vocabulary));
   return {
-    library: construct.result,
+    corpus: construct.result,
     fingerprintMs: fingerprint.ms,
     readMs: read.ms,
     constructMs: construct.ms,
@@ -103,16 +103,16 @@ async function loadFromCache() {
 
 async function load(): Promise<LoadResult> {
   const heapBefore = await settledHeapMB();
-  // The saved index's JSON is unreachable once this returns, so the heap figure is the library's.
-  const { library, fingerprintMs, readMs, constructMs } = await loadFromCache();
+  // The saved index's JSON is unreachable once this returns, so the heap figure is the corpus's.
+  const { corpus, fingerprintMs, readMs, constructMs } = await loadFromCache();
   const heapMB = await heapDelta(heapBefore);
-  const passages = library.passageCount;
+  const passages = corpus.passageCount;
   const minisearchLoad = await timedAsync(async () =>
     MiniSearch.loadJSON(await readFile(minisearchFile, 'utf8'), MINISEARCH_DEFAULTS),
   );
-  const firstAsk = timed(() => library.ask(source.questions(1)[0]!));
+  const firstAsk = timed(() => corpus.ask(source.questions(1)[0]!));
   const adds = Array.from({ length: Number(values.adds) }, (_, index) =>
-    moderatorAdd(library, index),
+    moderatorAdd(corpus, index),
   );
   return {
     documents: documents.length,
@@ -131,10 +131,10 @@ async function load(): Promise<LoadResult> {
 const GUILD_ID = 'bench-guild';
 
 /** Adds a new server document and asks the question it answers, as a moderator would check it. */
-function moderatorAdd(library: Library, index: number): AddResult {
+function moderatorAdd(corpus: CorpusIndex, index: number): AddResult {
   const { document, question } = moderatorDocument(index);
-  const add = timed(() => library.add(document));
-  const ask = timed(() => library.ask(question, { scope: guildScope(GUILD_ID) }));
+  const add = timed(() => corpus.add(document));
+  const ask = timed(() => corpus.ask(question, { scope: guildScope(GUILD_ID) }));
   const cited =
     ask.result.status === 'answered' &&
     ask.result.citations.some((citation) => citation.documentId === document.id);

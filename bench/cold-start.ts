@@ -1,5 +1,5 @@
 /**
- * Cold start from the index cache versus a rebuild, and moderator adds on the loaded library.
+ * Cold start from the index cache versus a rebuild, and moderator adds on the loaded corpus.
  * Each runs in its own Node process (`cold-start-child.ts`): the rebuild writes the cache into
  * a temporary folder, then a fresh process loads from it as the bot does at start-up.
  */
@@ -11,7 +11,7 @@ import { runBenchChild } from './child.ts';
 export interface RebuildResult {
   documents: number;
   passages: number;
-  /** `new Library(documents)`: segmenting and indexing everything. */
+  /** `new CorpusIndex(documents)`: segmenting and indexing everything. */
   buildMs: number;
   heapMB: number | null;
   serializeMs: number;
@@ -34,7 +34,7 @@ export interface LoadResult {
   /** Hashing the corpus to check the cache belongs to it (`corpusFingerprint`). */
   fingerprintMs: number;
   readMs: number;
-  /** `new Library(documents, savedIndex)`. */
+  /** `new CorpusIndex(documents, savedIndex)`. */
   constructMs: number;
   /** The cache-hit path of `openLibrary` without reading the documents: the three above. */
   totalMs: number;

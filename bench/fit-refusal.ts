@@ -45,7 +45,7 @@ import {
 } from './refusal.ts';
 import { loadQuestionSet } from './quality.ts';
 import { DEFAULT_SQUAD_FILE, resolveSquadFile } from './squad-data.ts';
-import { openLibrary } from '../src/library/open.ts';
+import { openCorpusIndex } from '../src/corpus/open-index.ts';
 
 const COMMAND = 'node bin/run-ts.js bench/fit-refusal.ts';
 const MODEL_FILE = fileURLToPath(new URL('../src/core/refusal-model.json', import.meta.url));
@@ -183,13 +183,13 @@ console.log(JSON.stringify(model, null, 2));
 async function askTuningSet(): Promise<AskedQuestion[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'footnote-fit-'));
   try {
-    const library = await openLibrary({ dataDir });
+    const corpus = await openCorpusIndex({ dataDir });
     const set = await loadQuestionSet(TUNING_FILE);
     const ask = (question: string, answerable: boolean): AskedQuestion => ({
       question,
       article: 'shipped corpus',
       answerable,
-      candidates: library
+      candidates: corpus
         .explain(question, { limit: 30 })
         .sort((a, b) => b.score - a.score)
         .slice(0, CACHED_CANDIDATES)

@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EMPTY_VOCABULARY } from '../src/core/vocabulary.ts';
-import { openLibrary } from '../src/library/open.ts';
-import { loadWordNet } from '../src/library/wordnet.ts';
+import { openCorpusIndex } from '../src/corpus/open-index.ts';
+import { loadWordNet } from '../src/corpus/wordnet.ts';
 import {
   evaluate,
   footnoteRetriever,
@@ -109,22 +109,25 @@ async function measureWordNetLoad(): Promise<{ words: number; ms: number; heapMb
 
 async function corpusQuality(): Promise<Record<string, QualityRow[]>> {
   const benchDataDir = await mkdtemp(join(tmpdir(), 'footnote-bench-'));
-  const library = await openLibrary({ dataDir: benchDataDir });
-  // The same library without the synonym map, to show what `corpus/vocabulary.json` adds.
-  const withoutVocabulary = await openLibrary({
+  const corpus = await openCorpusIndex({ dataDir: benchDataDir });
+  // The same corpus without the synonym map, to show what `corpus/vocabulary.json` adds.
+  const withoutVocabulary = await openCorpusIndex({
     dataDir: benchDataDir,
     vocabulary: EMPTY_VOCABULARY,
   });
   // And without WordNet's related words, to show what they add on top of the map.
-  const withoutWordNet = await openLibrary({ dataDir: benchDataDir, wordNet: EMPTY_VOCABULARY });
+  const withoutWordNet = await openCorpusIndex({
+    dataDir: benchDataDir,
+    wordNet: EMPTY_VOCABULARY,
+  });
   const quality: Record<string, QualityRow[]> = {};
   for (const { name, file } of await questionSets()) {
     const set = await loadQuestionSet(file);
     quality[name] = [
-      evaluate('footnote', footnoteRetriever(library), set),
+      evaluate('footnote', footnoteRetriever(corpus), set),
       evaluate('footnote-without-wordnet', footnoteRetriever(withoutWordNet), set),
       evaluate('footnote-without-vocabulary', footnoteRetriever(withoutVocabulary), set),
-      evaluate('minisearch-defaults', miniSearchDefaultsRetriever(library), set),
+      evaluate('minisearch-defaults', miniSearchDefaultsRetriever(corpus), set),
     ];
   }
   return quality;
@@ -181,7 +184,7 @@ if (sections.has('corpus')) {
   print(corpusMarkdown(quality));
   report['wordNetLoad'] = wordNet;
   print(
-    `WordNet lookup (\`src/library/wordnet-related.json\`, ${wordNet.words} words): loaded in ${wordNet.ms} ms, ` +
+    `WordNet lookup (\`src/corpus/wordnet-related.json\`, ${wordNet.words} words): loaded in ${wordNet.ms} ms, ` +
       `${wordNet.heapMb} MB of heap (the first import in this process).\n`,
   );
 }

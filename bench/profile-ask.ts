@@ -12,8 +12,8 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Library } from '../src/core/library.ts';
-import { loadVocabulary } from '../src/library/corpus-loader.ts';
+import { CorpusIndex } from '../src/core/corpus-index.ts';
+import { loadVocabulary } from '../src/corpus/corpus-loader.ts';
 import { latencySummary } from './metrics.ts';
 import { resolveSquadFile } from './squad-data.ts';
 import { openCorpusSource, takeCorpus } from './synthetic-corpus.ts';
@@ -35,13 +35,13 @@ const source = await openCorpusSource(resolveSquadFile(values.squad));
 const documents = takeCorpus(source, { passages });
 const vocabulary = await loadVocabulary();
 const buildStart = performance.now();
-const library = new Library(documents, undefined, vocabulary);
+const corpus = new CorpusIndex(documents, undefined, vocabulary);
 const buildMs = performance.now() - buildStart;
 const questions = source.questions(warmup + questionCount);
 
 // A fixed clock, so answers that mention a document's age are the same in every run.
 const now = new Date('2026-11-28T00:00:00Z');
-for (const question of questions.slice(0, warmup)) library.ask(question, { now });
+for (const question of questions.slice(0, warmup)) corpus.ask(question, { now });
 
 const digest = createHash('sha256');
 const milliseconds = new Float64Array(questionCount);
@@ -51,7 +51,7 @@ let answered = 0;
 questions.slice(warmup).forEach((question, index) => {
   const cpuStart = process.cpuUsage();
   const start = performance.now();
-  const answer = library.ask(question, { now });
+  const answer = corpus.ask(question, { now });
   milliseconds[index] = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
   cpuMilliseconds[index] = (cpu.user + cpu.system) / 1000;
@@ -61,7 +61,7 @@ questions.slice(warmup).forEach((question, index) => {
 
 console.log(
   JSON.stringify({
-    passages: library.passageCount,
+    passages: corpus.passageCount,
     documents: documents.length,
     buildMs: Math.round(buildMs),
     questions: questionCount,

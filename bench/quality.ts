@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
-import type { Library } from '../src/core/library.ts';
+import type { CorpusIndex } from '../src/core/corpus-index.ts';
 import type { Answer } from '../src/core/types.ts';
 import { renderAnswer as renderForTerminal } from '../src/cli/render.ts';
 import { renderAnswer as renderForDiscord } from '../src/discord/render/answer.ts';
@@ -125,9 +125,9 @@ export function evaluate(system: string, retrieve: Retrieve, set: QuestionSet): 
 }
 
 /** Footnote itself: the citations `ask` returns; a no-answer is a refusal. */
-export function footnoteRetriever(library: Library): Retrieve {
+export function footnoteRetriever(corpus: CorpusIndex): Retrieve {
   return (question) => {
-    const answer = library.ask(question);
+    const answer = corpus.ask(question);
     if (answer.status === 'no-answer')
       return { refused: true, passages: [], shown: { discord: [], cli: [] } };
     return {
@@ -163,13 +163,13 @@ export function shownExcerpts(answer: Answer): { discord: string[]; cli: string[
  * MiniSearch as a developer would start: default options over the same passages (title and
  * text), top 10, never refusing.
  */
-export function miniSearchDefaultsRetriever(library: Library): Retrieve {
+export function miniSearchDefaultsRetriever(corpus: CorpusIndex): Retrieve {
   const index = new MiniSearch<{ id: string; title: string; text: string }>({
     fields: ['title', 'text'],
   });
   const texts = new Map<string, string>();
-  for (const document of library.listDocuments()) {
-    for (const passage of library.passagesOf(document.id)) {
+  for (const document of corpus.listDocuments()) {
+    for (const passage of corpus.passagesOf(document.id)) {
       index.add({ id: passage.id, title: document.title, text: passage.text });
       texts.set(passage.id, passage.text);
     }

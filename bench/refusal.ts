@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Judged } from '../src/core/answer.ts';
-import { Library } from '../src/core/library.ts';
+import { CorpusIndex } from '../src/core/corpus-index.ts';
 import {
   answerProbability,
   REFUSAL_FEATURES,
@@ -116,14 +116,14 @@ async function askLeavingOut(
   for (const title of paragraphs.keys()) {
     documents.set(title, article(title, `squad-${documents.size + 1}`));
   }
-  const library = new Library(documents.values());
+  const corpus = new CorpusIndex(documents.values());
   const byParagraph = new Map<number, string[]>();
   for (const { question, goldId } of questions) {
     byParagraph.set(goldId, [...(byParagraph.get(goldId) ?? []), question]);
   }
   const asked: AskedQuestion[] = [];
   const ask = (question: string, title: string, answerable: boolean) => {
-    const judged = library.explain(question, { limit: 30 }).sort((a, b) => b.score - a.score);
+    const judged = corpus.explain(question, { limit: 30 }).sort((a, b) => b.score - a.score);
     asked.push({
       question,
       article: title,
@@ -143,19 +143,19 @@ async function askLeavingOut(
     const articleQuestions = list.flatMap((paragraph) => byParagraph.get(paragraph.id) ?? []);
     if (unit === 'article') {
       for (const question of articleQuestions) ask(question, title, true);
-      library.remove(document.id);
+      corpus.remove(document.id);
       for (const question of articleQuestions) ask(question, title, false);
-      library.add(document);
+      corpus.add(document);
       continue;
     }
     for (const paragraph of list) {
       const paragraphQuestions = byParagraph.get(paragraph.id) ?? [];
       if (paragraphQuestions.length === 0 || list.length < 2) continue;
-      library.remove(document.id);
-      library.add(article(title, document.id, paragraph.id));
+      corpus.remove(document.id);
+      corpus.add(article(title, document.id, paragraph.id));
       for (const question of paragraphQuestions) ask(question, title, false);
-      library.remove(document.id);
-      library.add(document);
+      corpus.remove(document.id);
+      corpus.add(document);
     }
   }
   await mkdir(dirname(cache), { recursive: true });

@@ -11,11 +11,11 @@
  * Prints one JSON line on stdout (`SnapshotResult` or `StartResult`).
  */
 import { parseArgs } from 'node:util';
-import { Library } from '../src/core/library.ts';
+import { CorpusIndex } from '../src/core/corpus-index.ts';
 import { parseShardIds, servesScope, type ShardSlice } from '../src/core/shard-slice.ts';
 import type { CorpusDocument } from '../src/core/types.ts';
-import { loadVocabulary } from '../src/library/corpus-loader.ts';
-import { readIndexCache, writeIndexCache } from '../src/library/index-cache.ts';
+import { loadVocabulary } from '../src/corpus/corpus-loader.ts';
+import { readIndexCache, writeIndexCache } from '../src/corpus/index-cache.ts';
 import { roundMs, settledHeapMB, timed, timedAsync } from './metrics.ts';
 import { benchCorpus, type SnapshotResult, type StartResult } from './scale.ts';
 import { openCorpusSource } from './synthetic-corpus.ts';
@@ -54,7 +54,7 @@ const vocabulary = await loadVocabulary();
 
 async function snapshot(): Promise<SnapshotResult> {
   const held = documents.filter(served);
-  const build = timed(() => new Library(held, undefined, vocabulary));
+  const build = timed(() => new CorpusIndex(held, undefined, vocabulary));
   await writeIndexCache(dir, FINGERPRINT, build.result.serializeIndex());
   return {
     documents: held.length,
@@ -69,22 +69,22 @@ async function start(): Promise<StartResult> {
   const read = await timedAsync(() => readIndexCache(dir, FINGERPRINT));
   if (!read.result) throw new Error(`no saved index in ${dir}`);
   const saved = read.result;
-  const construct = timed(() => new Library(held, saved, vocabulary));
-  const library = construct.result;
+  const construct = timed(() => new CorpusIndex(held, saved, vocabulary));
+  const corpus = construct.result;
   // The changes since the snapshot: documents added while the process was down, every slice's.
   const catchUp = timed(() => {
     let applied = 0;
     for (const document of since) {
       if (!served(document)) continue;
-      library.add(document);
+      corpus.add(document);
       applied += 1;
     }
     return applied;
   });
   const after = await settledHeapMB();
   return {
-    documents: library.size,
-    passages: library.passageCount,
+    documents: corpus.size,
+    passages: corpus.passageCount,
     readMs: roundMs(read.ms),
     constructMs: roundMs(construct.ms),
     changesApplied: catchUp.result,

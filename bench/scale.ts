@@ -28,7 +28,7 @@ export interface StartResult {
   documents: number;
   passages: number;
   readMs: number;
-  /** `new Library(documents, savedIndex)`. */
+  /** `new CorpusIndex(documents, savedIndex)`. */
   constructMs: number;
   /** Changes since the snapshot this process served and indexed. */
   changesApplied: number;
@@ -37,7 +37,7 @@ export interface StartResult {
   catchUpMs: number;
   /** Read + construct + catch up: the start from a snapshot. */
   totalMs: number;
-  /** Heap of the library (passages, index) over the documents' text, once collections settle. */
+  /** Heap of the corpus (passages, index) over the documents' text, once collections settle. */
   heapMB: number | null;
   /** The text of the documents held, in MB of characters (one byte each in V8's one-byte strings). */
   textMB: number;
@@ -148,9 +148,9 @@ export function scaleMarkdown(report: ScaleReport): string {
     `## Past one machine: one index per process vs one per shard (${report.passages.toLocaleString('en-US')} passages)\n`,
     `${report.shardCount} shards on ${report.hosts} hosts; ${report.guilds} servers spread evenly over the shards, ` +
       `one document in ${EVERYWHERE_EVERY} for every server; ${report.changes} documents added since the snapshot. ` +
-      'Each start reads the saved index, builds the library from it and applies the changes it serves, in a fresh process. ' +
-      'Heap: what the library adds (passages, index) once collections settle; text: the characters of the documents held, which the process also keeps. Per host: times the processes a host runs.\n',
-    '| layout | one process runs | processes per host | passages held | snapshot build ms | start ms (read + library + catch-up) | changes applied / skipped | heap MB per process | text MB per process | heap + text MB per host | start CPU ms per host |',
+      'Each start reads the saved index, builds the corpus from it and applies the changes it serves, in a fresh process. ' +
+      'Heap: what the corpus adds (passages, index) once collections settle; text: the characters of the documents held, which the process also keeps. Per host: times the processes a host runs.\n',
+    '| layout | one process runs | processes per host | passages held | snapshot build ms | start ms (read + corpus + catch-up) | changes applied / skipped | heap MB per process | text MB per process | heap + text MB per host | start CPU ms per host |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...report.rows.map(
       (row) =>

@@ -1,15 +1,15 @@
 /**
- * Speed: per-question latency of `Library.ask()` (search and answer composition, as `/ask`
+ * Speed: per-question latency of `CorpusIndex.ask()` (search and answer composition, as `/ask`
  * runs it) against MiniSearch's defaults over the same passages, build time and heap at
  * growing corpus sizes; cold start from the index cache; moderator adds. Each figure is checked
  * against Footnote's targets.
  */
 import { performance } from 'node:perf_hooks';
 import MiniSearch from 'minisearch';
-import { Library } from '../src/core/library.ts';
+import { CorpusIndex } from '../src/core/corpus-index.ts';
 import type { CorpusDocument } from '../src/core/types.ts';
 import type { Vocabulary } from '../src/core/vocabulary.ts';
-import { loadVocabulary } from '../src/library/corpus-loader.ts';
+import { loadVocabulary } from '../src/corpus/corpus-loader.ts';
 import { measureColdStart, type ColdStartReport } from './cold-start.ts';
 import { pruningMarkdown, runPruningCheck, type PruningReport } from './pruning.ts';
 import {
@@ -169,7 +169,7 @@ interface PassageRecord {
   text: string;
 }
 
-/** Builds the library, times `ask`, and hands back its passages for the MiniSearch row. */
+/** Builds the corpus, times `ask`, and hands back its passages for the MiniSearch row. */
 async function measureFootnote(
   documents: readonly CorpusDocument[],
   questions: readonly string[],
@@ -177,17 +177,17 @@ async function measureFootnote(
   vocabulary: Vocabulary,
 ): Promise<{ speed: SizeRow['footnote']; passages: PassageRecord[] }> {
   const heapBefore = await settledHeapMB();
-  const build = timed(() => new Library(documents, undefined, vocabulary));
-  const library = build.result;
+  const build = timed(() => new CorpusIndex(documents, undefined, vocabulary));
+  const corpus = build.result;
   const heapMB = await heapGrowth(heapBefore);
   const { latency, results } = timeQuestions(
     questions,
     plan,
-    (question) => library.ask(question).status,
+    (question) => corpus.ask(question).status,
   );
   const answered = results.filter((status) => status === 'answered').length;
   const passages = documents.flatMap((document) =>
-    library
+    corpus
       .passagesOf(document.id)
       .map((passage) => ({ id: passage.id, title: document.title, text: passage.text })),
   );
@@ -239,7 +239,7 @@ async function measureSize(
     plan.minisearch.warmup + plan.minisearch.timed,
   );
   const questions = source.questions(longest);
-  // Separate functions, so the library is unreachable (and collected) before MiniSearch is built.
+  // Separate functions, so the corpus is unreachable (and collected) before MiniSearch is built.
   const { speed: footnote, passages } = await measureFootnote(
     documents,
     questions,
@@ -292,7 +292,7 @@ function judge(
 
 const NOT_MEASURED: Measured = { value: null, minisearchDefaults: null, detail: '' };
 
-/** Heap growth per passage in KiB: the whole library (index, passages, documents) over its passages. */
+/** Heap growth per passage in KiB: the whole corpus (index, passages, documents) over its passages. */
 const perPassageKB = (heapMB: number | null, passages: number) =>
   heapMB === null ? null : (heapMB * 1024) / passages;
 
@@ -346,7 +346,7 @@ function judgeTargets(
             minisearchDefaults: load.minisearchDefaultsLoadMs,
             detail:
               `fingerprint ${count(load.fingerprintMs)} + read ${count(load.readMs)} + ` +
-              `new Library ${count(load.constructMs)} ms, ${count(load.passages)} passages; ` +
+              `new CorpusIndex ${count(load.constructMs)} ms, ${count(load.passages)} passages; ` +
               'minisearch-defaults: read + MiniSearch.loadJSON of its own index of the same passages',
           }
         : NOT_MEASURED,
@@ -446,10 +446,10 @@ function coldStartTable({ rebuild, load }: ColdStartReport): string[] {
   return [
     '| step | ms | heap MB |',
     '|---|---:|---:|',
-    `| rebuild: \`new Library(documents)\` | ${ms(rebuild.buildMs)} | ${orDash(rebuild.heapMB)} |`,
+    `| rebuild: \`new CorpusIndex(documents)\` | ${ms(rebuild.buildMs)} | ${orDash(rebuild.heapMB)} |`,
     `| cache: \`corpusFingerprint(documents)\` | ${ms(load.fingerprintMs)} | |`,
     `| cache: \`readIndexCache\` (${(rebuild.cacheBytes / 2 ** 20).toFixed(1)} MiB file) | ${ms(load.readMs)} | |`,
-    `| cache: \`new Library(documents, savedIndex)\` | ${ms(load.constructMs)} | |`,
+    `| cache: \`new CorpusIndex(documents, savedIndex)\` | ${ms(load.constructMs)} | |`,
     `| **cache: total (cold start)** | **${ms(load.totalMs)}** | ${orDash(load.heapMB)} |`,
     `| first \`ask()\` after loading | ${ms(load.firstAskMs)} | |`,
     `| minisearch-defaults: read its saved index + \`MiniSearch.loadJSON\` | ${ms(load.minisearchDefaultsLoadMs)} | |`,
@@ -514,7 +514,7 @@ export function speedMarkdown(report: SpeedReport): string {
     ...(report.pruning ? pruningMarkdown(report.pruning) : []),
     `### Moderator adds at ${count(load.documents)} documents`,
     '',
-    'On the library just loaded from the cache: add a server document about an invented subject, then ask the question it answers.',
+    'On the corpus just loaded from the cache: add a server document about an invented subject, then ask the question it answers.',
     '',
     ...addTable(report.coldStart),
     '',

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { splitWords } from '../src/core/analysis.ts';
 import { segmentDocument } from '../src/core/segment.ts';
 import type { CorpusDocument } from '../src/core/types.ts';
-import { loadShippedCorpus } from '../src/library/corpus-loader.ts';
+import { loadShippedCorpus } from '../src/corpus/corpus-loader.ts';
 import { mulberry32, readSquadFile, shuffled, squadSplit } from './squad-data.ts';
 import { GLOBAL_SCOPE } from '../src/core/scope.ts';
 

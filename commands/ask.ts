@@ -53,10 +53,10 @@ export default defineCommand({
   async execute(
     { question, hide, for: addressee },
     _interaction,
-    { library, logger, respond, guildId, scope, feedback },
+    { corpus, logger, respond, guildId, scope, feedback },
   ) {
     logger.debug({ question }, 'ask');
-    const answer = library.ask(question, { scope, limit: MAX_CITATIONS });
+    const answer = corpus.ask(question, { scope, limit: MAX_CITATIONS });
     // Recorded beside the reply, not before it: the member does not wait on the store.
     const noted = noteUnanswered(answer, { feedback, logger, guildId });
     // Recorded before the reply: its buttons name the record.
@@ -149,11 +149,11 @@ export async function recordAnswer(
  */
 export async function recallAnswer(
   answerId: string,
-  { library, scope, feedback }: Pick<CommandContext, 'library' | 'scope' | 'feedback'>,
+  { corpus, scope, feedback }: Pick<CommandContext, 'corpus' | 'scope' | 'feedback'>,
 ): Promise<{ answer: AnsweredAnswer; note: { cited: number; shown: number } | undefined }> {
   const record = await feedback?.answer(answerId);
   if (!record) throw new UserError(ANSWER_NOT_FOUND);
-  const answer = library.recite(record.question, record.passageIds, { scope });
+  const answer = corpus.recite(record.question, record.passageIds, { scope });
   if (answer.citations.length === 0)
     throw new UserError(
       'The documents this answer cited have all been removed since: please ask again with /ask.',
@@ -169,14 +169,14 @@ export async function recallAnswer(
  */
 export function askAgain(
   content: string,
-  { library, scope }: Pick<CommandContext, 'library' | 'scope'>,
+  { corpus, scope }: Pick<CommandContext, 'corpus' | 'scope'>,
 ): AnsweredAnswer {
   const question = questionFromContent(content);
   if (question === undefined)
     throw new UserError(
       'I cannot read the question of this answer any more: please ask again with /ask.',
     );
-  const answer = library.ask(question, { scope, limit: MAX_CITATIONS });
+  const answer = corpus.ask(question, { scope, limit: MAX_CITATIONS });
   if (answer.status !== 'answered')
     throw new UserError('The sources have changed since this answer: please ask again with /ask.');
   return answer;

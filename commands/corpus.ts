@@ -13,7 +13,7 @@ import {
   AlreadyAddedError,
   type IngestInput,
   type CorpusService,
-} from '../src/library/corpus-service.ts';
+} from '../src/corpus/corpus-service.ts';
 import { defineCommand, type CommandContext } from '../src/discord/command.ts';
 import { parseCustomId } from '../src/discord/custom-id.ts';
 import { PendingPreviews, type HeldPreview } from '../src/discord/pending.ts';
@@ -112,13 +112,13 @@ export const data = {
 type Subcommand = (typeof data.options)[number]['name'];
 
 /** One set of pending previews per opened corpus: a restart (a new corpus) starts empty. */
-const pendingByCorpus = new WeakMap<CorpusService, PendingPreviews>();
+const pendingByService = new WeakMap<CorpusService, PendingPreviews>();
 
-function pendingFor(corpus: CorpusService): PendingPreviews {
-  let pending = pendingByCorpus.get(corpus);
+function pendingFor(corpusService: CorpusService): PendingPreviews {
+  let pending = pendingByService.get(corpusService);
   if (!pending) {
     pending = new PendingPreviews();
-    pendingByCorpus.set(corpus, pending);
+    pendingByService.set(corpusService, pending);
   }
   return pending;
 }
@@ -126,13 +126,13 @@ function pendingFor(corpus: CorpusService): PendingPreviews {
 /** What every /corpus handler needs; the dispatcher's guard has already admitted the member. */
 function managing(
   interaction: Interaction,
-  context: Pick<CommandContext, 'corpus'>,
-): { corpus: CorpusService; scope: GuildScope; actor: string } {
-  const { corpus } = context;
-  if (!corpus) throw new UserError('Documents cannot be added or removed on this Footnote.');
+  context: Pick<CommandContext, 'corpusService'>,
+): { corpusService: CorpusService; scope: GuildScope; actor: string } {
+  const { corpusService } = context;
+  if (!corpusService) throw new UserError('Documents cannot be added or removed on this Footnote.');
   // The guard refuses DMs already; this keeps a missing server id from ever reaching the store.
   if (!interaction.guildId) throw new UserError('Documents can only be managed in a server.');
-  return { corpus, scope: guildScope(interaction.guildId), actor: interaction.user.id };
+  return { corpusService, scope: guildScope(interaction.guildId), actor: interaction.user.id };
 }
 
 /** The caller's own pending preview, or a UserError saying why not. */
@@ -140,13 +140,18 @@ function ownPreview(
   token: string | undefined,
   interaction: Interaction,
   context: CommandContext,
-): { held: HeldPreview; pending: PendingPreviews; corpus: CorpusService; scope: GuildScope } {
-  const { corpus, scope, actor } = managing(interaction, context);
-  const pending = pendingFor(corpus);
+): {
+  held: HeldPreview;
+  pending: PendingPreviews;
+  corpusService: CorpusService;
+  scope: GuildScope;
+} {
+  const { corpusService, scope, actor } = managing(interaction, context);
+  const pending = pendingFor(corpusService);
   const held = token ? pending.get(token) : undefined;
   if (!held || held.guildId !== scope.guildId) throw new UserError(PREVIEW_EXPIRED);
   if (held.ownerId !== actor) throw new UserError(NOT_YOUR_PREVIEW);
-  return { held, pending, corpus, scope };
+  return { held, pending, corpusService, scope };
 }
 
 /** Ingests without writing anything, holds the result, and shows the preview. */
@@ -155,9 +160,9 @@ async function startPreview(
   interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
   context: CommandContext,
 ): Promise<void> {
-  const { corpus, scope, actor } = managing(interaction, context);
-  const preview = await corpus.preview(input, scope);
-  const token = pendingFor(corpus).add({ preview, ownerId: actor, guildId: scope.guildId });
+  const { corpusService, scope, actor } = managing(interaction, context);
+  const preview = await corpusService.preview(input, scope);
+  const token = pendingFor(corpusService).add({ preview, ownerId: actor, guildId: scope.guildId });
   context.logger.info(
     { source: preview.source.kind, duplicate: preview.duplicate?.id },
     'corpus preview',
@@ -196,11 +201,11 @@ const subcommands: Record<Subcommand, SubcommandHandler> = {
     await context.respond.showModal(addTextModal());
   },
   async remove(interaction, context) {
-    const { corpus, scope, actor } = managing(interaction, context);
-    await corpus.refresh();
+    const { corpusService, scope, actor } = managing(interaction, context);
+    await corpusService.refresh();
     const typed = interaction.options.getString('document', true).trim();
     // A picked suggestion sends the id; a typed title is matched against this server's own.
-    const documents = await corpus.list(scope);
+    const documents = await corpusService.list(scope);
     const lowered = typed.toLowerCase();
     const matches = documents.filter((document) => document.title.toLowerCase() === lowered);
     const target =
@@ -212,7 +217,7 @@ const subcommands: Record<Subcommand, SubcommandHandler> = {
           'Start typing its title and pick one of the suggestions.',
       );
     try {
-      const removed = await corpus.remove(target.id, { scope, actor, origin: 'server' });
+      const removed = await corpusService.remove(target.id, { scope, actor, origin: 'server' });
       context.logger.info({ documentId: removed.id }, 'corpus remove');
       await context.respond.reply(renderRemoved(removed));
     } catch (error) {
@@ -222,13 +227,13 @@ const subcommands: Record<Subcommand, SubcommandHandler> = {
     }
   },
   async list(interaction, context) {
-    const { corpus, scope } = managing(interaction, context);
-    await corpus.refresh();
-    await context.respond.reply(renderDocumentList(await corpus.list(scope), 1));
+    const { corpusService, scope } = managing(interaction, context);
+    await corpusService.refresh();
+    await context.respond.reply(renderDocumentList(await corpusService.list(scope), 1));
   },
   async history(interaction, context) {
-    const { corpus, scope } = managing(interaction, context);
-    await context.respond.reply(renderHistory(await corpus.history(scope, HISTORY_LIMIT)));
+    const { corpusService, scope } = managing(interaction, context);
+    await context.respond.reply(renderHistory(await corpusService.history(scope, HISTORY_LIMIT)));
   },
   gaps: executeGaps,
 };
@@ -256,20 +261,20 @@ export default defineCommand({
     await subcommands[name](interaction, context);
   },
   async autocomplete(interaction, context) {
-    const { corpus, scope } = managing(interaction, context);
+    const { corpusService, scope } = managing(interaction, context);
     if (interaction.options.getSubcommand(false) !== 'remove') return [];
-    await corpus.refresh();
-    return removeChoices(await corpus.list(scope), interaction.options.getFocused());
+    await corpusService.refresh();
+    return removeChoices(await corpusService.list(scope), interaction.options.getFocused());
   },
   buttons: {
     ...gapsButtons,
     async [CORPUS_ACTIONS.confirm]([token], interaction, context) {
-      const { held, pending, corpus, scope } = ownPreview(token, interaction, context);
+      const { held, pending, corpusService, scope } = ownPreview(token, interaction, context);
       // Taken first, so a second press (or a second moderator racing) cannot commit twice.
       pending.take(token!);
       let added;
       try {
-        added = await corpus.commit(held.preview, {
+        added = await corpusService.commit(held.preview, {
           scope,
           actor: interaction.user.id,
           origin: 'server',
@@ -299,9 +304,11 @@ export default defineCommand({
       await context.respond.update(renderCancelled());
     },
     async [CORPUS_ACTIONS.listPage]([page], interaction, context) {
-      const { corpus, scope } = managing(interaction, context);
-      await corpus.refresh();
-      await context.respond.update(renderDocumentList(await corpus.list(scope), Number(page)));
+      const { corpusService, scope } = managing(interaction, context);
+      await corpusService.refresh();
+      await context.respond.update(
+        renderDocumentList(await corpusService.list(scope), Number(page)),
+      );
     },
   },
   modals: {
@@ -320,10 +327,10 @@ export default defineCommand({
       );
     },
     async [CORPUS_ACTIONS.metadataModal]([token], interaction, context) {
-      const { held, pending, corpus } = ownPreview(token, interaction, context);
+      const { held, pending, corpusService } = ownPreview(token, interaction, context);
       const field = (id: string) => interaction.fields.getTextInputValue(id);
       // An emptied field clears it; a bad one is refused with a sentence naming it.
-      const edited = corpus.edit(held.preview, {
+      const edited = corpusService.edit(held.preview, {
         title: field(MODAL_FIELDS.title),
         site: field(MODAL_FIELDS.site),
         author: field(MODAL_FIELDS.author),

@@ -66,11 +66,11 @@ export default defineMessageCommand({
   description:
     "Answers a message's text as a question, first only to you, with a button to post the " +
     'answer in the channel, quoting and linking the message.',
-  async execute(message, _interaction, { library, logger, respond, guildId, scope, feedback }) {
+  async execute(message, _interaction, { corpus, logger, respond, guildId, scope, feedback }) {
     const question = questionFromMessage(message.content);
     if (question === undefined) throw new UserError(NO_TEXT);
     logger.debug({ question }, 'find sources');
-    const answer = library.ask(question, { scope, limit: MAX_CITATIONS });
+    const answer = corpus.ask(question, { scope, limit: MAX_CITATIONS });
     // Recorded beside the reply, not before it: the member does not wait on the store.
     const noted = noteUnanswered(answer, { feedback, logger, guildId });
     const answerId = await recordAnswer(answer, { feedback, logger, guildId });

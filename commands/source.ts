@@ -28,9 +28,9 @@ export const data = {
 
 export default defineCommand({
   data,
-  async execute({ document }, _interaction, { library, respond, scope }) {
+  async execute({ document }, _interaction, { corpus, respond, scope }) {
     // A chosen suggestion sends the document id; text typed without choosing is resolved here.
-    const lookup = lookupDocument(library, document, { scope });
+    const lookup = lookupDocument(corpus, document, { scope });
     if (lookup.kind === 'none') {
       throw new UserError(
         `No document matches “${escapeToFit(document, 100)}”. Start typing and pick one of the suggestions.`,
@@ -44,16 +44,16 @@ export default defineCommand({
   },
   buttons: {
     // "Did you mean": a no-answer's suggestion opens the document, only for whoever clicks.
-    async [OPEN_SOURCE_ACTION]([documentId], _interaction, { library, respond, scope }) {
-      const summary = documentId ? library.summarize(documentId, { scope }) : undefined;
+    async [OPEN_SOURCE_ACTION]([documentId], _interaction, { corpus, respond, scope }) {
+      const summary = documentId ? corpus.summarize(documentId, { scope }) : undefined;
       if (!summary) throw new UserError('That document is no longer in the sources.');
       await respond.reply({ ...renderSource(summary), flags: EPHEMERAL });
     },
   },
-  async autocomplete(interaction, { library, scope }) {
+  async autocomplete(interaction, { corpus, scope }) {
     const typed = interaction.options.getFocused();
     return documentChoices(
-      library.findDocuments(typed, { scope, limit: DISCORD_LIMITS.autocompleteChoices }),
+      corpus.findDocuments(typed, { scope, limit: DISCORD_LIMITS.autocompleteChoices }),
     );
   },
 });

@@ -4,7 +4,7 @@ import { config as loadDotenv } from 'dotenv';
 import { ConfigError, parseConfig, type Config } from '../config.ts';
 import { UserError } from '../core/errors.ts';
 import type { CommandRegistry } from '../discord/command.ts';
-import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
+import { openCorpus, type OpenedCorpus } from '../corpus/open-corpus.ts';
 import { copyStore, type CopyReport } from '../store/copy.ts';
 import { openStore, STORE_FILE } from '../store/store.ts';
 
@@ -22,7 +22,7 @@ export interface CliApp {
   readonly staleAfterDays: number;
   /** Whether `DISCORD_TOKEN` is set: `start` runs the bot, otherwise the offline prompt. */
   readonly hasDiscordToken: boolean;
-  /** Opens the store and library, runs `body`, then saves the index cache and closes the store. */
+  /** Opens the store and corpus index, runs `body`, then saves the index cache and closes the store. */
   withCorpus<T>(body: (opened: OpenedCorpus) => Promise<T> | T): Promise<T>;
   /** Copies the SQLite store of the data directory into the empty PostgreSQL database at `url`. */
   migrateStore(url: string): Promise<CopyReport>;
@@ -45,7 +45,7 @@ export interface CliAppOptions {
  *
  * @example
  * const app = cliApp(process.env, { dataDir: './data', warn: (m) => console.error(m) });
- * const answer = await app.withCorpus(({ library }) => library.ask('QR codes?'));
+ * const answer = await app.withCorpus(({ corpus }) => corpus.ask('QR codes?'));
  */
 export function cliApp(environment: Env, options: CliAppOptions): CliApp {
   const env = { ...environment };

@@ -6,7 +6,7 @@ import { withAskDefaults } from '../core/api.ts';
 import { Operations } from '../http/operations.ts';
 import { dataDirectoryCheck, ensureWritableDataDir } from '../runtime/data-directory.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
-import { openCorpus, type OpenedCorpus } from '../library/open-corpus.ts';
+import { openCorpus, type OpenedCorpus } from '../corpus/open-corpus.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { Feedback } from '../store/feedback.ts';
 import { runsShardZero, startBot, type RunningBot } from '../discord/bot.ts';
@@ -23,8 +23,8 @@ import { describeDiscordFailure } from '../discord/connection-errors.ts';
 type Env = Record<string, string | undefined>;
 
 export interface RunOptions {
-  /** Test seam: wraps the opened library, e.g. to make one method throw. */
-  wrapLibrary?: (library: Footnote) => Footnote;
+  /** Test seam: wraps the opened corpus, e.g. to make one method throw. */
+  wrapCorpus?: (corpus: Footnote) => Footnote;
   /** Test seam: download settings over the configured ones (a short timeout, a small cap). */
   fetch?: FetchOptions;
   /** Where the invite link is printed (default: stdout). */
@@ -48,7 +48,7 @@ export interface RunningFootnote {
 export const DRAIN_TIMEOUT_MS = 5_000;
 
 /**
- * `npm start` with a token: parse the configuration, open the library, start the bot, print the
+ * `npm start` with a token: parse the configuration, open the corpus index, start the bot, print the
  * invite link. Resolves once the bot answers. A bad setting rejects with a `ConfigError` whose
  * one-line message names the variable; an unwritable data directory with a `StoreError`.
  * With `FOOTNOTE_SHARDS`, runs the sharding manager instead, which runs this once per shard.
@@ -82,7 +82,7 @@ export async function runBot(
   });
   let bot: RunningBot;
   let identifyThrottler: PostgresIdentifyThrottler | undefined;
-  let library: Footnote;
+  let corpus: Footnote;
   let opened: OpenedCorpus | undefined;
   try {
     opened = await openCorpus({
@@ -96,7 +96,7 @@ export async function runBot(
       fetch: { allowLoopback: config.FOOTNOTE_ALLOW_LOOPBACK_URLS, ...options.fetch },
     });
     const configured = withAskDefaults(
-      opened.library,
+      opened.corpus,
       { staleAfterDays: config.FOOTNOTE_STALE_AFTER_DAYS },
       {
         onAnswer: (answer) => {
@@ -104,14 +104,14 @@ export async function runBot(
         },
       },
     );
-    library = options.wrapLibrary ? options.wrapLibrary(configured) : configured;
+    corpus = options.wrapCorpus ? options.wrapCorpus(configured) : configured;
     operations.indexLoaded();
     bot = await startBot({
       config,
       registry,
-      library,
+      corpus,
       logger,
-      corpus: opened.corpus,
+      corpusService: opened.corpusService,
       feedback: new Feedback(opened.store),
       cooldowns: askCooldowns({
         limit: config.FOOTNOTE_ASK_LIMIT,
@@ -145,12 +145,12 @@ export async function runBot(
       gatewayProblem: () => started.gatewayProblem(),
       guildIds: () => started.client.guilds.cache.keys(),
     },
-    library,
+    corpus,
   );
-  shardLink.onCorpusChanged(() => void openedCorpus.corpus.refresh());
+  shardLink.onCorpusChanged(() => void openedCorpus.corpusService.refresh());
   // The other shards catch up from the store's changes at once, not at their next poll: told
   // of what this one changed (not of what it applied from the store).
-  openedCorpus.corpus.on('changed', (change) => {
+  openedCorpus.corpusService.on('changed', (change) => {
     if (change.from === 'local') shardLink.announceCorpusChange();
   });
   const invite = inviteUrl(bot.applicationId);

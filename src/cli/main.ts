@@ -5,10 +5,10 @@ import { parseArgs } from 'node:util';
 import { cliApp } from '../app/cli.ts';
 import { ConfigError } from '../config.ts';
 import { UserError } from '../core/errors.ts';
-import type { Library } from '../core/library.ts';
-import type { ActorContext, IngestInput } from '../library/corpus-service.ts';
+import type { CorpusIndex } from '../core/corpus-index.ts';
+import type { ActorContext, IngestInput } from '../corpus/corpus-service.ts';
 import { GLOBAL_SCOPE, guildScope, type Scope } from '../core/scope.ts';
-import { CorpusError } from '../library/corpus-loader.ts';
+import { CorpusError } from '../corpus/corpus-loader.ts';
 import { INGEST_LIMITS } from '../ingest/limits.ts';
 import type { CommandRegistry } from '../discord/command.ts';
 import { redact } from '../store/dialect.ts';
@@ -165,14 +165,14 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       if (limit !== undefined && !(limit >= 1 && limit <= 50))
         throw new UsageError('--limit must be a whole number from 1 to 50.');
       if (values.explain) {
-        const judged = await withCorpus(({ library }) =>
-          library.explain(question, { scope, limit: limit ?? 5 }),
+        const judged = await withCorpus(({ corpus }) =>
+          corpus.explain(question, { scope, limit: limit ?? 5 }),
         );
         print(values.json ? judged.map(judgedAsData) : renderJudged(judged));
         return 0;
       }
-      const answer = await withCorpus(({ library }) =>
-        library.ask(question, {
+      const answer = await withCorpus(({ corpus }) =>
+        corpus.ask(question, {
           scope,
           limit,
           staleAfterDays,
@@ -187,7 +187,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         throw new UserError(
           'Please give a document title or id, e.g. footnote source "Moscow Times".',
         );
-      const lookup = await withCorpus(({ library }) => lookupDocument(library, query, { scope }));
+      const lookup = await withCorpus(({ corpus }) => lookupDocument(corpus, query, { scope }));
       if (lookup.kind === 'none')
         throw new UserError(
           `No document matches “${query}”: no title, site or author has all of its words. Run "footnote list" to see them all.`,
@@ -202,11 +202,11 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     case 'list': {
       if (scope.kind === 'guild') {
-        const added = await withCorpus(({ corpus }) => corpus.list(scope));
+        const added = await withCorpus(({ corpusService }) => corpusService.list(scope));
         print(values.json ? added : renderAddedList(added));
         return 0;
       }
-      const documents = await withCorpus(({ library }) => library.listDocuments());
+      const documents = await withCorpus(({ corpus }) => corpus.listDocuments());
       print(values.json ? documents : renderList(documents));
       return 0;
     }
@@ -214,9 +214,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       if (rest.length !== 1)
         throw new UsageError('add takes one URL, file path, or "-" for standard input.');
       const target = rest[0] as string;
-      return withCorpus(async ({ corpus }) => {
+      return withCorpus(async ({ corpusService }) => {
         const input = await addInput(target, io);
-        const preview = corpus.edit(await corpus.preview(input, scope), {
+        const preview = corpusService.edit(await corpusService.preview(input, scope), {
           title: values.title,
           author: values.author,
           publishedAt: values.date,
@@ -238,7 +238,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
           io.stderr.write('Nothing was added: pass --yes to add it without asking.\n');
           return 1;
         }
-        const added = await corpus.commit(preview, operator);
+        const added = await corpusService.commit(preview, operator);
         print(
           values.json
             ? { preview: shown, added }
@@ -249,7 +249,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     case 'remove': {
       if (rest.length !== 1) throw new UsageError('remove takes one document id.');
-      const removed = await withCorpus(({ corpus }) => corpus.remove(rest[0] as string, operator));
+      const removed = await withCorpus(({ corpusService }) =>
+        corpusService.remove(rest[0] as string, operator),
+      );
       print(values.json ? removed : `Removed “${removed.title}” (${removed.id}).`);
       return 0;
     }
@@ -257,7 +259,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       const limit = values.limit === undefined ? 50 : Number.parseInt(values.limit, 10);
       if (!(limit >= 1 && limit <= 10_000))
         throw new UsageError('--limit must be a whole number from 1 to 10000.');
-      const entries = await withCorpus(({ corpus }) => corpus.history(scope, limit));
+      const entries = await withCorpus(({ corpusService }) => corpusService.history(scope, limit));
       print(values.json ? entries : renderHistory(entries));
       return 0;
     }
@@ -266,7 +268,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         await app.startBot(await commandsOf(io));
         return await new Promise<number>(() => {}); // the bot runs until a signal stops it
       }
-      return withCorpus(({ library }) => offline(library, io, style, staleAfterDays));
+      return withCorpus(({ corpus }) => offline(corpus, io, style, staleAfterDays));
     }
     case 'register':
       return app.register(await commandsOf(io));
@@ -367,18 +369,18 @@ async function confirm(io: Io, style: TextStyle): Promise<boolean> {
 
 /** Without a token: a prompt on a terminal, otherwise one sample answer and how to go further. */
 async function offline(
-  library: Library,
+  corpus: CorpusIndex,
   io: Io,
   style: TextStyle,
   staleAfterDays: number,
 ): Promise<number> {
   const write = (text: string) => io.stdout.write(`${text}\n`);
   write(
-    `Footnote is running offline: no DISCORD_TOKEN is set. ${library.size} documents are loaded.`,
+    `Footnote is running offline: no DISCORD_TOKEN is set. ${corpus.size} documents are loaded.`,
   );
   if (!io.stdin.isTTY) {
     write(`\nSample question: ${SAMPLE_QUESTION}\n`);
-    write(renderAnswer(library.ask(SAMPLE_QUESTION, { staleAfterDays }), style));
+    write(renderAnswer(corpus.ask(SAMPLE_QUESTION, { staleAfterDays }), style));
     write(
       `\nAsk your own: npx footnote ask "<question>"   (list the documents: npx footnote list)` +
         `\nRun it in Discord: put DISCORD_TOKEN in .env (see .env.example and the README), then npm start.`,
@@ -393,7 +395,7 @@ async function offline(
     prompt.prompt();
     for await (const question of prompt) {
       if (question.trim() === '') return 0;
-      write(`\n${renderAnswer(library.ask(question, { staleAfterDays }), style)}\n`);
+      write(`\n${renderAnswer(corpus.ask(question, { staleAfterDays }), style)}\n`);
       prompt.prompt();
     }
     return 0;

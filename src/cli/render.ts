@@ -60,7 +60,7 @@ function sourceLine(citation: Pick<Citation, 'site' | 'author' | 'publishedAt' |
  * excerpt with matched words marked, and what matched; or the no-answer with its reason.
  *
  * @example
- * console.log(renderAnswer(library.ask('Which region introduced passports first?'), PLAIN_STYLE));
+ * console.log(renderAnswer(corpus.ask('Which region introduced passports first?'), PLAIN_STYLE));
  */
 export function renderAnswer(answer: Answer, style: TextStyle = PLAIN_STYLE): string {
   if (answer.status === 'no-answer') {
@@ -179,7 +179,7 @@ export function judgedAsData(judged: Judged) {
  * tuning the corpus (why a passage was quoted, or why nothing was).
  *
  * @example
- * console.log(renderJudged(library.explain('Which region introduced passports first?')));
+ * console.log(renderJudged(corpus.explain('Which region introduced passports first?')));
  */
 export function renderJudged(judged: readonly Judged[]): string {
   if (judged.length === 0) return 'No passage matched any word of the question.';

@@ -37,7 +37,7 @@ export const ANSWER_RULES = {
   candidates: 30,
 } as const;
 
-/** What the answer rules need from the library. */
+/** What the answer rules need from the corpus index. */
 export interface AnswerContext {
   index: PassageIndex;
   passage(passageId: string): Passage | undefined;

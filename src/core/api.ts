@@ -36,7 +36,7 @@ export interface FindOptions extends ReadOptions {
 }
 
 /**
- * What the edges (Discord, CLI, benchmarks) need from the core. `Library` implements it.
+ * What the edges (Discord, CLI, benchmarks) need from the core. `CorpusIndex` implements it.
  */
 export interface Footnote {
   /** Answers a question with cited passages, or says plainly that the corpus has no good answer. */
@@ -71,12 +71,12 @@ export interface AskHooks {
 }
 
 /**
- * The same library with defaults for every `ask` (a caller's own options still win): how the
+ * The same corpus with defaults for every `ask` (a caller's own options still win): how the
  * operator's settings, such as the staleness age, reach every command without each one
  * reading the configuration.
  *
  * @example
- * const configured = withAskDefaults(library, { staleAfterDays: 180 });
+ * const configured = withAskDefaults(corpus, { staleAfterDays: 180 });
  * configured.ask('Are QR codes still required?'); // citations older than 180 days are stale
  */
 export function withAskDefaults(

@@ -26,8 +26,8 @@ export const LOOKUP_RULES = {
  * title, site or author contains are `none`: never an arbitrary document.
  *
  * @example
- * lookupDocument(library, 'moscow times'); // { kind: 'found', summary: { title: 'Russian Region…' } }
- * lookupDocument(library, 'lavrov'); // { kind: 'ambiguous', candidates: [ … ] }
+ * lookupDocument(corpus, 'moscow times'); // { kind: 'found', summary: { title: 'Russian Region…' } }
+ * lookupDocument(corpus, 'lavrov'); // { kind: 'ambiguous', candidates: [ … ] }
  */
 export function lookupDocument(
   footnote: Pick<Footnote, 'summarize' | 'findDocuments' | 'listDocuments'>,

@@ -215,7 +215,7 @@ export interface SerializedPassageIndex {
     passageCount: number;
     /**
      * Where each document's passages fall, `[start, end, start, end, …]` by document id: what
-     * segmentation produced, so a library loading this index does not segment again.
+     * segmentation produced, so a corpus index loading this index does not segment again.
      */
     segments?: Record<string, number[]>;
   };

@@ -13,7 +13,7 @@
  *
  * @example
  * const here = guildScope(interaction.guildId); // throws in a DM
- * library.ask('Who introduced QR codes?', { scope: here });
+ * corpus.ask('Who introduced QR codes?', { scope: here });
  * await corpus.list(GLOBAL_SCOPE); // the operator's documents for every server
  */
 export type Scope = GlobalScope | GuildScope;

@@ -11,7 +11,7 @@ import {
 } from 'discord.js';
 import { ConfigError, type Config } from '../config.ts';
 import type { Footnote } from '../core/api.ts';
-import type { CorpusService } from '../library/corpus-service.ts';
+import type { CorpusService } from '../corpus/corpus-service.ts';
 import type { Logger } from '../logger.ts';
 import type { Feedback } from '../store/feedback.ts';
 import type { CommandRegistry } from './command.ts';
@@ -26,10 +26,10 @@ export interface StartBotOptions {
   config: Config;
   /** The commands to register and answer (`commands/index.ts`, handed in by `src/app/`). */
   registry: CommandRegistry;
-  library: Footnote;
+  corpus: Footnote;
   logger: Logger;
   /** Adding and removing documents (/corpus); without it /corpus says it is unavailable. */
-  corpus?: CorpusService;
+  corpusService?: CorpusService;
   /** Votes on answers and the gaps list; without it votes are refused and gaps not kept. */
   feedback?: Feedback;
   /** Per-member limits by route (see `askCooldowns`). */
@@ -71,9 +71,9 @@ export const RESTARTING_NOTICE = 'Footnote is restarting: please try again in a 
 export async function startBot({
   config,
   registry,
-  library,
-  logger,
   corpus,
+  logger,
+  corpusService,
   feedback,
   cooldowns,
   onInteraction,
@@ -106,9 +106,9 @@ export async function startBot({
     commands: registry.commands,
     messageCommands: registry.messageCommands,
     feedback,
-    library,
-    logger,
     corpus,
+    logger,
+    corpusService,
     moderatorRoles: config.FOOTNOTE_MODERATOR_ROLES,
     ...(cooldowns ? { cooldowns } : {}),
     ...(onInteraction ? { onInteraction } : {}),

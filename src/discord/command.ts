@@ -16,7 +16,7 @@ import {
 import type { Logger } from 'pino';
 import type { Footnote } from '../core/api.ts';
 import type { GuildScope } from '../core/scope.ts';
-import type { CorpusService } from '../library/corpus-service.ts';
+import type { CorpusService } from '../corpus/corpus-service.ts';
 import type { Feedback } from '../store/feedback.ts';
 import type { MessagePayload, UpdatePayload } from './render/payload.ts';
 
@@ -32,7 +32,7 @@ export interface Responder {
 
 /** What every handler receives besides the interaction. */
 export interface CommandContext {
-  library: Footnote;
+  corpus: Footnote;
   logger: Logger;
   respond: Responder;
   /** The server asking, or undefined in a DM: where the interaction happened (votes, links). */
@@ -46,7 +46,7 @@ export interface CommandContext {
   /** The registry, for `/help`. */
   commands: readonly AnyCommand[];
   /** Adding and removing documents (/corpus); absent where nothing can be written. */
-  corpus?: CorpusService | undefined;
+  corpusService?: CorpusService | undefined;
   /** `FOOTNOTE_MODERATOR_ROLES`: roles that pass a permission guard besides the permission. */
   moderatorRoles?: readonly string[] | undefined;
   /** Votes on answers and the gaps list; absent where nothing is stored. */

@@ -2,7 +2,7 @@ import type { AutocompleteInteraction, Interaction } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Footnote } from '../core/api.ts';
 import { UserError } from '../core/errors.ts';
-import type { CorpusService } from '../library/corpus-service.ts';
+import type { CorpusService } from '../corpus/corpus-service.ts';
 import type { Feedback } from '../store/feedback.ts';
 import type { AnyCommand, CommandContext, CommandRegistry } from './command.ts';
 import { admit, type Cooldowns } from './cooldown.ts';
@@ -21,12 +21,12 @@ export const GENERIC_ERROR = 'Something went wrong on my side; the error was log
 
 export interface DispatcherOptions extends Partial<Pick<CommandRegistry, 'messageCommands'>> {
   commands: CommandRegistry['commands'];
-  library: Footnote;
+  corpus: Footnote;
   logger: Logger;
   /** Votes on answers and the gaps list. */
   feedback?: Feedback | undefined;
   /** Adding and removing documents, for /corpus. */
-  corpus?: CorpusService | undefined;
+  corpusService?: CorpusService | undefined;
   /** Roles that pass a permission guard besides the permission (`FOOTNOTE_MODERATOR_ROLES`). */
   moderatorRoles?: readonly string[] | undefined;
   /** When to defer work still running (default `DEFER_AFTER_MS`). */
@@ -85,12 +85,12 @@ export function createDispatcher(
       guild: interaction.guildId ?? 'dm',
     });
     const context = {
-      library: options.library,
+      corpus: options.corpus,
       logger,
       guildId: interaction.guildId ?? undefined,
       scope: interaction.guildId ? guildScope(interaction.guildId) : undefined,
       commands: options.commands,
-      corpus: options.corpus,
+      corpusService: options.corpusService,
       moderatorRoles: options.moderatorRoles,
       feedback: options.feedback,
       messageCommands,

@@ -77,17 +77,17 @@ export class Operations {
     this.#checks.push(check);
   }
 
-  /** The library is open: `index` passes, and `footnote_no_answer_total` counts its answers. */
+  /** The corpus index is open: `index` passes, and `footnote_no_answer_total` counts its answers. */
   indexLoaded(): void {
     this.#index.pass();
   }
 
-  botReady(bot: ObservedBot, library: Footnote): void {
+  botReady(bot: ObservedBot, corpus: Footnote): void {
     this.#bot = bot;
     this.#lifecycle.pass();
     this.metrics.countDocumentsWith(function* () {
       for (const guildId of bot.guildIds())
-        yield [guildId, library.listDocuments({ scope: guildScope(guildId) }).length];
+        yield [guildId, corpus.listDocuments({ scope: guildScope(guildId) }).length];
     });
   }
 

@@ -326,7 +326,7 @@ export class Store {
     return rows.map(toDocument);
   }
 
-  /** Every document with its text, in id order: what the library and index are built from. */
+  /** Every document with its text, in id order: what the corpus index and index are built from. */
   async allDocuments(): Promise<StoredDocument[]> {
     const rows = await this.#read((db) => selectMeta(db).select('text').orderBy('id').execute());
     return rows.map((row) => toDocument(row) as StoredDocument);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ANSWER_RULES } from '../../src/core/answer.ts';
 import { UserError } from '../../src/core/errors.ts';
-import { Library } from '../../src/core/library.ts';
+import { CorpusIndex } from '../../src/core/corpus-index.ts';
 import type { CorpusDocument } from '../../src/core/types.ts';
-import { loadShippedCorpus } from '../../src/library/corpus-loader.ts';
+import { loadShippedCorpus } from '../../src/corpus/corpus-loader.ts';
 import { GLOBAL_SCOPE, guildScope } from '../../src/core/scope.ts';
 
-const shipped = new Library(await loadShippedCorpus());
+const shipped = new CorpusIndex(await loadShippedCorpus());
 
 function doc(
   id: string,
@@ -17,8 +17,8 @@ function doc(
   return { id, title, text, language: 'en', scope: GLOBAL_SCOPE, origin: 'shipped', ...extra };
 }
 
-/** A small library of invented documents, so each ranking test shows its reason in a few lines. */
-const small = new Library([
+/** A small corpus of invented documents, so each ranking test shows its reason in a few lines. */
+const small = new CorpusIndex([
   doc(
     'tatarstan-transport',
     'Tatarstan requires QR codes on buses',
@@ -143,17 +143,17 @@ describe('visibility', () => {
       origin: 'server',
     },
   );
-  const library = new Library([guildDocument]);
+  const corpus = new CorpusIndex([guildDocument]);
 
   it("answers from a server's own document in that server", () => {
     expect(
-      library.ask('What about Omicron in Kazan?', { scope: guildScope('111111111111111111') })
+      corpus.ask('What about Omicron in Kazan?', { scope: guildScope('111111111111111111') })
         .status,
     ).toBe('answered');
   });
 
   it("never shows a server's document in another server, nor suggests it", () => {
-    const answer = library.ask('What about Omicron in Kazan?', {
+    const answer = corpus.ask('What about Omicron in Kazan?', {
       scope: guildScope('222222222222222222'),
     });
     expect(answer.status).toBe('no-answer');
@@ -204,17 +204,17 @@ describe('title lookup', () => {
 
 describe('adding and removing', () => {
   it('finds a document as soon as it is added, and never after it is removed', () => {
-    const library = new Library(loadedOnce());
-    library.add(
+    const corpus = new CorpusIndex(loadedOnce());
+    corpus.add(
       doc(
         'novel',
         'Vaccination buses in Yakutia',
         'Mobile vaccination buses toured Yakutia villages in winter.',
       ),
     );
-    expect(library.ask('vaccination buses Yakutia').status).toBe('answered');
-    library.remove('novel');
-    expect(library.ask('vaccination buses Yakutia').status).toBe('no-answer');
+    expect(corpus.ask('vaccination buses Yakutia').status).toBe('answered');
+    corpus.remove('novel');
+    expect(corpus.ask('vaccination buses Yakutia').status).toBe('no-answer');
   });
 });
 
@@ -247,7 +247,7 @@ describe('recite: an answer given before, from the passages it cited', () => {
   });
 
   it('leaves out passages no longer held, and those the asking server cannot see', () => {
-    const library = new Library([
+    const corpus = new CorpusIndex([
       doc('kept', 'Kept', 'Tatarstan requires QR codes on buses.'),
       doc('theirs', 'Theirs', 'Moscow required QR codes in restaurants.', {
         scope: guildScope('1'),
@@ -256,10 +256,10 @@ describe('recite: an answer given before, from the passages it cited', () => {
     ]);
     const ids = ['gone#1', 'theirs#1', 'kept#1'];
     expect(
-      library.recite(question, ids, { scope: guildScope('2') }).citations.map((c) => c.passageId),
+      corpus.recite(question, ids, { scope: guildScope('2') }).citations.map((c) => c.passageId),
     ).toEqual(['kept#1']);
     expect(
-      library.recite(question, ids, { scope: guildScope('1') }).citations.map((c) => c.passageId),
+      corpus.recite(question, ids, { scope: guildScope('1') }).citations.map((c) => c.passageId),
     ).toEqual(['theirs#1', 'kept#1']);
   });
 });

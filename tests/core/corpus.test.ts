@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../src/core/corpus-schema.ts';
-import { loadShippedCorpus, SHIPPED_CORPUS_DIR } from '../../src/library/corpus-loader.ts';
+import { loadShippedCorpus, SHIPPED_CORPUS_DIR } from '../../src/corpus/corpus-loader.ts';
 import { GLOBAL_SCOPE } from '../../src/core/scope.ts';
 
 const manifest = manifestSchema.parse(

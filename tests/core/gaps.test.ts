@@ -69,16 +69,16 @@ describe('groupGaps', () => {
     const groups = groupGaps(
       [
         gap('Is the ferry running?', 5),
-        gap('Where is the library?', 2),
-        gap('Where is the library?', 3),
+        gap('Where is the corpus?', 2),
+        gap('Where is the corpus?', 3),
         gap('When does the pool open?', 9),
         gap('Who won the match?', 1),
       ],
       3,
     );
-    // The library twice first; then the pool (day 9) before the ferry (day 5); the match is cut.
+    // The corpus twice first; then the pool (day 9) before the ferry (day 5); the match is cut.
     expect(groups.map((group) => group.example)).toEqual([
-      'Where is the library?',
+      'Where is the corpus?',
       'When does the pool open?',
       'Is the ferry running?',
     ]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Library } from '../../src/core/library.ts';
+import { CorpusIndex } from '../../src/core/corpus-index.ts';
 import { textFragmentUrl } from '../../src/core/links.ts';
-import { loadShippedCorpus } from '../../src/library/corpus-loader.ts';
+import { loadShippedCorpus } from '../../src/corpus/corpus-loader.ts';
 
 describe('textFragmentUrl', () => {
   it('quotes a short excerpt whole', () => {
@@ -44,7 +44,7 @@ describe('textFragmentUrl', () => {
 describe('text fragments on real citations', () => {
   it('locates the quoted Moscow Times passage: start and end terms occur in order in the article', async () => {
     const documents = await loadShippedCorpus();
-    const answer = new Library(documents).ask(
+    const answer = new CorpusIndex(documents).ask(
       'Which Russian region first introduced Covid-19 passports?',
     );
     if (answer.status !== 'answered') throw new Error('expected an answer');

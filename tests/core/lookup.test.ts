@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Library } from '../../src/core/library.ts';
+import { CorpusIndex } from '../../src/core/corpus-index.ts';
 import { lookupDocument } from '../../src/core/lookup.ts';
-import { loadShippedCorpus } from '../../src/library/corpus-loader.ts';
+import { loadShippedCorpus } from '../../src/corpus/corpus-loader.ts';
 
-const shipped = new Library(await loadShippedCorpus());
+const shipped = new CorpusIndex(await loadShippedCorpus());
 
 describe('lookupDocument', () => {
   it('finds a document by its id, whatever the case', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Library } from '../../src/core/library.ts';
+import { CorpusIndex } from '../../src/core/corpus-index.ts';
 import { ageInDays, asksForLatest } from '../../src/core/recency.ts';
 import type { CorpusDocument } from '../../src/core/types.ts';
 import { GLOBAL_SCOPE } from '../../src/core/scope.ts';
@@ -16,7 +16,7 @@ const doc = (id: string, publishedAt: string | undefined, text: string): CorpusD
 
 // Two reports that answer the question equally well; only their dates differ. Ties otherwise
 // go in id order, so the older one, 'a-older', would come first.
-const library = new Library([
+const corpus = new CorpusIndex([
   doc('a-older', '2021-06-01', 'Kazan requires QR codes on buses and trams for all passengers.'),
   doc('b-newer', '2021-12-01', 'Kazan requires QR codes on buses and trams for all passengers.'),
 ]);
@@ -45,7 +45,7 @@ describe('asksForLatest', () => {
 
 describe('citations and dates', () => {
   it('marks citations older than the configured age as stale, and gives every citation its age', () => {
-    const answer = library.ask('QR codes on buses in Kazan', { now, staleAfterDays: 60 });
+    const answer = corpus.ask('QR codes on buses in Kazan', { now, staleAfterDays: 60 });
     if (answer.status !== 'answered') throw new Error('expected an answer');
     const byId = Object.fromEntries(answer.citations.map((c) => [c.documentId, c]));
     expect(byId['a-older']).toMatchObject({ ageDays: 214, stale: true });
@@ -53,13 +53,13 @@ describe('citations and dates', () => {
   });
 
   it('keeps id order for an ordinary question about the same passages', () => {
-    const answer = library.ask('Where are QR codes required on buses in Kazan?', { now });
+    const answer = corpus.ask('Where are QR codes required on buses in Kazan?', { now });
     if (answer.status !== 'answered') throw new Error('expected an answer');
     expect(answer.citations.map((c) => c.documentId)).toEqual(['a-older', 'b-newer']);
   });
 
   it('puts the newer of two equally good passages first when the question asks for the latest', () => {
-    const answer = library.ask('What is the latest on QR codes on buses in Kazan?', { now });
+    const answer = corpus.ask('What is the latest on QR codes on buses in Kazan?', { now });
     if (answer.status !== 'answered') throw new Error('expected an answer');
     expect(answer.citations.map((c) => c.documentId)).toEqual(['b-newer', 'a-older']);
   });

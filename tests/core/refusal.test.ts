@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAnswer, type Judged } from '../../src/core/answer.ts';
-import { Library } from '../../src/core/library.ts';
+import { CorpusIndex } from '../../src/core/corpus-index.ts';
 import {
   answerProbability,
   REFUSAL_FEATURES,
@@ -104,7 +104,7 @@ describe('answerProbability', () => {
 });
 
 describe('a refusal', () => {
-  const library = new Library([
+  const corpus = new CorpusIndex([
     {
       id: 'tatarstan-transport',
       title: 'Tatarstan requires QR codes on buses',
@@ -116,7 +116,7 @@ describe('a refusal', () => {
   ]);
 
   it('names the words no document has and suggests the nearest document', () => {
-    const answer = library.ask('What fine do cyclists pay for ignoring QR codes?');
+    const answer = corpus.ask('What fine do cyclists pay for ignoring QR codes?');
     expect(answer.status).toBe('no-answer');
     if (answer.status !== 'no-answer') return;
     expect(answer.missingTerms).toEqual(expect.arrayContaining(['cyclists']));

@@ -1,7 +1,7 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { restoreIndex, snapshotIndex } from '../../src/core/index-snapshot.ts';
-import { Library } from '../../src/core/library.ts';
+import { CorpusIndex } from '../../src/core/corpus-index.ts';
 import type { CorpusDocument } from '../../src/core/types.ts';
 import { GLOBAL_SCOPE } from '../../src/core/scope.ts';
 
@@ -21,14 +21,14 @@ const DOCUMENTS: CorpusDocument[] = [
   },
 ];
 
-describe('a library loaded from a saved index', () => {
+describe('a corpus loaded from a saved index', () => {
   it('holds the passages it was saved with, without segmenting again', () => {
-    const built = new Library(DOCUMENTS);
+    const built = new CorpusIndex(DOCUMENTS);
     const saved = built.serializeIndex();
     expect(saved.header.segments?.['regions']).toEqual(
       built.passagesOf('regions').flatMap((passage) => [passage.start, passage.end]),
     );
-    const loaded = new Library(DOCUMENTS, saved);
+    const loaded = new CorpusIndex(DOCUMENTS, saved);
     expect(loaded.passagesOf('regions')).toEqual(built.passagesOf('regions'));
     expect(loaded.ask('When did Tatarstan introduce passports?')).toEqual(
       built.ask('When did Tatarstan introduce passports?'),
@@ -36,9 +36,9 @@ describe('a library loaded from a saved index', () => {
   });
 
   it('refuses saved passage boundaries that do not fit the text', () => {
-    const saved = new Library(DOCUMENTS).serializeIndex();
+    const saved = new CorpusIndex(DOCUMENTS).serializeIndex();
     const shorter = [{ ...DOCUMENTS[0]!, text: paragraph('Bashkortostan') }];
-    expect(() => new Library(shorter, saved)).toThrow(/does not fit its text/u);
+    expect(() => new CorpusIndex(shorter, saved)).toThrow(/does not fit its text/u);
   });
 });
 

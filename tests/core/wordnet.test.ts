@@ -85,8 +85,8 @@ describe('mergeVocabularies', () => {
 });
 
 describe('asking with WordNet', async () => {
-  const { Library } = await import('../../src/core/library.ts');
-  const { loadWordNet } = await import('../../src/library/wordnet.ts');
+  const { CorpusIndex } = await import('../../src/core/corpus-index.ts');
+  const { loadWordNet } = await import('../../src/corpus/wordnet.ts');
   const wordNet = await loadWordNet();
   const documents = [
     {
@@ -109,12 +109,12 @@ describe('asking with WordNet', async () => {
   const question = 'How many physicians does a clinic have?';
 
   it('answers from the passage that says "doctor" a question that says "physicians"', () => {
-    const answer = new Library(documents, undefined, wordNet).ask(question);
+    const answer = new CorpusIndex(documents, undefined, wordNet).ask(question);
     expect(answer.status).toBe('answered');
     if (answer.status === 'answered') expect(answer.citations[0]?.documentId).toBe('clinic');
   });
 
   it('refuses the same question without WordNet: no document says "physician"', () => {
-    expect(new Library(documents, undefined, new Map()).ask(question).status).toBe('no-answer');
+    expect(new CorpusIndex(documents, undefined, new Map()).ask(question).status).toBe('no-answer');
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { manifestSchema } from '../../src/core/corpus-schema.ts';
-import { SHIPPED_CORPUS_DIR } from '../../src/library/corpus-loader.ts';
+import { SHIPPED_CORPUS_DIR } from '../../src/corpus/corpus-loader.ts';
 import { newsItemFor, normalizeLine, removedLines, type Shipped } from './seed-lines.ts';
 
 /**

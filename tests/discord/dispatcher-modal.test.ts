@@ -95,7 +95,7 @@ const forms = defineCommand({
 function setup(extra: { busyThreshold?: number; moderatorRoles?: string[] } = {}) {
   return createDispatcher({
     commands: [forms],
-    library: new MemoryFootnote([]),
+    corpus: new MemoryFootnote([]),
     logger: createLogger('silent'),
     ...extra,
   });
@@ -175,7 +175,7 @@ describe('the dispatcher: modals', () => {
     const { interaction, calls } = fakeInteraction({ kind: 'command' });
     const dispatch = createDispatcher({
       commands: [{ ...forms, opensModal: undefined }],
-      library: new MemoryFootnote([]),
+      corpus: new MemoryFootnote([]),
       logger: createLogger('silent'),
       busyThreshold: 0,
     });

@@ -109,7 +109,7 @@ function setup(commands: AnyCommand[], deferAfterMs = 1500) {
   });
   const dispatch = createDispatcher({
     commands,
-    library: new MemoryFootnote([]),
+    corpus: new MemoryFootnote([]),
     logger,
     deferAfterMs,
   });

@@ -3,29 +3,29 @@ import type { Footnote } from '../../src/core/api.ts';
 import { GENERIC_ERROR } from '../../src/discord/dispatcher.ts';
 import { expectClean, useHarness } from './harness.ts';
 
-/** A question the test seam turns into an unexpected failure inside the library. */
+/** A question the test seam turns into an unexpected failure inside the corpus. */
 const EXPLOSIVE = 'explode with an internal error';
 const INTERNAL = 'internal detail: /srv/footnote/index.json is corrupt';
 
-/** Test-only seam: the real library, except that one question and one lookup throw. */
-function sabotage(library: Footnote): Footnote {
+/** Test-only seam: the real corpus, except that one question and one lookup throw. */
+function sabotage(corpus: Footnote): Footnote {
   return {
     ask: (question, options) => {
       if (question === EXPLOSIVE) throw new Error(INTERNAL);
-      return library.ask(question, options);
+      return corpus.ask(question, options);
     },
     findDocuments: (query, options) => {
       if (query === 'explode') throw new Error(INTERNAL);
-      return library.findDocuments(query, options);
+      return corpus.findDocuments(query, options);
     },
-    recite: (question, passageIds, options) => library.recite(question, passageIds, options),
-    summarize: (id, options) => library.summarize(id, options),
-    resolveDocument: (query, options) => library.resolveDocument(query, options),
-    listDocuments: (options) => library.listDocuments(options),
+    recite: (question, passageIds, options) => corpus.recite(question, passageIds, options),
+    summarize: (id, options) => corpus.summarize(id, options),
+    resolveDocument: (query, options) => corpus.resolveDocument(query, options),
+    listDocuments: (options) => corpus.listDocuments(options),
   };
 }
 
-const harness = useHarness({ wrapLibrary: sabotage }, { expectQuiet: 'afterEach' });
+const harness = useHarness({ wrapCorpus: sabotage }, { expectQuiet: 'afterEach' });
 
 describe('user errors', () => {
   it.each([

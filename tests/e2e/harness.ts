@@ -27,7 +27,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export type HarnessOptions = Pick<RunOptions, 'wrapLibrary' | 'fetch'> & {
+export type HarnessOptions = Pick<RunOptions, 'wrapCorpus' | 'fetch'> & {
   /** Settings added to (or replacing) the defaults below. */
   env?: Record<string, string>;
   fake?: ConstructorParameters<typeof FakeDiscord>[0];

@@ -12,23 +12,23 @@ const TOKEN = 'MTAxNzY4NjM0NTY3ODkwMTIzNA.GfAkE1xq.footnote-secret-hmac-part-nev
 const TOKEN_PARTS = [TOKEN, ...TOKEN.split('.')];
 const EXPLOSIVE = 'explode with an internal error';
 
-/** The real library, except that one question throws. */
-function sabotage(library: Footnote): Footnote {
+/** The real corpus, except that one question throws. */
+function sabotage(corpus: Footnote): Footnote {
   return {
     ask: (question, options) => {
       if (question === EXPLOSIVE) throw new Error(`failed while holding ${TOKEN}`);
-      return library.ask(question, options);
+      return corpus.ask(question, options);
     },
-    findDocuments: (query, options) => library.findDocuments(query, options),
-    recite: (question, passageIds, options) => library.recite(question, passageIds, options),
-    summarize: (id, options) => library.summarize(id, options),
-    resolveDocument: (query, options) => library.resolveDocument(query, options),
-    listDocuments: (options) => library.listDocuments(options),
+    findDocuments: (query, options) => corpus.findDocuments(query, options),
+    recite: (question, passageIds, options) => corpus.recite(question, passageIds, options),
+    summarize: (id, options) => corpus.summarize(id, options),
+    resolveDocument: (query, options) => corpus.resolveDocument(query, options),
+    listDocuments: (options) => corpus.listDocuments(options),
   };
 }
 
 const harness = useHarness({
-  wrapLibrary: sabotage,
+  wrapCorpus: sabotage,
   // The fake refuses any other token, so the bot certainly held this one.
   fake: { token: TOKEN },
   env: {

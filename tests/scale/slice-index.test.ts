@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ActorContext } from '../../src/library/corpus-service.ts';
-import { openCorpus, type OpenedCorpus } from '../../src/library/open-corpus.ts';
+import type { ActorContext } from '../../src/corpus/corpus-service.ts';
+import { openCorpus, type OpenedCorpus } from '../../src/corpus/open-corpus.ts';
 import { guildOnShard } from './guilds.ts';
 import { GLOBAL_SCOPE, guildScope } from '../../src/core/scope.ts';
 
@@ -31,13 +31,13 @@ afterEach(async () => {
 /** Adds a short note in a scope, as a moderator (or the operator) would. */
 async function add(corpus: OpenedCorpus, title: string, context: ActorContext) {
   const text = `${title} is written here so that the index has something to hold about it.`;
-  const preview = await corpus.corpus.preview({ kind: 'text', title, text }, context.scope);
-  return corpus.corpus.commit(preview, context);
+  const preview = await corpus.corpusService.preview({ kind: 'text', title, text }, context.scope);
+  return corpus.corpusService.commit(preview, context);
 }
 
-/** The added notes the process's library holds, whoever they are for. */
+/** The added notes the process's corpus holds, whoever they are for. */
 const held = (corpus: OpenedCorpus) =>
-  [...corpus.corpus.heldIds()].map((id) => corpus.library.getDocument(id)!.title).sort();
+  [...corpus.corpusService.heldIds()].map((id) => corpus.corpus.getDocument(id)!.title).sort();
 
 describe('one index per process, holding what its shards serve', () => {
   it('opens with the documents for every server and those of its own servers only', async () => {
@@ -80,9 +80,9 @@ describe('one index per process, holding what its shards serve', () => {
       actor: 'moderator',
       origin: 'server',
     });
-    expect(await slice.corpus.refresh()).toEqual({ added: 1, removed: 0 });
+    expect(await slice.corpusService.refresh()).toEqual({ added: 1, removed: 0 });
     expect(held(slice)).toEqual(['Note for our server']);
-    const answer = slice.library.ask('What is written about our server?', {
+    const answer = slice.corpus.ask('What is written about our server?', {
       scope: guildScope(OURS),
     });
     expect(answer.status).toBe('answered');
@@ -121,7 +121,7 @@ describe('starting from the saved index', () => {
     expect(slice.indexSource).toBe('snapshot');
     expect(held(slice)).toEqual(['Note added while down', 'Note kept before']);
     expect(
-      slice.library.ask('What is written about Note added while down?', { scope: guildScope(OURS) })
+      slice.corpus.ask('What is written about Note added while down?', { scope: guildScope(OURS) })
         .status,
     ).toBe('answered');
   });
@@ -134,7 +134,7 @@ describe('starting from the saved index', () => {
       origin: 'server',
     });
     expect(await runOnce()).toBe('built');
-    await writer.corpus.remove(note.id, {
+    await writer.corpusService.remove(note.id, {
       scope: guildScope(OURS),
       actor: 'moderator',
       origin: 'server',

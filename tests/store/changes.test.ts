@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { openCorpus } from '../../src/library/open-corpus.ts';
+import { openCorpus } from '../../src/corpus/open-corpus.ts';
 import { followChanges } from '../../src/store/changes.ts';
 import { contentHash } from '../../src/core/content-hash.ts';
 import type { Change, NewDocument, OpenStoreOptions, Store } from '../../src/store/store.ts';
@@ -170,27 +170,27 @@ describeEachBackend(import.meta.url, (backend) => {
     cleanup.push(() => cli.close());
     const question = 'When does the ferry to Gullholm leave the harbour?';
     const text = 'The ferry to Gullholm leaves the harbour at seven every morning, tides allowing.';
-    const preview = await cli.corpus.preview(
+    const preview = await cli.corpusService.preview(
       { kind: 'text', title: 'Ferry timetable', text },
       GLOBAL_SCOPE,
     );
-    const added = await cli.corpus.commit(preview, {
+    const added = await cli.corpusService.commit(preview, {
       scope: GLOBAL_SCOPE,
       actor: 'cli:ops',
       origin: 'operator',
     });
     const cited = () => {
-      const answer = bot.library.ask(question, { scope: guildScope(GUILD) });
+      const answer = bot.corpus.ask(question, { scope: guildScope(GUILD) });
       return answer.status === 'answered' ? answer.citations[0]?.documentId : answer.status;
     };
     // The bot was not told: it learns from the changes table (SQLite poll, pg_notify).
     await vi.waitFor(() => expect(cited()).toBe(added.id), EVENTUALLY);
-    await cli.corpus.remove(added.id, {
+    await cli.corpusService.remove(added.id, {
       scope: GLOBAL_SCOPE,
       actor: 'cli:ops',
       origin: 'operator',
     });
-    await vi.waitFor(() => expect(bot.library.getDocument(added.id)).toBeUndefined(), EVENTUALLY);
+    await vi.waitFor(() => expect(bot.corpus.getDocument(added.id)).toBeUndefined(), EVENTUALLY);
     expect(cited()).not.toBe(added.id);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { segmentDocument } from '../../src/core/segment.ts';
-import { openCorpus } from '../../src/library/open-corpus.ts';
+import { openCorpus } from '../../src/corpus/open-corpus.ts';
 import { contentHash } from '../../src/core/content-hash.ts';
 import { openStore, type OpenStoreOptions } from '../../src/store/store.ts';
 import { describeEachBackend } from './backends.ts';
@@ -133,28 +133,28 @@ async function checkStore(acknowledged: Acknowledged, where: OpenStoreOptions): 
   }
 }
 
-/** The library opened from the store holds exactly the stored documents, indexed. */
+/** The corpus opened from the store holds exactly the stored documents, indexed. */
 async function checkLibrary(storedIds: readonly string[], where: OpenStoreOptions): Promise<void> {
   const opened = await openCorpus({ dataDir, corpusDir, store: where });
-  const { library, store } = opened;
+  const { corpus, store } = opened;
   try {
     for (const scope of CRASH_GUILDS.map(guildScope)) {
       const inStore = (await store.listDocuments(scope)).map((document) => document.id).sort();
-      const inLibrary = library
+      const inLibrary = corpus
         .listDocuments({ scope })
         .map((document) => document.id)
         .filter((id) => id !== 'estuary-guide')
         .sort();
       expect(inLibrary).toEqual(inStore);
     }
-    expect(library.size).toBe(storedIds.length + 1);
+    expect(corpus.size).toBe(storedIds.length + 1);
     for (const id of storedIds) {
-      const document = library.getDocument(id);
+      const document = corpus.getDocument(id);
       const stored = await store.getDocument(id);
       expect(document?.text).toBe(stored?.text);
-      expect(library.passagesOf(id)).toEqual(segmentDocument(id, stored?.text ?? ''));
+      expect(corpus.passagesOf(id)).toEqual(segmentDocument(id, stored?.text ?? ''));
       const n = Number(/(\d+)$/.exec(stored?.title ?? '')?.[1]);
-      const answer = library.ask(`Which document records the ${crashMarker(n)} survey?`, {
+      const answer = corpus.ask(`Which document records the ${crashMarker(n)} survey?`, {
         scope: stored?.scope,
       });
       expect(answer.status === 'answered' && answer.citations[0]?.documentId).toBe(id);

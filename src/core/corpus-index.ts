@@ -56,14 +56,14 @@ export const EXPAND_BELOW_PASSAGES = 1;
 
 /**
  * The corpus in memory: documents, their passages, the passage index and the title index.
- * Pure: it reads and writes no files; `openLibrary` (src/library) loads and saves it.
+ * Pure: it reads and writes no files; `openCorpusIndex` (src/corpus) loads and saves it.
  *
  * @example
- * const library = new Library(documents);
- * const answer = library.ask('Which Russian region first introduced Covid-19 passports?');
+ * const corpus = new CorpusIndex(documents);
+ * const answer = corpus.ask('Which Russian region first introduced Covid-19 passports?');
  * if (answer.status === 'answered') console.log(answer.citations[0].title);
  */
-export class Library implements Footnote {
+export class CorpusIndex implements Footnote {
   readonly #documents = new Map<string, CorpusDocument>();
   readonly #passages = new Map<string, Passage>();
   readonly #passagesByDocument = new Map<string, Passage[]>();

@@ -1,4 +1,4 @@
-import type { Library } from '../core/library.ts';
+import type { CorpusIndex } from '../core/corpus-index.ts';
 import { servesScope, type ShardSlice } from '../core/shard-slice.ts';
 import type { Scope } from '../core/scope.ts';
 import type { CorpusDocument } from '../core/types.ts';
@@ -6,9 +6,13 @@ import type { FetchOptions } from '../ingest/fetch.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../store/store.ts';
 import { CorpusService, toCorpusDocument } from './corpus-service.ts';
 import { corpusFingerprint, indexCacheFile, writeIndexCache } from './index-cache.ts';
-import { openLibraryWithSource, type OpenedLibrary, type OpenLibraryOptions } from './open.ts';
+import {
+  openCorpusIndexWithSource,
+  type OpenedCorpusIndex,
+  type OpenCorpusIndexOptions,
+} from './open-index.ts';
 
-export interface OpenCorpusOptions extends Omit<OpenLibraryOptions, 'addedDocuments'> {
+export interface OpenCorpusOptions extends Omit<OpenCorpusIndexOptions, 'addedDocuments'> {
   /** How URLs and attachments are downloaded (loopback permission, limits, resolver). */
   fetch?: FetchOptions;
   /** How long after the last change the index cache is saved (default 5 s). */
@@ -28,10 +32,10 @@ export interface OpenCorpusOptions extends Omit<OpenLibraryOptions, 'addedDocume
 }
 
 export interface OpenedCorpus {
-  library: Library;
+  corpus: CorpusIndex;
   store: Store;
-  corpus: CorpusService;
-  indexSource: OpenedLibrary['indexSource'];
+  corpusService: CorpusService;
+  indexSource: OpenedCorpusIndex['indexSource'];
   /** Saves the index cache now if documents changed since it was saved. */
   saveIndex(): Promise<void>;
   /** Saves the index cache if stale and closes the store. */
@@ -39,7 +43,7 @@ export interface OpenedCorpus {
 }
 
 /**
- * Opens everything a running Footnote holds: the store in `dataDir`, and a library of the
+ * Opens everything a running Footnote holds: the store in `dataDir`, and a corpus index of the
  * shipped corpus plus every stored document, indexed together.
  *
  * The index cache covers the stored documents too. Indexing costs about 9 ms per 12 kB document,
@@ -50,7 +54,7 @@ export interface OpenedCorpus {
  * index is always the store's, never the other way round.
  *
  * @example
- * const { library, corpus, close } = await openCorpus({ dataDir: './data' });
+ * const { corpus, corpusService, close } = await openCorpus({ dataDir: './data' });
  * const preview = await corpus.preview({ kind: 'url', url }, guildScope(guildId));
  */
 export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorpus> {
@@ -64,17 +68,21 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
       .filter((document) => serves(document.scope))
       .map(toCorpusDocument);
     const indexFile = indexCacheFile(options.slice);
-    const opened = await openLibraryWithSource({ ...options, addedDocuments: added, indexFile });
-    // A stored document whose id a shipped one took is not loaded (open.ts warns): not held.
+    const opened = await openCorpusIndexWithSource({
+      ...options,
+      addedDocuments: added,
+      indexFile,
+    });
+    // A stored document whose id a shipped one took is not loaded (open-index.ts warns): not held.
     const loaded = new Set(opened.documents);
-    const { library } = opened;
+    const { corpus } = opened;
     const saveDelayMs = options.saveDelayMs ?? 5_000;
     let dirty = false;
     let timer: NodeJS.Timeout | undefined;
     let saving: Promise<void> = Promise.resolve();
 
-    const corpus = new CorpusService({
-      library,
+    const corpusService = new CorpusService({
+      corpus,
       store,
       fetch: options.fetch,
       serves,
@@ -84,7 +92,7 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
       onWarning: options.onWarning,
     });
     // Any change makes the saved index stale: save again a few seconds after the last one.
-    corpus.on('changed', () => {
+    corpusService.on('changed', () => {
       dirty = true;
       clearTimeout(timer);
       timer = setTimeout(() => void saveIndex(), saveDelayMs);
@@ -99,13 +107,13 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
       if (!dirty) return;
       dirty = false;
       // One synchronous snapshot: the fingerprint describes exactly the index serialized with it.
-      const held = [...corpus.heldIds()].flatMap((id) => {
-        const document = library.getDocument(id);
+      const held = [...corpusService.heldIds()].flatMap((id) => {
+        const document = corpus.getDocument(id);
         return document ? [document] : [];
       });
       const documents = [...shipped, ...held];
       const fingerprint = corpusFingerprint(documents);
-      const index = library.serializeIndex();
+      const index = corpus.serializeIndex();
       saving = writeIndexCache(options.dataDir, fingerprint, index, {
         file: indexFile,
         documents,
@@ -118,13 +126,13 @@ export async function openCorpus(options: OpenCorpusOptions): Promise<OpenedCorp
     }
 
     return {
-      library,
-      store,
       corpus,
+      store,
+      corpusService,
       indexSource: opened.indexSource,
       saveIndex,
       close: async () => {
-        await corpus.close();
+        await corpusService.close();
         await saveIndex();
         await store.close();
       },

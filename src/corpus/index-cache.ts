@@ -95,7 +95,7 @@ export async function readIndexCache(
 /**
  * Saves the index atomically: a crash mid-write leaves the previous file, never half of one.
  * With `documents` (those the index holds), each one's fingerprint is saved too, so that a later
- * start can reuse the index when documents were only added since (`openLibrary`).
+ * start can reuse the index when documents were only added since (`openCorpusIndex`).
  */
 export async function writeIndexCache(
   dataDir: string,

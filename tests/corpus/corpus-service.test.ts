@@ -6,8 +6,8 @@ import { UserError } from '../../src/core/errors.ts';
 import { GLOBAL_SCOPE, guildScope, type Scope } from '../../src/core/scope.ts';
 import { segmentDocument } from '../../src/core/segment.ts';
 import type { IngestPreview } from '../../src/ingest/preview.ts';
-import { AlreadyAddedError } from '../../src/library/corpus-service.ts';
-import { openCorpus, type OpenedCorpus } from '../../src/library/open-corpus.ts';
+import { AlreadyAddedError } from '../../src/corpus/corpus-service.ts';
+import { openCorpus, type OpenedCorpus } from '../../src/corpus/open-corpus.ts';
 import { contentHash } from '../../src/core/content-hash.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { describeEachBackend } from '../store/backends.ts';
@@ -62,14 +62,14 @@ async function openTestCorpus(options: Partial<Parameters<typeof openCorpus>[0]>
 }
 
 /** What the store and the index hold, to compare before and after a failed write. */
-async function state({ store, library }: OpenedCorpus) {
+async function state({ store, corpus }: OpenedCorpus) {
   return {
     documents: await store.allDocuments(),
     history: await store.history(undefined, 1000),
     changes: await store.changesSince(0),
-    librarySize: library.size,
-    passages: library.passageCount,
-    answer: library.ask('When does the ferry to Gullholm depart?', { scope: guildScope(GUILD_A) })
+    librarySize: corpus.size,
+    passages: corpus.passageCount,
+    answer: corpus.ask('When does the ferry to Gullholm depart?', { scope: guildScope(GUILD_A) })
       .status,
   };
 }
@@ -86,12 +86,12 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 describe('CorpusService: preview, then commit', () => {
   it('writes nothing at preview; commit stores the document and indexes it for its server only', async () => {
     const opened = await openTestCorpus();
-    const { corpus, library, store } = opened;
-    const preview = await corpus.preview(NOTE, guildScope(GUILD_A));
+    const { corpusService, corpus, store } = opened;
+    const preview = await corpusService.preview(NOTE, guildScope(GUILD_A));
     expect(preview.duplicate).toBeUndefined();
     expect(await store.listDocuments()).toEqual([]);
 
-    const added = await corpus.commit(preview, {
+    const added = await corpusService.commit(preview, {
       scope: guildScope(GUILD_A),
       actor: 'user-1',
       origin: 'server',
@@ -102,30 +102,30 @@ describe('CorpusService: preview, then commit', () => {
       origin: 'server',
     });
     expect((await store.getDocument(added.id))?.text).toBe(NOTE.text);
-    expect(library.passagesOf(added.id)).toEqual(segmentDocument(added.id, NOTE.text));
+    expect(corpus.passagesOf(added.id)).toEqual(segmentDocument(added.id, NOTE.text));
 
     const question = 'When does the ferry to Gullholm depart?';
-    const answer = library.ask(question, { scope: guildScope(GUILD_A) });
+    const answer = corpus.ask(question, { scope: guildScope(GUILD_A) });
     expect(answer.status === 'answered' && answer.citations[0]?.documentId).toBe(added.id);
     // Another server, and the CLI, do not see it.
-    const elsewhere = library.ask(question, { scope: guildScope(GUILD_B) });
+    const elsewhere = corpus.ask(question, { scope: guildScope(GUILD_B) });
     expect(
       elsewhere.status === 'answered' && elsewhere.citations.some((c) => c.documentId === added.id),
     ).toBe(false);
-    expect(library.summarize(added.id, { scope: guildScope(GUILD_B) })).toBeUndefined();
-    expect((await corpus.history(guildScope(GUILD_A)))[0]).toMatchObject({
+    expect(corpus.summarize(added.id, { scope: guildScope(GUILD_B) })).toBeUndefined();
+    expect((await corpusService.history(guildScope(GUILD_A)))[0]).toMatchObject({
       action: 'add',
       actor: 'user-1',
     });
   });
 
   it('uses edited metadata at commit', async () => {
-    const { corpus } = await openTestCorpus();
-    const preview = corpus.edit(await corpus.preview(NOTE, guildScope(GUILD_A)), {
+    const { corpusService } = await openTestCorpus();
+    const preview = corpusService.edit(await corpusService.preview(NOTE, guildScope(GUILD_A)), {
       title: 'Gullholm ferry',
       publishedAt: '2024-06-01',
     });
-    const added = await corpus.commit(preview, {
+    const added = await corpusService.commit(preview, {
       scope: guildScope(GUILD_A),
       actor: 'u',
       origin: 'server',
@@ -136,13 +136,19 @@ describe('CorpusService: preview, then commit', () => {
 
   it('shows a duplicate in the preview and refuses it at commit, naming the existing document', async () => {
     const opened = await openTestCorpus();
-    const { corpus } = opened;
-    const first = await corpus.commit(await corpus.preview(NOTE, guildScope(GUILD_A)), {
-      scope: guildScope(GUILD_A),
-      actor: 'u',
-      origin: 'server',
-    });
-    const again = await corpus.preview({ ...NOTE, title: 'Another title' }, guildScope(GUILD_A));
+    const { corpusService } = opened;
+    const first = await corpusService.commit(
+      await corpusService.preview(NOTE, guildScope(GUILD_A)),
+      {
+        scope: guildScope(GUILD_A),
+        actor: 'u',
+        origin: 'server',
+      },
+    );
+    const again = await corpusService.preview(
+      { ...NOTE, title: 'Another title' },
+      guildScope(GUILD_A),
+    );
     expect(again.duplicate).toEqual({
       id: first.id,
       title: 'Ferry timetable',
@@ -151,7 +157,7 @@ describe('CorpusService: preview, then commit', () => {
     });
     const before = await state(opened);
     const error = await rejection(
-      corpus.commit(again, { scope: guildScope(GUILD_A), actor: 'u', origin: 'server' }),
+      corpusService.commit(again, { scope: guildScope(GUILD_A), actor: 'u', origin: 'server' }),
     );
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toBe(
@@ -159,12 +165,12 @@ describe('CorpusService: preview, then commit', () => {
     );
     expect(await state(opened)).toEqual(before);
     // Another server has its own documents: the same text is not a duplicate there.
-    expect((await corpus.preview(NOTE, guildScope(GUILD_B))).duplicate).toBeUndefined();
+    expect((await corpusService.preview(NOTE, guildScope(GUILD_B))).duplicate).toBeUndefined();
   });
 
   it('refuses the text or the address of a shipped document in every scope', async () => {
-    const { corpus } = await openTestCorpus();
-    const sameText = await corpus.preview(
+    const { corpusService } = await openTestCorpus();
+    const sameText = await corpusService.preview(
       { kind: 'text', title: 'Copy', text: SHIPPED_TEXT },
       guildScope(GUILD_B),
     );
@@ -172,11 +178,11 @@ describe('CorpusService: preview, then commit', () => {
       'The same text was already added as “The Saltmarsh Point lighthouse” (saltmarsh-lighthouse).',
     );
     const sameUrl: IngestPreview = {
-      ...(await corpus.preview(NOTE, GLOBAL_SCOPE)),
+      ...(await corpusService.preview(NOTE, GLOBAL_SCOPE)),
       urls: ['http://harbour.example/lighthouse/'],
     };
     const error = await rejection(
-      corpus.commit(sameUrl, { scope: GLOBAL_SCOPE, actor: 'cli', origin: 'operator' }),
+      corpusService.commit(sameUrl, { scope: GLOBAL_SCOPE, actor: 'cli', origin: 'operator' }),
     );
     expect(error.message).toBe(
       'That address was already added as “The Saltmarsh Point lighthouse” (saltmarsh-lighthouse).',
@@ -192,9 +198,13 @@ describe('CorpusService: preview, then commit', () => {
       },
     });
     const before = await state(opened);
-    const preview = await opened.corpus.preview(NOTE, guildScope(GUILD_A));
+    const preview = await opened.corpusService.preview(NOTE, guildScope(GUILD_A));
     const error = await rejection(
-      opened.corpus.commit(preview, { scope: guildScope(GUILD_A), actor: 'u', origin: 'server' }),
+      opened.corpusService.commit(preview, {
+        scope: guildScope(GUILD_A),
+        actor: 'u',
+        origin: 'server',
+      }),
     );
     expect(error).toBeInstanceOf(StoreError);
     expect(await state(opened)).toEqual(before);
@@ -203,12 +213,16 @@ describe('CorpusService: preview, then commit', () => {
   it('takes the stored document back when indexing fails', async () => {
     const opened = await openTestCorpus();
     const before = await state(opened);
-    const preview = await opened.corpus.preview(NOTE, guildScope(GUILD_A));
-    vi.spyOn(opened.library, 'add').mockImplementationOnce(() => {
+    const preview = await opened.corpusService.preview(NOTE, guildScope(GUILD_A));
+    vi.spyOn(opened.corpus, 'add').mockImplementationOnce(() => {
       throw new Error('index exploded');
     });
     const error = await rejection(
-      opened.corpus.commit(preview, { scope: guildScope(GUILD_A), actor: 'u', origin: 'server' }),
+      opened.corpusService.commit(preview, {
+        scope: guildScope(GUILD_A),
+        actor: 'u',
+        origin: 'server',
+      }),
     );
     expect(error.message).toBe('index exploded');
     const after = await state(opened);
@@ -221,12 +235,15 @@ describe('CorpusService: preview, then commit', () => {
 describeEachBackend(import.meta.url, (backend) => {
   it('lets one of two moderators confirming the same text at once add it; the other is told it is there', async () => {
     const opened = await openTestCorpus({ store: backend.newLocation() });
-    const { corpus } = opened;
-    const mine = await corpus.preview(NOTE, guildScope(GUILD_A));
-    const theirs = await corpus.preview({ ...NOTE, title: 'Gullholm ferry' }, guildScope(GUILD_A));
+    const { corpusService } = opened;
+    const mine = await corpusService.preview(NOTE, guildScope(GUILD_A));
+    const theirs = await corpusService.preview(
+      { ...NOTE, title: 'Gullholm ferry' },
+      guildScope(GUILD_A),
+    );
     const results = await Promise.allSettled([
-      corpus.commit(mine, { scope: guildScope(GUILD_A), actor: 'u1', origin: 'server' }),
-      corpus.commit(theirs, { scope: guildScope(GUILD_A), actor: 'u2', origin: 'server' }),
+      corpusService.commit(mine, { scope: guildScope(GUILD_A), actor: 'u1', origin: 'server' }),
+      corpusService.commit(theirs, { scope: guildScope(GUILD_A), actor: 'u2', origin: 'server' }),
     ]);
     const added = results.flatMap((result) =>
       result.status === 'fulfilled' ? [result.value] : [],
@@ -247,37 +264,37 @@ describeEachBackend(import.meta.url, (backend) => {
 });
 
 describe('CorpusService: scope fails closed', () => {
-  type Context = Parameters<OpenedCorpus['corpus']['commit']>[1];
+  type Context = Parameters<OpenedCorpus['corpusService']['commit']>[1];
 
   it('refuses a server scope without a server id (a DM’s guildId) rather than reading it as global', async () => {
-    const { corpus, store } = await openTestCorpus();
-    const preview = await corpus.preview(NOTE, guildScope(GUILD_A));
+    const { corpusService, store } = await openTestCorpus();
+    const preview = await corpusService.preview(NOTE, guildScope(GUILD_A));
     const dm = { kind: 'guild', guildId: null } as unknown as Scope;
     await expect(
-      corpus.commit(preview, { scope: dm, actor: 'user', origin: 'server' }),
+      corpusService.commit(preview, { scope: dm, actor: 'user', origin: 'server' }),
     ).rejects.toThrow(/needs a server id/);
-    await expect(corpus.preview(NOTE, dm)).rejects.toThrow(/needs a server id/);
-    expect(() => corpus.list({ kind: 'guild', guildId: '' })).toThrow(/needs a server id/);
+    await expect(corpusService.preview(NOTE, dm)).rejects.toThrow(/needs a server id/);
+    expect(() => corpusService.list({ kind: 'guild', guildId: '' })).toThrow(/needs a server id/);
     expect(() => guildScope(null)).toThrow(/needs a server id/);
     expect(await store.listDocuments()).toEqual([]);
   });
 
   it('refuses a write for every server that does not come from the operator', async () => {
-    const { corpus, store } = await openTestCorpus();
-    const preview = await corpus.preview(NOTE, GLOBAL_SCOPE);
+    const { corpusService, store } = await openTestCorpus();
+    const preview = await corpusService.preview(NOTE, GLOBAL_SCOPE);
     const moderator: Context = { scope: GLOBAL_SCOPE, actor: 'user', origin: 'server' };
-    await expect(corpus.commit(preview, moderator)).rejects.toThrow(/Only the operator/);
+    await expect(corpusService.commit(preview, moderator)).rejects.toThrow(/Only the operator/);
     expect(await store.listDocuments()).toEqual([]);
   });
 
   it('refuses what is not a scope, such as the old { guildId: null } shape', async () => {
-    const { corpus, store } = await openTestCorpus();
-    const preview = await corpus.preview(NOTE, guildScope(GUILD_A));
+    const { corpusService, store } = await openTestCorpus();
+    const preview = await corpusService.preview(NOTE, guildScope(GUILD_A));
     const old = { guildId: null, operator: true } as unknown as Scope;
     await expect(
-      corpus.commit(preview, { scope: old, actor: 'cli', origin: 'operator' }),
+      corpusService.commit(preview, { scope: old, actor: 'cli', origin: 'operator' }),
     ).rejects.toThrow(/Expected a scope/);
-    expect(() => corpus.history(old)).toThrow(/Expected a scope/);
+    expect(() => corpusService.history(old)).toThrow(/Expected a scope/);
     expect(await store.listDocuments()).toEqual([]);
   });
 });
@@ -285,36 +302,46 @@ describe('CorpusService: scope fails closed', () => {
 describe('CorpusService: remove', () => {
   it('removes a server’s document from that server only, from store and index', async () => {
     const opened = await openTestCorpus();
-    const { corpus, library } = opened;
-    const added = await corpus.commit(await corpus.preview(NOTE, guildScope(GUILD_A)), {
-      scope: guildScope(GUILD_A),
-      actor: 'u',
-      origin: 'server',
-    });
+    const { corpusService, corpus } = opened;
+    const added = await corpusService.commit(
+      await corpusService.preview(NOTE, guildScope(GUILD_A)),
+      {
+        scope: guildScope(GUILD_A),
+        actor: 'u',
+        origin: 'server',
+      },
+    );
     const fromB = await rejection(
-      corpus.remove(added.id, { scope: guildScope(GUILD_B), actor: 'mod-b', origin: 'server' }),
+      corpusService.remove(added.id, {
+        scope: guildScope(GUILD_B),
+        actor: 'mod-b',
+        origin: 'server',
+      }),
     );
     expect(fromB.message).toBe(`No document added in this server has the id “${added.id}”.`);
     const fromCli = await rejection(
-      corpus.remove(added.id, { scope: GLOBAL_SCOPE, actor: 'cli', origin: 'operator' }),
+      corpusService.remove(added.id, { scope: GLOBAL_SCOPE, actor: 'cli', origin: 'operator' }),
     );
     expect(fromCli.message).toBe(
       `“Ferry timetable” (${added.id}) belongs to server ${GUILD_A}: pass --guild ${GUILD_A} to remove it.`,
     );
-    expect(library.getDocument(added.id)).toBeDefined();
+    expect(corpus.getDocument(added.id)).toBeDefined();
 
-    const removed = await corpus.remove(added.id, {
+    const removed = await corpusService.remove(added.id, {
       scope: guildScope(GUILD_A),
       actor: 'mod-a',
       origin: 'server',
     });
     expect(removed.id).toBe(added.id);
-    expect(library.getDocument(added.id)).toBeUndefined();
+    expect(corpus.getDocument(added.id)).toBeUndefined();
     expect(
-      library.ask('When does the ferry to Gullholm depart?', { scope: guildScope(GUILD_A) }).status,
+      corpus.ask('When does the ferry to Gullholm depart?', { scope: guildScope(GUILD_A) }).status,
     ).toBe('no-answer');
     expect(
-      (await corpus.history(guildScope(GUILD_A))).map((entry) => [entry.action, entry.actor]),
+      (await corpusService.history(guildScope(GUILD_A))).map((entry) => [
+        entry.action,
+        entry.actor,
+      ]),
     ).toEqual([
       ['remove', 'mod-a'],
       ['add', 'u'],
@@ -322,11 +349,11 @@ describe('CorpusService: remove', () => {
   });
 
   it('refuses to remove shipped documents, and says where they are managed', async () => {
-    const { corpus } = await openTestCorpus();
+    const { corpusService } = await openTestCorpus();
     expect(
       (
         await rejection(
-          corpus.remove('saltmarsh-lighthouse', {
+          corpusService.remove('saltmarsh-lighthouse', {
             scope: guildScope(GUILD_A),
             actor: 'm',
             origin: 'server',
@@ -339,7 +366,7 @@ describe('CorpusService: remove', () => {
     expect(
       (
         await rejection(
-          corpus.remove('saltmarsh-lighthouse', {
+          corpusService.remove('saltmarsh-lighthouse', {
             scope: GLOBAL_SCOPE,
             actor: 'cli',
             origin: 'operator',
@@ -352,33 +379,41 @@ describe('CorpusService: remove', () => {
     expect(
       (
         await rejection(
-          corpus.remove('nope', { scope: GLOBAL_SCOPE, actor: 'cli', origin: 'operator' }),
+          corpusService.remove('nope', { scope: GLOBAL_SCOPE, actor: 'cli', origin: 'operator' }),
         )
       ).message,
     ).toBe('No added document has the id “nope”.');
   });
 
   it('lets a server see but not remove the operator’s documents', async () => {
-    const { corpus, library } = await openTestCorpus();
-    const added = await corpus.commit(await corpus.preview(NOTE, GLOBAL_SCOPE), {
+    const { corpusService, corpus } = await openTestCorpus();
+    const added = await corpusService.commit(await corpusService.preview(NOTE, GLOBAL_SCOPE), {
       scope: GLOBAL_SCOPE,
       actor: 'cli:ops',
       origin: 'operator',
     });
-    expect(library.summarize(added.id, { scope: guildScope(GUILD_B) })?.title).toBe(
+    expect(corpus.summarize(added.id, { scope: guildScope(GUILD_B) })?.title).toBe(
       'Ferry timetable',
     );
     expect(
       (
         await rejection(
-          corpus.remove(added.id, { scope: guildScope(GUILD_B), actor: 'm', origin: 'server' }),
+          corpusService.remove(added.id, {
+            scope: guildScope(GUILD_B),
+            actor: 'm',
+            origin: 'server',
+          }),
         )
       ).message,
     ).toBe(
       '“Ferry timetable” was added for every server; it can only be removed from the command line.',
     );
-    await corpus.remove(added.id, { scope: GLOBAL_SCOPE, actor: 'cli:ops', origin: 'operator' });
-    expect(await corpus.list(GLOBAL_SCOPE)).toEqual([]);
+    await corpusService.remove(added.id, {
+      scope: GLOBAL_SCOPE,
+      actor: 'cli:ops',
+      origin: 'operator',
+    });
+    expect(await corpusService.list(GLOBAL_SCOPE)).toEqual([]);
   });
 });
 
@@ -406,16 +441,16 @@ describe('openCorpus: the index follows the store', () => {
     expect(warnings).toEqual([
       'Added document saltmarsh-lighthouse is not loaded: a shipped one has its id.',
     ]);
-    expect(second.library.getDocument('saltmarsh-lighthouse')?.title).toBe(
+    expect(second.corpus.getDocument('saltmarsh-lighthouse')?.title).toBe(
       'The Saltmarsh Point lighthouse',
     );
-    await second.corpus.remove('saltmarsh-lighthouse', {
+    await second.corpusService.remove('saltmarsh-lighthouse', {
       scope: guildScope(GUILD_A),
       actor: 'mod',
       origin: 'server',
     });
     expect(await second.store.hasDocument('saltmarsh-lighthouse')).toBe(false);
-    expect(second.library.getDocument('saltmarsh-lighthouse')).toMatchObject({
+    expect(second.corpus.getDocument('saltmarsh-lighthouse')).toMatchObject({
       scope: GLOBAL_SCOPE,
       origin: 'shipped',
     });
@@ -423,21 +458,24 @@ describe('openCorpus: the index follows the store', () => {
 
   it('saves the index with the added documents and loads it from the cache next time', async () => {
     const first = await openTestCorpus();
-    const added = await first.corpus.commit(await first.corpus.preview(NOTE, guildScope(GUILD_A)), {
-      scope: guildScope(GUILD_A),
-      actor: 'u',
-      origin: 'server',
-    });
+    const added = await first.corpusService.commit(
+      await first.corpusService.preview(NOTE, guildScope(GUILD_A)),
+      {
+        scope: guildScope(GUILD_A),
+        actor: 'u',
+        origin: 'server',
+      },
+    );
     await first.close();
     open.splice(open.indexOf(first), 1);
 
     const second = await openTestCorpus();
     expect(second.indexSource).toBe('cache');
-    expect(second.library.getDocument(added.id)).toMatchObject({
+    expect(second.corpus.getDocument(added.id)).toMatchObject({
       scope: guildScope(GUILD_A),
       origin: 'server',
     });
-    const answer = second.library.ask('When does the ferry to Gullholm depart?', {
+    const answer = second.corpus.ask('When does the ferry to Gullholm depart?', {
       scope: guildScope(GUILD_A),
     });
     expect(answer.status === 'answered' && answer.citations[0]?.documentId).toBe(added.id);
@@ -446,36 +484,46 @@ describe('openCorpus: the index follows the store', () => {
   it('rebuilds from the store when another process changed it, and refresh() catches up live', async () => {
     const bot = await openTestCorpus();
     const cli = await openTestCorpus();
-    const added = await cli.corpus.commit(await cli.corpus.preview(NOTE, guildScope(GUILD_A)), {
+    const added = await cli.corpusService.commit(
+      await cli.corpusService.preview(NOTE, guildScope(GUILD_A)),
+      {
+        scope: guildScope(GUILD_A),
+        actor: 'cli',
+        origin: 'operator',
+      },
+    );
+    expect(bot.corpus.getDocument(added.id)).toBeUndefined();
+    expect(await bot.corpusService.refresh()).toEqual({ added: 1, removed: 0 });
+    expect(bot.corpus.getDocument(added.id)?.text).toBe(NOTE.text);
+    expect(await bot.corpusService.refresh()).toEqual({ added: 0, removed: 0 });
+    await cli.corpusService.remove(added.id, {
       scope: guildScope(GUILD_A),
       actor: 'cli',
       origin: 'operator',
     });
-    expect(bot.library.getDocument(added.id)).toBeUndefined();
-    expect(await bot.corpus.refresh()).toEqual({ added: 1, removed: 0 });
-    expect(bot.library.getDocument(added.id)?.text).toBe(NOTE.text);
-    expect(await bot.corpus.refresh()).toEqual({ added: 0, removed: 0 });
-    await cli.corpus.remove(added.id, {
-      scope: guildScope(GUILD_A),
-      actor: 'cli',
-      origin: 'operator',
-    });
-    expect(await bot.corpus.refresh()).toEqual({ added: 0, removed: 1 });
-    expect(bot.library.getDocument(added.id)).toBeUndefined();
+    expect(await bot.corpusService.refresh()).toEqual({ added: 0, removed: 1 });
+    expect(bot.corpus.getDocument(added.id)).toBeUndefined();
   });
 });
 
 describe('CorpusService: changed events', () => {
   it('announces an add and a remove made here as local, with the document id', async () => {
-    const { corpus } = await openTestCorpus();
+    const { corpusService } = await openTestCorpus();
     const changes: unknown[] = [];
-    corpus.on('changed', (change) => changes.push(change));
-    const added = await corpus.commit(await corpus.preview(NOTE, guildScope(GUILD_A)), {
+    corpusService.on('changed', (change) => changes.push(change));
+    const added = await corpusService.commit(
+      await corpusService.preview(NOTE, guildScope(GUILD_A)),
+      {
+        scope: guildScope(GUILD_A),
+        actor: 'u',
+        origin: 'server',
+      },
+    );
+    await corpusService.remove(added.id, {
       scope: guildScope(GUILD_A),
       actor: 'u',
       origin: 'server',
     });
-    await corpus.remove(added.id, { scope: guildScope(GUILD_A), actor: 'u', origin: 'server' });
     expect(changes).toEqual([
       { added: [added.id], removed: [], from: 'local' },
       { added: [], removed: [added.id], from: 'local' },
@@ -486,23 +534,26 @@ describe('CorpusService: changed events', () => {
     const bot = await openTestCorpus();
     const cli = await openTestCorpus();
     const changes: unknown[] = [];
-    bot.corpus.on('changed', (change) => changes.push(change));
-    const added = await cli.corpus.commit(await cli.corpus.preview(NOTE, guildScope(GUILD_A)), {
-      scope: guildScope(GUILD_A),
-      actor: 'cli',
-      origin: 'operator',
-    });
-    await bot.corpus.refresh();
-    await bot.corpus.refresh();
+    bot.corpusService.on('changed', (change) => changes.push(change));
+    const added = await cli.corpusService.commit(
+      await cli.corpusService.preview(NOTE, guildScope(GUILD_A)),
+      {
+        scope: guildScope(GUILD_A),
+        actor: 'cli',
+        origin: 'operator',
+      },
+    );
+    await bot.corpusService.refresh();
+    await bot.corpusService.refresh();
     expect(changes).toEqual([{ added: [added.id], removed: [], from: 'store' }]);
   });
 
   it('stops calling a listener once it unsubscribes', async () => {
-    const { corpus } = await openTestCorpus();
+    const { corpusService } = await openTestCorpus();
     const listener = vi.fn();
-    const unsubscribe = corpus.on('changed', listener);
+    const unsubscribe = corpusService.on('changed', listener);
     unsubscribe();
-    await corpus.commit(await corpus.preview(NOTE, guildScope(GUILD_A)), {
+    await corpusService.commit(await corpusService.preview(NOTE, guildScope(GUILD_A)), {
       scope: guildScope(GUILD_A),
       actor: 'u',
       origin: 'server',
