@@ -1,5 +1,5 @@
 /**
- * `ask` of two versions side by side in one process: this checkout's `Library` and the one in
+ * `ask` of two versions side by side in one process: this checkout's `CorpusIndex` and the one in
  * another checkout (`--base`, e.g. a detached worktree of main with `node_modules` linked),
  * over the same synthetic SQuAD corpus and questions, asked alternately so that whatever else
  * loads the machine falls on both alike. Prints wall and CPU percentiles for each, the ratios
@@ -13,9 +13,9 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Library } from '../src/core/library.ts';
+import { CorpusIndex } from '../src/core/corpus-index.ts';
 import type { Answer } from '../src/core/types.ts';
-import { loadVocabulary } from '../src/library/corpus-loader.ts';
+import { loadVocabulary } from '../src/corpus/corpus-loader.ts';
 import { latencySummary, type Latency } from './metrics.ts';
 import { resolveSquadFile } from './squad-data.ts';
 import { openCorpusSource, takeCorpus } from './synthetic-corpus.ts';
@@ -30,20 +30,29 @@ const { values } = parseArgs({
   },
 });
 if (values.base === undefined) throw new Error('--base <checkout to compare with> is required');
+const baseDir = values.base;
 
 interface Asker {
   ask(question: string, options: { now: Date }): Answer;
 }
-const baseModule = (await import(
-  pathToFileURL(resolve(values.base, 'src/core/library.ts')).href
-)) as { Library: new (...args: ConstructorParameters<typeof Library>) => Asker };
+type AskerClass = new (...args: ConstructorParameters<typeof CorpusIndex>) => Asker;
+// The class was `Library` in src/core/library.ts before it became `CorpusIndex`.
+const BaseIndex = await import(
+  pathToFileURL(resolve(baseDir, 'src/core/corpus-index.ts')).href
+).then(
+  (module: { CorpusIndex: AskerClass }) => module.CorpusIndex,
+  () =>
+    import(pathToFileURL(resolve(baseDir, 'src/core/library.ts')).href).then(
+      (module: { Library: AskerClass }) => module.Library,
+    ),
+);
 
 const source = await openCorpusSource(resolveSquadFile(values.squad));
 const documents = takeCorpus(source, { passages: Number(values.passages) });
 const vocabulary = await loadVocabulary();
 const systems = {
-  base: new baseModule.Library(documents, undefined, vocabulary),
-  this: new Library(documents, undefined, vocabulary),
+  base: new BaseIndex(documents, undefined, vocabulary),
+  this: new CorpusIndex(documents, undefined, vocabulary),
 };
 const warmup = Number(values.warmup);
 const count = Number(values.questions);

@@ -275,7 +275,7 @@ describe('suggestions for a question no passage answers', () => {
         'arrival and departure in the harbour book before the evening tide came in over the ' +
         'quay, as the harbour office has done for as long as anyone in town remembers it.',
     ).join('\n\n');
-  const library = new Library([
+  const library = new CorpusIndex([
     doc('north', 'North harbour log', harbourParagraphs('north')),
     doc('south', 'South harbour log', harbourParagraphs('south')),
     doc(
