@@ -4,7 +4,7 @@
  * answerable questions. dev-b stays untouched for `npm run bench -- --only refusal`.
  *
  *   node bin/run-ts.js bench/fit-refusal.ts [--squad <file>] [--fresh] [--names-optional]
- *     [--near-topic <weight>] [--tuning <weight>]
+ *     [--near-topic <weight>] [--tuning <weight>] [--features <name,name,…>]
  *
  * `--near-topic w` adds dev-a's questions asked with only their own paragraph removed (the rest
  * of the article indexed) as further refusals, each weighing w in the fit: near-topic questions
@@ -17,6 +17,9 @@
  * model for a corpus of thousands of paragraphs; a server's corpus is small and its members'
  * questions loosely worded, so with SQuAD alone the model refused answerable questions there
  * (measured: 9 of the 51 tuning ones, against 3 for the hand-set rules).
+ *
+ * `--features` fits only the features named (default: all of `REFUSAL_FEATURES`); the cached
+ * questions hold them all, so a different choice needs no new asking.
  *
  * By default a candidate whose document misses a name the question asks about is never an
  * answer (`namesRequired`), and the model is fit on the best-scored candidate that misses none;
@@ -31,7 +34,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REFUSAL_FEATURES, type RefusalModel } from '../src/core/refusal.ts';
+import { REFUSAL_FEATURES, type RefusalFeatures, type RefusalModel } from '../src/core/refusal.ts';
+import { fitLogistic } from './logistic.ts';
 import {
   ANSWERABLE_REFUSED_TARGET,
   type AskedQuestion,
@@ -51,6 +55,7 @@ const COMMAND = 'node bin/run-ts.js bench/fit-refusal.ts';
 const MODEL_FILE = fileURLToPath(new URL('../src/core/refusal-model.json', import.meta.url));
 /** L2 penalty on the standardised weights: keeps them finite if a feature separates perfectly. */
 const L2 = 1;
+type RefusalFeatureName = keyof RefusalFeatures;
 
 const { values } = parseArgs({
   options: {
@@ -59,13 +64,22 @@ const { values } = parseArgs({
     'names-optional': { type: 'boolean', default: false },
     'near-topic': { type: 'string', default: '0' },
     tuning: { type: 'string', default: '0' },
+    features: { type: 'string' },
   },
 });
 const namesRequired = !values['names-optional'];
 const nearTopicWeight = Number(values['near-topic']);
 const tuningWeight = Number(values.tuning);
 const TUNING_FILE = fileURLToPath(new URL('questions.json', import.meta.url));
-const features = REFUSAL_FEATURES.filter((name) => !namesRequired || name !== 'missingNames');
+const chosenFeatures = values.features?.split(',').map((name) => name.trim());
+for (const name of chosenFeatures ?? []) {
+  if (!(REFUSAL_FEATURES as readonly string[]).includes(name)) {
+    throw new Error(`--features: no feature "${name}" (known: ${REFUSAL_FEATURES.join(', ')})`);
+  }
+}
+const features = (chosenFeatures ?? REFUSAL_FEATURES).filter(
+  (name): name is RefusalFeatureName => !namesRequired || name !== 'missingNames',
+);
 const columns = features.map((name) => REFUSAL_FEATURES.indexOf(name));
 const file = resolveSquadFile(values.squad) ?? DEFAULT_SQUAD_FILE;
 const progress = (message: string) => process.stderr.write(`fit: ${message}\n`);
@@ -85,47 +99,21 @@ const rows = [
   const first = eligible(entry, { namesRequired })[0];
   return first ? [{ answerable: entry.answerable, vector: first, weight }] : [];
 });
-const sampleWeight = rows.map((row) => row.weight);
-const x = rows.map((entry) => columns.map((column) => entry.vector[column]!));
-const y = rows.map((entry) => (entry.answerable ? 1 : 0));
-
-const width = features.length;
-const mean = features.map((_name, j) => x.reduce((sum, row) => sum + row[j]!, 0) / x.length);
-const scale = features.map((_name, j) => {
-  const variance = x.reduce((sum, row) => sum + (row[j]! - mean[j]!) ** 2, 0) / x.length;
-  return Math.sqrt(variance) || 1;
-});
-// Standardised rows with a leading 1 for the bias.
-const z = x.map((row) => [1, ...row.map((value, j) => (value - mean[j]!) / scale[j]!)]);
-
-let beta = new Array<number>(width + 1).fill(0);
-for (let iteration = 0; iteration < 50; iteration++) {
-  const gradient = new Array<number>(width + 1).fill(0);
-  const hessian = Array.from({ length: width + 1 }, () => new Array<number>(width + 1).fill(0));
-  z.forEach((row, i) => {
-    const p = 1 / (1 + Math.exp(-row.reduce((sum, value, j) => sum + value * beta[j]!, 0)));
-    const weight = sampleWeight[i]!;
-    const w = weight * p * (1 - p);
-    for (let j = 0; j <= width; j++) {
-      gradient[j]! += weight * (y[i]! - p) * row[j]!;
-      for (let k = 0; k <= width; k++) hessian[j]![k]! += w * row[j]! * row[k]!;
-    }
-  });
-  for (let j = 1; j <= width; j++) {
-    gradient[j]! -= L2 * beta[j]!;
-    hessian[j]![j]! += L2;
-  }
-  const step = solve(hessian, gradient);
-  beta = beta.map((value, j) => value + step[j]!);
-  if (Math.max(...step.map(Math.abs)) < 1e-8) break;
-}
+const fit = fitLogistic(
+  rows.map((row) => ({
+    x: columns.map((column) => row.vector[column]!),
+    y: row.answerable ? 1 : 0,
+    weight: row.weight,
+  })),
+  L2,
+);
 
 const model: RefusalModel = {
   features,
-  mean: mean.map(round),
-  scale: scale.map(round),
-  weights: beta.slice(1).map(round),
-  bias: round(beta[0]!),
+  mean: fit.mean.map(round),
+  scale: fit.scale.map(round),
+  weights: fit.weights.map(round),
+  bias: round(fit.bias),
   threshold: 0,
   namesRequired,
   trainedWith: {},
@@ -152,6 +140,7 @@ model.trainedWith = {
     ...(namesRequired ? [] : ['--names-optional']),
     ...(nearTopicWeight > 0 ? [`--near-topic ${nearTopicWeight}`] : []),
     ...(tuningWeight > 0 ? [`--tuning ${tuningWeight}`] : []),
+    ...(chosenFeatures ? [`--features ${chosenFeatures.join(',')}`] : []),
   ].join(' '),
   data:
     'SQuAD v1.1 dev-a (the 24 even-numbered articles), every question asked with its article indexed (answerable) and with it removed (unanswerable)' +
@@ -207,28 +196,4 @@ async function askTuningSet(): Promise<AskedQuestion[]> {
 
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
-}
-
-/** Solves A·x = b by Gaussian elimination with partial pivoting (A is small and positive definite). */
-function solve(matrix: number[][], vector: number[]): number[] {
-  const n = vector.length;
-  const a = matrix.map((row, i) => [...row, vector[i]!]);
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let row = col + 1; row < n; row++) {
-      if (Math.abs(a[row]![col]!) > Math.abs(a[pivot]![col]!)) pivot = row;
-    }
-    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
-    for (let row = col + 1; row < n; row++) {
-      const factor = a[row]![col]! / a[col]![col]!;
-      for (let k = col; k <= n; k++) a[row]![k]! -= factor * a[col]![k]!;
-    }
-  }
-  const out = new Array<number>(n).fill(0);
-  for (let row = n - 1; row >= 0; row--) {
-    let sum = a[row]![n]!;
-    for (let k = row + 1; k < n; k++) sum -= a[row]![k]! * out[k]!;
-    out[row] = sum / a[row]![row]!;
-  }
-  return out;
 }

@@ -19,6 +19,7 @@ import {
   type RefusalModel,
 } from '../src/core/refusal.ts';
 import type { CorpusDocument } from '../src/core/types.ts';
+import { loadWordNet } from '../src/corpus/wordnet.ts';
 import { readSquadFile, squadSplit, type SquadSplitName } from './squad-data.ts';
 import { GLOBAL_SCOPE } from '../src/core/scope.ts';
 
@@ -50,6 +51,9 @@ function handSetRulesAnswer(entry: Judged): boolean {
     entry.missingNames.length === 0
   );
 }
+
+/** How the SQuAD questions are asked, part of the cache's name. */
+const ASKED_WITH = 'wordnet';
 
 const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
 
@@ -88,7 +92,9 @@ async function askLeavingOut(
 ): Promise<AskedQuestion[]> {
   // Named by the feature list (hashed: the names no longer fit a file name), so a cache of
   // other features is never read as these.
-  const features = createHash('sha256').update(REFUSAL_FEATURES.join(',')).digest('hex');
+  const features = createHash('sha256')
+    .update(`${REFUSAL_FEATURES.join(',')} ${ASKED_WITH}`)
+    .digest('hex');
   const cache = `${RESULTS_DIR}refusal-${unit}-${split}-${features.slice(0, 12)}.json`;
   if (!options.fresh && existsSync(cache)) {
     return JSON.parse(await readFile(cache, 'utf8')) as AskedQuestion[];
@@ -116,7 +122,8 @@ async function askLeavingOut(
   for (const title of paragraphs.keys()) {
     documents.set(title, article(title, `squad-${documents.size + 1}`));
   }
-  const corpus = new CorpusIndex(documents.values());
+  // WordNet as in production (`openCorpusIndex`): it changes which words count as unknown.
+  const corpus = new CorpusIndex(documents.values(), undefined, await loadWordNet());
   const byParagraph = new Map<number, string[]>();
   for (const { question, goldId } of questions) {
     byParagraph.set(goldId, [...(byParagraph.get(goldId) ?? []), question]);

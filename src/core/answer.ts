@@ -207,7 +207,11 @@ export function judgeCandidates(
   const relativeLead = (score: number, other: number) =>
     score <= 0 ? 0 : Math.max(-1, (score - other) / score);
   const topFive = ranked.slice(0, 5);
-  const unknownTerms = terms.length - known.length;
+  const unknown = terms.filter((term) => !known.includes(term));
+  const unknownNames = unknown.filter((term) => isName(term, context)).length;
+  const unknownWords = unknown.filter(
+    (term) => !isName(term, context) && term.alternatives.length > 0,
+  ).length;
   return measured.map((measuredEntry) => {
     const {
       heaviestMissing,
@@ -243,7 +247,7 @@ export function judgeCandidates(
       rarestMissing,
       matchedSpecificity,
       missingSpecificity,
-      unknownTerms,
+      unknownTerms: unknown.length,
       missingTerms: terms.length - entry.matched.length,
       knownTermShare,
       scoreToTop: first && first.score > 0 ? entry.score / first.score : 0,
@@ -255,6 +259,8 @@ export function judgeCandidates(
           : topFive.filter((other) => other.document.id === entry.document.id).length /
             topFive.length,
       kindAbsent,
+      unknownNames,
+      unknownWords,
     };
     return { ...entry, features, probability: answerProbability(features, model) };
   });

@@ -66,6 +66,13 @@ export interface RefusalFeatures {
   documentAgreement: number;
   /** 1 when the question asks for a kind of answer (a number, a date…) the passage never holds. */
   kindAbsent: number;
+  /** How many of the words the corpus never uses are names or numbers ("Aiken", "1968"). */
+  unknownNames: number;
+  /**
+   * How many of the words the corpus never uses are words the vocabulary or WordNet knows
+   * ("cheaper", "rude"): an asker's own wording, less a sign of a topic the corpus lacks.
+   */
+  unknownWords: number;
 }
 
 export const REFUSAL_FEATURES = [
@@ -95,6 +102,8 @@ export const REFUSAL_FEATURES = [
   'coverageLead',
   'documentAgreement',
   'kindAbsent',
+  'unknownNames',
+  'unknownWords',
 ] as const satisfies ReadonlyArray<keyof RefusalFeatures>;
 
 /**
@@ -133,7 +142,8 @@ export const REFUSAL_MODEL: RefusalModel = trainedModel as RefusalModel;
  *   bestSentence: 0.8, pairShare: 0.5, documentCoverage: 1, documentShare: 0.6,
  *   documentMargin: 0.4, rarestMatched: 0.9, rarestMissing: 0.2, matchedSpecificity: 2.5,
  *   missingSpecificity: 0.2, unknownTerms: 0, missingTerms: 0, knownTermShare: 1, scoreToTop: 1,
- *   knownNormalizedScore: 2, coverageLead: 0.5, documentAgreement: 0.8, kindAbsent: 0 });
+ *   knownNormalizedScore: 2, coverageLead: 0.5, documentAgreement: 0.8, kindAbsent: 0,
+ *   unknownNames: 0, unknownWords: 0 });
  * // ≈ 0.98
  */
 export function answerProbability(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAnswer, type Judged } from '../../src/core/answer.ts';
 import { CorpusIndex } from '../../src/core/corpus-index.ts';
+import { buildVocabulary } from '../../src/core/vocabulary.ts';
 import {
   answerProbability,
   REFUSAL_FEATURES,
@@ -37,6 +38,8 @@ const strong: RefusalFeatures = {
   coverageLead: 0.5,
   documentAgreement: 0.8,
   kindAbsent: 0,
+  unknownNames: 0,
+  unknownWords: 0,
 };
 const weak: RefusalFeatures = {
   ...strong,
@@ -60,6 +63,7 @@ const weak: RefusalFeatures = {
   coverageLead: 0,
   documentAgreement: 0.2,
   kindAbsent: 1,
+  unknownNames: 1,
 };
 
 describe('the shipped refusal model', () => {
@@ -121,5 +125,54 @@ describe('a refusal', () => {
     if (answer.status !== 'no-answer') return;
     expect(answer.missingTerms).toEqual(expect.arrayContaining(['cyclists']));
     expect(answer.suggestions[0]?.documentId).toBe('tatarstan-transport');
+  });
+});
+
+describe('features that do not grow with the corpus', () => {
+  const tatarstan = {
+    id: 'tatarstan-transport',
+    title: 'Tatarstan requires QR codes on buses',
+    text: 'From November 22, passengers on buses and trains in Tatarstan must show a QR code proving vaccination or past illness.',
+    language: 'en',
+    scope: GLOBAL_SCOPE,
+    origin: 'shipped' as const,
+  };
+  const filler = (n: number) => ({
+    ...tatarstan,
+    id: `filler-${n}`,
+    title: `Weather report ${n}`,
+    text: `Rain is expected on day ${n} of the month, with wind from the west and a cold evening.`,
+  });
+  const question = 'Did Zelensky show a QR code on the buses of Tatarstan?';
+  const topFeatures = (corpus: CorpusIndex) => {
+    const best = corpus.explain(question).sort((a, b) => b.score - a.score)[0];
+    if (!best) throw new Error('expected a candidate');
+    return best.features;
+  };
+  const small = topFeatures(new CorpusIndex([tatarstan, filler(1)]));
+  const large = topFeatures(
+    new CorpusIndex([tatarstan, ...Array.from({ length: 60 }, (_, n) => filler(n))]),
+  );
+
+  it('gives a word no passage uses a specificity of 1, whatever the number of passages', () => {
+    expect(small.rarestMissing).toBe(1);
+    expect(large.rarestMissing).toBe(1);
+    // The retrieval score's scale grows with the corpus; its ratio to the top one does not.
+    expect(large.scoreToTop).toBe(small.scoreToTop);
+  });
+
+  it('counts a name the corpus never uses apart from the asker’s own words', () => {
+    expect(small.unknownTerms).toBe(1);
+    expect(small.unknownNames).toBe(1);
+    expect(small.unknownWords).toBe(0);
+    expect(small.missingTerms).toBe(1);
+    const withVocabulary = new CorpusIndex(
+      [tatarstan],
+      undefined,
+      buildVocabulary([['cheaper', 'inexpensive']]),
+    );
+    const loose = withVocabulary.explain('Are cheaper QR codes shown on buses in Tatarstan?')[0];
+    expect(loose?.features.unknownWords).toBe(1);
+    expect(loose?.features.unknownNames).toBe(0);
   });
 });
