@@ -287,9 +287,11 @@ export function reportRefusal(
     score: entry.handSetAnswered ? 1 : 0,
   }));
   const { threshold: _t, ...handSetRules } = refusalAt(handSet, 0.5);
-  const thresholds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, model.threshold].sort(
-    (a, b) => a - b,
-  );
+  // Finer where thresholds are chosen (a few percent of answerable questions refused).
+  const thresholds = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    .filter((threshold) => Math.abs(threshold - model.threshold) > 1e-9)
+    .concat(model.threshold)
+    .sort((a, b) => a - b);
   return {
     split,
     answerable: scored.filter((entry) => entry.answerable).length,
@@ -335,7 +337,7 @@ export function refusalMarkdown(
   const near = report.nearTopic;
   const rows = report.curve.map(
     (point, i) =>
-      `| ${point.threshold === report.threshold ? `**${point.threshold.toFixed(3)}** (chosen on dev-a)` : point.threshold.toFixed(1)} | ` +
+      `| ${point.threshold === report.threshold ? `**${point.threshold.toFixed(3)}** (chosen on dev-a)` : String(point.threshold)} | ` +
       `${point.unanswerableRefused} % | ${near ? `${near.curve[i]!.refused} % | ` : ''}${point.answerableRefused} % |`,
   );
   return [
