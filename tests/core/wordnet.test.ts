@@ -118,3 +118,27 @@ describe('asking with WordNet', async () => {
     expect(new CorpusIndex(documents, undefined, new Map()).ask(question).status).toBe('no-answer');
   });
 });
+
+describe('names asked in another form than the corpus writes them', async () => {
+  const { Library } = await import('../../src/core/library.ts');
+  const { loadWordNet } = await import('../../src/library/wordnet.ts');
+  const wordNet = await loadWordNet();
+  // "China" is in two passages, so it is no rare word; only the regulators' passage answers.
+  const documents = [
+    {
+      id: 'regulators',
+      title: 'Vaccine approvals',
+      text: 'Chinese regulators approved the vaccine for general use in March.',
+    },
+    { id: 'treaty', title: 'A treaty', text: 'China signed a gas treaty with Russia last year.' },
+    { id: 'tea', title: 'Tea', text: 'China exported more green tea to Europe than ever.' },
+  ].map((document) => ({ ...document, language: 'en', scope: { kind: 'shipped' as const } }));
+
+  it('finds "Chinese" for "China", however often the corpus says "China"', () => {
+    const answer = new Library(documents, undefined, wordNet).ask(
+      'When did China approve the vaccine?',
+    );
+    expect(answer.status).toBe('answered');
+    if (answer.status === 'answered') expect(answer.citations[0]?.documentId).toBe('regulators');
+  });
+});
