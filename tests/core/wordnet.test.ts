@@ -120,8 +120,8 @@ describe('asking with WordNet', async () => {
 });
 
 describe('names asked in another form than the corpus writes them', async () => {
-  const { Library } = await import('../../src/core/library.ts');
-  const { loadWordNet } = await import('../../src/library/wordnet.ts');
+  const { CorpusIndex } = await import('../../src/core/corpus-index.ts');
+  const { loadWordNet } = await import('../../src/corpus/wordnet.ts');
   const wordNet = await loadWordNet();
   // "China" is in two passages, so it is no rare word; only the regulators' passage answers.
   const documents = [
@@ -132,10 +132,15 @@ describe('names asked in another form than the corpus writes them', async () => 
     },
     { id: 'treaty', title: 'A treaty', text: 'China signed a gas treaty with Russia last year.' },
     { id: 'tea', title: 'Tea', text: 'China exported more green tea to Europe than ever.' },
-  ].map((document) => ({ ...document, language: 'en', scope: { kind: 'shipped' as const } }));
+  ].map((document) => ({
+    ...document,
+    language: 'en',
+    scope: GLOBAL_SCOPE,
+    origin: 'shipped' as const,
+  }));
 
   it('finds "Chinese" for "China", however often the corpus says "China"', () => {
-    const answer = new Library(documents, undefined, wordNet).ask(
+    const answer = new CorpusIndex(documents, undefined, wordNet).ask(
       'When did China approve the vaccine?',
     );
     expect(answer.status).toBe('answered');
