@@ -99,6 +99,7 @@ export class CorpusIndex implements Footnote {
         : segmentDocument(document.id, document.text, document.title);
       this.#hold(document, passages, savedIndex === undefined);
     }
+    if (savedIndex === undefined) this.#index.trim();
   }
 
   /** Number of documents held, all scopes together. */

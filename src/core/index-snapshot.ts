@@ -1,4 +1,5 @@
 import MiniSearch, { type Options } from 'minisearch';
+import { CompactPostings } from './compact-postings.ts';
 
 /** MiniSearch 7's private fields that a snapshot reads and fills (see `pruned-search.ts`). */
 interface SnapshotInternals {
@@ -11,9 +12,44 @@ interface SnapshotInternals {
   _idToShortId: Map<string, number>;
   _fieldLength: Map<number, number[]>;
   _index: {
+    get(term: string): Map<number, Map<number, number>> | undefined;
     set(term: string, data: Map<number, Map<number, number>>): void;
     [Symbol.iterator](): Iterator<[string, Map<number, Map<number, number>>]>;
   };
+}
+
+/** Gives back the room every compact posting list keeps for appends: after a bulk build. */
+export function trimPostings(miniSearch: MiniSearch<never> | MiniSearch<unknown>): void {
+  for (const [, fields] of (miniSearch as unknown as SnapshotInternals)._index) {
+    for (const postings of fields.values()) {
+      if (postings instanceof CompactPostings) postings.trim();
+    }
+  }
+}
+
+/**
+ * Replaces the `Map` postings of these terms, in every field, by `CompactPostings`; lists
+ * compacted already are left as they are. MiniSearch keeps writing to them through the `Map`
+ * methods.
+ *
+ * @example
+ * miniSearch.addAll(passages);
+ * compactPostings(miniSearch, termsOfThosePassages);
+ */
+export function compactPostings(
+  miniSearch: MiniSearch<never> | MiniSearch<unknown>,
+  terms: Iterable<string>,
+): void {
+  const index = (miniSearch as unknown as SnapshotInternals)._index;
+  for (const term of terms) {
+    const fields = index.get(term);
+    if (fields === undefined) continue;
+    for (const [fieldId, postings] of fields) {
+      if (!(postings instanceof CompactPostings)) {
+        fields.set(fieldId, CompactPostings.from(postings));
+      }
+    }
+  }
 }
 
 /**
@@ -118,11 +154,11 @@ export function restoreIndex<T>(snapshot: IndexSnapshot, options: Options<T>): M
     for (let at = 0; at < flat.length;) {
       const fieldId = flat[at]!;
       const count = flat[at + 1]!;
-      const frequencies = new Map<number, number>();
+      const pairs: Array<[number, number]> = [];
       for (let entry = at + 2; entry < at + 2 + 2 * count; entry += 2) {
-        frequencies.set(flat[entry]!, flat[entry + 1]!);
+        pairs.push([flat[entry]!, flat[entry + 1]!]);
       }
-      fields.set(fieldId, frequencies);
+      fields.set(fieldId, CompactPostings.from(pairs));
       at += 2 + 2 * count;
     }
     internals._index.set(term, fields);

@@ -1,6 +1,12 @@
 import MiniSearch, { type Options, type Query, type SearchOptions } from 'minisearch';
 import { analyzeQuestion, processTerm, splitWords, tokenize, type QueryTerm } from './analysis.ts';
-import { restoreIndex, snapshotIndex, type IndexSnapshot } from './index-snapshot.ts';
+import {
+  compactPostings,
+  restoreIndex,
+  snapshotIndex,
+  trimPostings,
+  type IndexSnapshot,
+} from './index-snapshot.ts';
 import { PrunedSearch, type WeightedTerm } from './pruned-search.ts';
 import { splitSentences } from './segment.ts';
 import type { CorpusDocument, Passage } from './types.ts';
@@ -288,8 +294,15 @@ export class PassageIndex {
     for (const passage of passages) {
       for (const term of this.#count(passage.text, +1)) grown.add(term);
     }
+    // MiniSearch makes a `Map` for a term it has not seen; later adds append to the compact list.
+    compactPostings(this.#miniSearch, grown);
     this.#pruned.invalidate(grown);
     this.#passageCount += passages.length;
+  }
+
+  /** Gives back the room the postings keep for appends: once a bulk build is done. */
+  trim(): void {
+    trimPostings(this.#miniSearch);
   }
 
   /**
@@ -420,7 +433,8 @@ export class PassageIndex {
     return {
       header: {
         schemaVersion: INDEX_SCHEMA_VERSION,
-        terms: Object.fromEntries(this.#terms),
+        // Copies: the index goes on counting in its own objects after it is saved.
+        terms: Object.fromEntries([...this.#terms].map(([term, stats]) => [term, { ...stats }])),
         passageCount: this.#passageCount,
       },
       miniSearchJson: JSON.stringify(snapshotIndex(this.#miniSearch)),

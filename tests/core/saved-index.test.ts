@@ -35,6 +35,26 @@ describe('a corpus loaded from a saved index', () => {
     );
   });
 
+  it('adds and removes documents as the library it was saved from does', () => {
+    const added: CorpusDocument = {
+      id: 'kazan',
+      title: 'Kazan passports',
+      language: 'en',
+      text: paragraph('Kazan'),
+      scope: { kind: 'shipped' },
+    };
+    const built = new Library(DOCUMENTS);
+    const loaded = new Library(DOCUMENTS, built.serializeIndex());
+    for (const library of [built, loaded]) {
+      library.add(added);
+      library.remove('regions');
+    }
+    const question = 'When did Kazan introduce passports?';
+    expect(loaded.ask(question).status).toBe('answered');
+    expect(loaded.ask(question)).toEqual(built.ask(question));
+    expect(loaded.ask('When did Tatarstan introduce passports?').status).toBe('no-answer');
+  });
+
   it('refuses saved passage boundaries that do not fit the text', () => {
     const saved = new CorpusIndex(DOCUMENTS).serializeIndex();
     const shorter = [{ ...DOCUMENTS[0]!, text: paragraph('Bashkortostan') }];
