@@ -111,7 +111,7 @@ export class CompactPostings implements Map<number, number> {
   }
 
   *keys(): MapIterator<number> {
-    for (let position = 0; position < this.#size; ) {
+    for (let position = 0; position < this.#size;) {
       const id = this.#ids[position]!;
       yield id;
       position = this.#next(position, id);
@@ -119,7 +119,7 @@ export class CompactPostings implements Map<number, number> {
   }
 
   *values(): MapIterator<number> {
-    for (let position = 0; position < this.#size; ) {
+    for (let position = 0; position < this.#size;) {
       const id = this.#ids[position]!;
       yield this.#frequencies[position]!;
       position = this.#next(position, id);
@@ -127,7 +127,7 @@ export class CompactPostings implements Map<number, number> {
   }
 
   *entries(): MapIterator<[number, number]> {
-    for (let position = 0; position < this.#size; ) {
+    for (let position = 0; position < this.#size;) {
       const id = this.#ids[position]!;
       yield [id, this.#frequencies[position]!];
       position = this.#next(position, id);
