@@ -103,6 +103,16 @@ export class CompactPostings implements Map<number, number> {
     this.#size = 0;
   }
 
+  /** The ids in ascending order (a view: valid until the list next changes). */
+  sortedIds(): Uint32Array {
+    return this.#ids.subarray(0, this.#size);
+  }
+
+  /** The frequencies, at the same positions as `sortedIds` (a view, as it). */
+  frequencies(): Uint8Array | Uint32Array {
+    return this.#frequencies.subarray(0, this.#size);
+  }
+
   /** Gives back the room kept for appends: for a list that is done growing. */
   trim(): void {
     if (this.#ids.length === this.#size) return;

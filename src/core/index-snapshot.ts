@@ -53,73 +53,228 @@ export function compactPostings(
 }
 
 /**
- * A MiniSearch index as flat arrays of numbers, which `JSON.parse` reads several times faster
- * than MiniSearch's own JSON (objects keyed by numeric strings, converted back key by key).
+ * A MiniSearch index as typed arrays, saved as bytes (`encodeSnapshot`) and loaded without
+ * parsing a number: the postings become `CompactPostings` over the arrays read from the file.
  */
 export interface IndexSnapshot {
-  version: 1;
+  version: 2;
   documentCount: number;
   nextId: number;
   fieldIds: Record<string, number>;
   averageFieldLength: number[];
-  /** Short ids, and the ids and field lengths at the same positions. */
-  shortIds: number[];
+  /** Passage ids, and their short ids and field lengths at the same positions. */
   ids: string[];
-  /** `fieldCount` lengths per document, in `shortIds` order. */
-  fieldLengths: number[];
+  shortIds: Uint32Array;
+  /** `fieldCount` lengths per document, in `ids` order. */
+  fieldLengths: Uint32Array;
   terms: string[];
-  /** Per term: `[fieldId, n, shortId, frequency × n, fieldId, n, …]`. */
-  postings: number[][];
+  /** Per posting list: the position of its term in `terms`, its field id, its number of postings. */
+  lists: Uint32Array;
+  /** Every list's short ids (ascending within a list), one list after the other. */
+  postingIds: Uint32Array;
+  /** The term frequency of each posting, in a byte unless one needs more. */
+  frequencies: Uint8Array | Uint32Array;
 }
+
+/** The parts of a snapshot that are not typed arrays, as JSON at the start of the bytes. */
+interface SnapshotMeta {
+  version: 2;
+  documentCount: number;
+  nextId: number;
+  fieldIds: Record<string, number>;
+  averageFieldLength: number[];
+  ids: string[];
+  terms: string[];
+  lists: number;
+  postings: number;
+  wideFrequencies: boolean;
+}
+
+/**
+ * Written first as a native 32-bit number: read back as another number, the bytes come from a
+ * machine of the other byte order (or are not a snapshot), and the index is rebuilt.
+ */
+const MAGIC = 0x31_78_6e_66; // "fnx1" on little-endian machines
 
 /**
  * Takes a snapshot of a MiniSearch index with no stored fields and no discarded documents.
  *
  * @example
- * const restored = restoreIndex(JSON.parse(JSON.stringify(snapshotIndex(index))), options);
+ * const restored = restoreIndex(decodeSnapshot(encodeSnapshot(snapshotIndex(index))), options);
  */
 export function snapshotIndex(miniSearch: MiniSearch<never> | MiniSearch<unknown>): IndexSnapshot {
   const internals = miniSearch as unknown as SnapshotInternals;
   if (internals._dirtCount !== 0)
     throw new Error('cannot snapshot an index with discarded documents');
   const fieldCount = Object.keys(internals._fieldIds).length;
-  const shortIds: number[] = [];
+  const documents = internals._documentIds.size;
+  const shortIds = new Uint32Array(documents);
   const ids: string[] = [];
-  const fieldLengths: number[] = [];
+  const fieldLengths = new Uint32Array(documents * fieldCount);
   for (const [shortId, id] of internals._documentIds) {
-    shortIds.push(shortId);
-    ids.push(id);
     const lengths = internals._fieldLength.get(shortId) ?? [];
-    for (let field = 0; field < fieldCount; field++) fieldLengths.push(lengths[field] ?? 0);
+    for (let field = 0; field < fieldCount; field++) {
+      fieldLengths[ids.length * fieldCount + field] = lengths[field] ?? 0;
+    }
+    shortIds[ids.length] = shortId;
+    ids.push(id);
   }
   const terms: string[] = [];
-  const postings: number[][] = [];
+  const lists: number[] = [];
+  const postings: Array<Map<number, number>> = [];
+  let total = 0;
   for (const [term, fields] of internals._index) {
-    const flat: number[] = [];
     for (const [fieldId, frequencies] of fields) {
-      flat.push(fieldId, frequencies.size);
-      for (const [shortId, frequency] of frequencies) flat.push(shortId, frequency);
+      lists.push(terms.length, fieldId, frequencies.size);
+      postings.push(frequencies);
+      total += frequencies.size;
     }
     terms.push(term);
-    postings.push(flat);
+  }
+  const postingIds = new Uint32Array(total);
+  const wide = postings.some((list) =>
+    list instanceof CompactPostings
+      ? list.frequencies() instanceof Uint32Array && list.frequencies().some((f) => f > 0xff)
+      : [...list.values()].some((frequency) => frequency > 0xff),
+  );
+  const frequencies = wide ? new Uint32Array(total) : new Uint8Array(total);
+  let at = 0;
+  for (const list of postings) {
+    if (list instanceof CompactPostings) {
+      postingIds.set(list.sortedIds(), at);
+      frequencies.set(list.frequencies(), at);
+      at += list.size;
+      continue;
+    }
+    for (const [shortId, frequency] of [...list].sort((a, b) => a[0] - b[0])) {
+      postingIds[at] = shortId;
+      frequencies[at] = frequency;
+      at += 1;
+    }
   }
   return {
-    version: 1,
+    version: 2,
     documentCount: internals._documentCount,
     nextId: internals._nextId,
-    fieldIds: internals._fieldIds,
-    averageFieldLength: internals._avgFieldLength,
-    shortIds,
+    fieldIds: { ...internals._fieldIds },
+    averageFieldLength: [...internals._avgFieldLength],
     ids,
+    shortIds,
     fieldLengths,
     terms,
-    postings,
+    lists: Uint32Array.from(lists),
+    postingIds,
+    frequencies,
   };
 }
 
-/** The MiniSearch index a snapshot was taken of, with `options` as it was built with. */
+/**
+ * A snapshot as bytes: its JSON part's length and JSON, then each typed array, each starting
+ * at a multiple of 4 bytes.
+ *
+ * @example
+ * await writeFile(file, encodeSnapshot(snapshotIndex(miniSearch)));
+ */
+export function encodeSnapshot(snapshot: IndexSnapshot): Uint8Array {
+  const meta: SnapshotMeta = {
+    version: snapshot.version,
+    documentCount: snapshot.documentCount,
+    nextId: snapshot.nextId,
+    fieldIds: snapshot.fieldIds,
+    averageFieldLength: snapshot.averageFieldLength,
+    ids: snapshot.ids,
+    terms: snapshot.terms,
+    lists: snapshot.lists.length / 3,
+    postings: snapshot.postingIds.length,
+    wideFrequencies: snapshot.frequencies instanceof Uint32Array,
+  };
+  const json = new TextEncoder().encode(JSON.stringify(meta));
+  const sections = [
+    snapshot.shortIds,
+    snapshot.fieldLengths,
+    snapshot.lists,
+    snapshot.postingIds,
+    snapshot.frequencies,
+  ];
+  let length = aligned(8 + json.length);
+  for (const section of sections) length = aligned(length + section.byteLength);
+  const bytes = new Uint8Array(length);
+  const words = new Uint32Array(bytes.buffer, 0, 2);
+  words[0] = MAGIC;
+  words[1] = json.length;
+  bytes.set(json, 8);
+  let at = aligned(8 + json.length);
+  for (const section of sections) {
+    bytes.set(new Uint8Array(section.buffer, section.byteOffset, section.byteLength), at);
+    at = aligned(at + section.byteLength);
+  }
+  return bytes;
+}
+
+/**
+ * The snapshot `encodeSnapshot` wrote. The arrays are copied out of `bytes` (which may start
+ * anywhere in a file's buffer), so the buffer can go once the index is restored.
+ */
+export function decodeSnapshot(bytes: Uint8Array): IndexSnapshot {
+  const header = copyOut(bytes, 0, 2, Uint32Array);
+  if (header[0] !== MAGIC) throw new Error('not an index snapshot, or saved on another machine');
+  const jsonLength = header[1]!;
+  const meta = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(8, 8 + jsonLength)),
+  ) as SnapshotMeta;
+  if (meta.version !== 2) throw new Error(`index snapshot version ${JSON.stringify(meta.version)}`);
+  const fieldCount = Object.keys(meta.fieldIds).length;
+  let at = aligned(8 + jsonLength);
+  const next = <T extends Uint8Array | Uint32Array>(
+    length: number,
+    type: { new (length: number): T; BYTES_PER_ELEMENT: number },
+  ): T => {
+    const section = copyOut(bytes, at, length, type);
+    at = aligned(at + length * type.BYTES_PER_ELEMENT);
+    return section;
+  };
+  const documents = meta.ids.length;
+  const snapshot: IndexSnapshot = {
+    version: 2,
+    documentCount: meta.documentCount,
+    nextId: meta.nextId,
+    fieldIds: meta.fieldIds,
+    averageFieldLength: meta.averageFieldLength,
+    ids: meta.ids,
+    shortIds: next(documents, Uint32Array),
+    fieldLengths: next(documents * fieldCount, Uint32Array),
+    terms: meta.terms,
+    lists: next(meta.lists * 3, Uint32Array),
+    postingIds: next(meta.postings, Uint32Array),
+    frequencies: meta.wideFrequencies
+      ? next(meta.postings, Uint32Array)
+      : next(meta.postings, Uint8Array),
+  };
+  return snapshot;
+}
+
+const aligned = (offset: number) => Math.ceil(offset / 4) * 4;
+
+/** `length` elements from `bytes` at `offset`, in a new array of their own. */
+function copyOut<T extends Uint8Array | Uint32Array>(
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  type: { new (length: number): T; BYTES_PER_ELEMENT: number },
+): T {
+  const byteLength = length * type.BYTES_PER_ELEMENT;
+  if (offset + byteLength > bytes.length) throw new Error('index snapshot is cut short');
+  const copy = new type(length);
+  new Uint8Array(copy.buffer).set(bytes.subarray(offset, offset + byteLength));
+  return copy;
+}
+
+/**
+ * The MiniSearch index a snapshot was taken of, with `options` as it was built with. Its
+ * postings are `CompactPostings` over the snapshot's arrays (views, not copies).
+ */
 export function restoreIndex<T>(snapshot: IndexSnapshot, options: Options<T>): MiniSearch<T> {
-  if (snapshot.version !== 1)
+  if (snapshot.version !== 2)
     throw new Error(`index snapshot version ${JSON.stringify(snapshot.version)}`);
   // MiniSearch's own loader sets the counters; the maps are filled below, without its conversions.
   const miniSearch = MiniSearch.loadJS<T>(
@@ -139,29 +294,39 @@ export function restoreIndex<T>(snapshot: IndexSnapshot, options: Options<T>): M
   );
   const internals = miniSearch as unknown as SnapshotInternals;
   const fieldCount = Object.keys(snapshot.fieldIds).length;
-  snapshot.shortIds.forEach((shortId, position) => {
-    const id = snapshot.ids[position]!;
+  const { ids, shortIds, fieldLengths } = snapshot;
+  for (let position = 0; position < ids.length; position++) {
+    const id = ids[position]!;
+    const shortId = shortIds[position]!;
     internals._documentIds.set(shortId, id);
     internals._idToShortId.set(id, shortId);
-    internals._fieldLength.set(
-      shortId,
-      snapshot.fieldLengths.slice(position * fieldCount, (position + 1) * fieldCount),
-    );
-  });
-  snapshot.terms.forEach((term, position) => {
-    const flat = snapshot.postings[position]!;
-    const fields = new Map<number, Map<number, number>>();
-    for (let at = 0; at < flat.length;) {
-      const fieldId = flat[at]!;
-      const count = flat[at + 1]!;
-      const pairs: Array<[number, number]> = [];
-      for (let entry = at + 2; entry < at + 2 + 2 * count; entry += 2) {
-        pairs.push([flat[entry]!, flat[entry + 1]!]);
-      }
-      fields.set(fieldId, CompactPostings.from(pairs));
-      at += 2 + 2 * count;
+    const lengths: number[] = [];
+    for (let field = 0; field < fieldCount; field++) {
+      lengths.push(fieldLengths[position * fieldCount + field]!);
     }
-    internals._index.set(term, fields);
-  });
+    internals._fieldLength.set(shortId, lengths);
+  }
+  const { lists, postingIds, frequencies, terms } = snapshot;
+  let fields: Map<number, Map<number, number>> | undefined;
+  let at = 0;
+  for (let list = 0; list < lists.length; list += 3) {
+    const term = terms[lists[list]!];
+    if (term === undefined) throw new Error('index snapshot names a term it does not hold');
+    const count = lists[list + 2]!;
+    // Lists of one term follow each other: a new term starts a new field map.
+    if (list === 0 || lists[list - 3] !== lists[list]) {
+      fields = new Map();
+      internals._index.set(term, fields);
+    }
+    fields!.set(
+      lists[list + 1]!,
+      new CompactPostings(
+        postingIds.subarray(at, at + count),
+        frequencies.subarray(at, at + count),
+      ),
+    );
+    at += count;
+  }
+  if (at !== postingIds.length) throw new Error('index snapshot postings do not add up');
   return miniSearch;
 }

@@ -2,10 +2,11 @@ import MiniSearch, { type Options, type Query, type SearchOptions } from 'minise
 import { analyzeQuestion, processTerm, splitWords, tokenize, type QueryTerm } from './analysis.ts';
 import {
   compactPostings,
+  decodeSnapshot,
+  encodeSnapshot,
   restoreIndex,
   snapshotIndex,
   trimPostings,
-  type IndexSnapshot,
 } from './index-snapshot.ts';
 import { PrunedSearch, type WeightedTerm } from './pruned-search.ts';
 import { splitSentences } from './segment.ts';
@@ -32,7 +33,7 @@ export interface IndexedPassage {
  * Bumped whenever analysis, fields or stored data change: a saved index with another version
  * is rebuilt instead of loaded.
  */
-export const INDEX_SCHEMA_VERSION = 4;
+export const INDEX_SCHEMA_VERSION = 5;
 
 /**
  * Search settings for questions, chosen from SQuAD measurements: OR (AND refuses almost every
@@ -213,7 +214,7 @@ interface TermStats {
   occurrences: number;
 }
 
-/** A saved index: a small header and the MiniSearch snapshot's JSON, kept apart so neither is escaped twice. */
+/** A saved index: a header (JSON) and the MiniSearch snapshot's bytes (`encodeSnapshot`). */
 export interface SerializedPassageIndex {
   header: {
     schemaVersion: number;
@@ -225,7 +226,7 @@ export interface SerializedPassageIndex {
      */
     segments?: Record<string, number[]>;
   };
-  miniSearchJson: string;
+  miniSearch: Uint8Array;
 }
 
 /**
@@ -251,10 +252,7 @@ export class PassageIndex {
           `index schema ${serialized.header.schemaVersion} is not ${INDEX_SCHEMA_VERSION}`,
         );
       }
-      this.#miniSearch = restoreIndex(
-        JSON.parse(serialized.miniSearchJson) as IndexSnapshot,
-        PASSAGE_INDEX_OPTIONS,
-      );
+      this.#miniSearch = restoreIndex(decodeSnapshot(serialized.miniSearch), PASSAGE_INDEX_OPTIONS);
       this.#terms = new Map(Object.entries(serialized.header.terms));
       this.#passageCount = serialized.header.passageCount;
     } else {
@@ -437,7 +435,7 @@ export class PassageIndex {
         terms: Object.fromEntries([...this.#terms].map(([term, stats]) => [term, { ...stats }])),
         passageCount: this.#passageCount,
       },
-      miniSearchJson: JSON.stringify(snapshotIndex(this.#miniSearch)),
+      miniSearch: encodeSnapshot(snapshotIndex(this.#miniSearch)),
     };
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INDEX_SCHEMA_VERSION, type SerializedPassageIndex } from '../core/passage-index.ts';
 import { SEGMENTATION_VERSION } from '../core/segment.ts';
@@ -7,7 +7,10 @@ import { describeShardIds, type ShardSlice } from '../core/shard-slice.ts';
 import type { CorpusDocument } from '../core/types.ts';
 import { makeDirectory } from '../make-directory.ts';
 
-const CACHE_FILE = 'passage-index.json';
+const CACHE_FILE = 'passage-index.bin';
+const NEWLINE = 0x0a;
+/** What the cache file was called while it was JSON: removed once a new one is saved. */
+const BINARY_EXTENSION = /\.bin$/u;
 
 /**
  * A digest of everything the index is built from: the schema and segmentation versions, each
@@ -33,12 +36,12 @@ export function corpusFingerprint(documents: readonly CorpusDocument[]): string 
  * a data directory, each holding its own servers' documents, do not overwrite each other's.
  *
  * @example
- * indexCacheFile(); // 'passage-index.json'
- * indexCacheFile({ ids: [0, 1], count: 4 }); // 'passage-index.shards-0-1-of-4.json'
+ * indexCacheFile(); // 'passage-index.bin'
+ * indexCacheFile({ ids: [0, 1], count: 4 }); // 'passage-index.shards-0-1-of-4.bin'
  */
 export function indexCacheFile(slice?: ShardSlice): string {
   return slice
-    ? `passage-index.shards-${describeShardIds(slice.ids)}-of-${slice.count}.json`
+    ? `passage-index.shards-${describeShardIds(slice.ids)}-of-${slice.count}.bin`
     : CACHE_FILE;
 }
 
@@ -54,23 +57,26 @@ export interface IndexSnapshot {
 /**
  * Reads the saved index in `file`, whatever it was built from; undefined when missing,
  * unreadable or of another index schema. The file is the header JSON on the first line and
- * MiniSearch's JSON after it.
+ * the MiniSearch snapshot's bytes after it.
  */
 export async function readIndexSnapshot(
   dataDir: string,
   file = CACHE_FILE,
 ): Promise<IndexSnapshot | undefined> {
   try {
-    const content = await readFile(join(dataDir, file), 'utf8');
-    const newline = content.indexOf('\n');
-    const header = JSON.parse(content.slice(0, newline)) as SerializedPassageIndex['header'] & {
+    const content = await readFile(join(dataDir, file));
+    const newline = content.indexOf(NEWLINE);
+    if (newline < 0) return undefined;
+    const header = JSON.parse(
+      content.toString('utf8', 0, newline),
+    ) as SerializedPassageIndex['header'] & {
       fingerprint?: string;
       documents?: Record<string, string>;
     };
     if (header.schemaVersion !== INDEX_SCHEMA_VERSION) return undefined;
     const { fingerprint, documents, ...indexHeader } = header;
     return {
-      index: { header: indexHeader, miniSearchJson: content.slice(newline + 1) },
+      index: { header: indexHeader, miniSearch: content.subarray(newline + 1) },
       fingerprint,
       documents,
     };
@@ -109,9 +115,10 @@ export async function writeIndexCache(
   const digests =
     documents &&
     Object.fromEntries(documents.map((document) => [document.id, corpusFingerprint([document])]));
-  await writeFile(
-    temporary,
-    `${JSON.stringify({ ...index.header, fingerprint, documents: digests })}\n${index.miniSearchJson}`,
-  );
+  // JSON escapes every newline in a string: the first newline ends the header.
+  const header = `${JSON.stringify({ ...index.header, fingerprint, documents: digests })}\n`;
+  await writeFile(temporary, [header, index.miniSearch]);
   await rename(temporary, target);
+  // The JSON cache of earlier versions, never read again.
+  await rm(target.replace(BINARY_EXTENSION, '.json'), { force: true });
 }

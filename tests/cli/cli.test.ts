@@ -86,7 +86,7 @@ describe('footnote ask', () => {
 
   it('keeps its index cache in the data directory, created on first use', async () => {
     await footnote('ask', 'QR codes');
-    expect(await readdir(dataDir)).toContain('passage-index.json');
+    expect(await readdir(dataDir)).toContain('passage-index.bin');
   });
 });
 

@@ -1,6 +1,11 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import { restoreIndex, snapshotIndex } from '../../src/core/index-snapshot.ts';
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  restoreIndex,
+  snapshotIndex,
+} from '../../src/core/index-snapshot.ts';
 import { CorpusIndex } from '../../src/core/corpus-index.ts';
 import type { CorpusDocument } from '../../src/core/types.ts';
 import { GLOBAL_SCOPE } from '../../src/core/scope.ts';
@@ -41,10 +46,11 @@ describe('a corpus loaded from a saved index', () => {
       title: 'Kazan passports',
       language: 'en',
       text: paragraph('Kazan'),
-      scope: { kind: 'shipped' },
+      scope: GLOBAL_SCOPE,
+      origin: 'shipped',
     };
-    const built = new Library(DOCUMENTS);
-    const loaded = new Library(DOCUMENTS, built.serializeIndex());
+    const built = new CorpusIndex(DOCUMENTS);
+    const loaded = new CorpusIndex(DOCUMENTS, built.serializeIndex());
     for (const library of [built, loaded]) {
       library.add(added);
       library.remove('regions');
@@ -73,7 +79,7 @@ describe('an index snapshot', () => {
       { id: 'b#1', title: 'Codes', text: 'Moscow dropped its QR codes in the summer.' },
     ]);
     index.remove({ id: 'a#2', title: 'Passports', text: 'Tatarstan followed with QR codes.' });
-    const restored = restoreIndex(JSON.parse(JSON.stringify(snapshotIndex(index))), {
+    const restored = restoreIndex(decodeSnapshot(encodeSnapshot(snapshotIndex(index))), {
       fields: ['title', 'text'],
     });
     const plain = (miniSearch: MiniSearch<never> | typeof index) => {
@@ -84,5 +90,15 @@ describe('an index snapshot', () => {
     };
     expect(plain(restored as typeof index)).toEqual(plain(index));
     expect(restored.search('qr codes')).toEqual(index.search('qr codes'));
+  });
+
+  it('is refused when its bytes are cut short or are not a snapshot', () => {
+    const index = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
+    index.add({ id: 'a', text: 'Bashkortostan introduced passports first.' });
+    const bytes = encodeSnapshot(snapshotIndex(index));
+    expect(() => decodeSnapshot(bytes.subarray(0, bytes.length - 8))).toThrow(/cut short/u);
+    expect(() => decodeSnapshot(new TextEncoder().encode('{"not":"a snapshot"}'))).toThrow(
+      /not an index snapshot/u,
+    );
   });
 });
