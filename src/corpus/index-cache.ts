@@ -9,7 +9,7 @@ import { makeDirectory } from '../make-directory.ts';
 
 const CACHE_FILE = 'passage-index.bin';
 const NEWLINE = 0x0a;
-/** What the cache file was called while it was JSON: removed once a new one is saved. */
+/** The cache file's extension; with `.json` instead, the name earlier versions saved JSON under. */
 const BINARY_EXTENSION = /\.bin$/u;
 
 /**
