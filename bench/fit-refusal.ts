@@ -60,22 +60,10 @@ const L2 = 1;
  * The features fit without `--features`: those of the shipped model. The later, size-free ones
  * (`rarestMatched` …) are measured and cached too, for `--features` to try.
  */
-const DEFAULT_FEATURES: readonly RefusalFeatureName[] = [
-  'coverage',
-  'knownCoverage',
-  'termShare',
-  'unknownShare',
-  'heaviestMissing',
-  'normalizedScore',
-  'margin',
-  'missingNames',
-  'logTerms',
-  'bestSentence',
-  'pairShare',
-  'documentCoverage',
-  'documentShare',
-  'documentMargin',
-];
+const DEFAULT_FEATURES: readonly RefusalFeatureName[] = REFUSAL_FEATURES.slice(
+  0,
+  REFUSAL_FEATURES.indexOf('documentMargin') + 1,
+);
 type RefusalFeatureName = keyof RefusalFeatures;
 
 const { values } = parseArgs({

@@ -77,18 +77,10 @@ export interface IndexSnapshot {
 }
 
 /** The parts of a snapshot that are not typed arrays, as JSON at the start of the bytes. */
-interface SnapshotMeta {
-  version: 2;
-  documentCount: number;
-  nextId: number;
-  fieldIds: Record<string, number>;
-  averageFieldLength: number[];
-  ids: string[];
-  terms: string[];
-  lists: number;
-  postings: number;
-  wideFrequencies: boolean;
-}
+type SnapshotMeta = Pick<
+  IndexSnapshot,
+  'version' | 'documentCount' | 'nextId' | 'fieldIds' | 'averageFieldLength' | 'ids' | 'terms'
+> & { lists: number; postings: number; wideFrequencies: boolean };
 
 /**
  * Written first as a native 32-bit number: read back as another number, the bytes come from a
