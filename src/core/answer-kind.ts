@@ -10,7 +10,7 @@ const KIND_PATTERNS: ReadonlyArray<[AnswerKind, RegExp]> = [
   // "How many", "how much", "what share", "how long is it valid": a quantity or a percentage.
   [
     'number',
-    /\b(?:how\s+(?:many|much|long|big|large|high|low|old|far|often)|what\s+(?:share|percentage|percent|proportion|number|amount|fraction|part)|which\s+(?:share|percentage|proportion)|(?:death\s+)?toll|how\s+fast)\b/iu,
+    /\b(?:how\s+(?:many|much|long|big|large|high|low|old|far|often)|what\s+(?:share|percentage|percent|proportion|number|amount|fraction|part)|(?:what|which)\s+(?:[\p{L}-]+\s+)?(?:levels?|rates?|price|cost|age|threshold|limit|figure)|which\s+(?:share|percentage|proportion)|(?:death\s+)?toll|how\s+fast)\b/iu,
   ],
   [
     'date',
@@ -38,6 +38,9 @@ const KIND_PATTERNS: ReadonlyArray<[AnswerKind, RegExp]> = [
  * answerKindOf('Who announced the passports?'); // 'person'
  */
 export function answerKindOf(question: string): AnswerKind {
+  // A yes/no question ("Was anyone hurt when Kazan started…?") asks for no kind: its "when" or
+  // "where" joins two clauses, it does not ask for a date or a place.
+  if (YES_NO.test(lastSentence(question))) return 'other';
   // The question word that comes first asks: "Who got hurt when Kazan started…?" asks who.
   let first: { kind: AnswerKind; index: number } = { kind: 'other', index: Infinity };
   for (const [kind, pattern] of KIND_PATTERNS) {
@@ -47,11 +50,23 @@ export function answerKindOf(question: string): AnswerKind {
   return first.kind;
 }
 
+/** A question that opens with an auxiliary verb asks yes or no. */
+const YES_NO =
+  /^\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|has|have|had|may|might|must|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|won't)\b/iu;
+
+/** The last sentence of a question ("A Polish expert said X. What did Lavrov make of it?"). */
+function lastSentence(question: string): string {
+  const sentences = question.trim().split(/(?<=[.!?])\s+/u);
+  return sentences.at(-1) ?? question;
+}
+
 const MONTH =
   /\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?/u;
 // Not "one": far more often "one of", "no one" or "at least one fight" than a count asked for.
+// Nor "hundreds" or "thousands": a rough size ("hundreds of passengers were kicked off") is
+// seldom the count asked for, which tends to follow it ("Some 2,200 people were not admitted").
 const NUMBER_WORD =
-  /\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|half|third|quarter|dozen|percent|per\s+cent)\b/iu;
+  /\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|third|quarter|dozen|percent|per\s+cent)\b/iu;
 /** A day of a month or a year: a date, not the quantity a "how many" asks for. */
 const DATE_NUMBERS = new RegExp(
   `${MONTH.source}\\s+\\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH.source}|\\b(?:1[89]|20)\\d\\d\\b`,

@@ -345,6 +345,16 @@ function termWeights(terms: readonly QueryTerm[], context: AnswerContext): Map<s
   return weights;
 }
 
+/** The question term each alternative stands for, so an excerpt counts a question word once. */
+function alternativeOwners(terms: readonly QueryTerm[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const term of terms) {
+    for (const alternative of term.alternatives)
+      if (!owners.has(alternative)) owners.set(alternative, term.term);
+  }
+  return owners;
+}
+
 function sumWeights(terms: readonly QueryTerm[], weights: ReadonlyMap<string, number>): number {
   return terms.reduce((sum, term) => sum + (weights.get(term.term) ?? 0), 0);
 }
@@ -393,7 +403,7 @@ export function composeAnswer(
   }
   const weights = termWeights(terms, context);
   const model = options.refusalModel ?? REFUSAL_MODEL;
-  const focus = focusOf(question);
+  const focus = { ...focusOf(question), termOf: alternativeOwners(terms) };
   const judged = judgeCandidates(terms, candidates, context, model, focus).sort(
     (a, b) => b.score - a.score,
   );
@@ -462,7 +472,7 @@ export function citePassages(
   options: Pick<CompositionOptions, 'now' | 'staleAfterDays'>,
 ): Citation[] {
   const weights = termWeights(terms, context);
-  const focus = focusOf(question);
+  const focus = { ...focusOf(question), termOf: alternativeOwners(terms) };
   return passageIds.flatMap((passageId) => {
     const passage = context.passage(passageId);
     const document = passage && context.document(passage.documentId);

@@ -38,6 +38,11 @@ export interface ExcerptFocus {
   kind: AnswerKind;
   /** The question's own words, lower case: they do not count as an answer. */
   questionWords: ReadonlySet<string>;
+  /**
+   * The question term each alternative stands for ("russian" → "russia", "vaccin" → "jab"): a
+   * run holding a word and its alternative counts that question word once.
+   */
+  termOf?: ReadonlyMap<string, string>;
 }
 
 export const NO_FOCUS: ExcerptFocus = { kind: 'other', questionWords: new Set() };
@@ -112,11 +117,7 @@ export function bestExcerpt(
       marks: [],
       terms: new Set(),
     };
-  const weightOf = (terms: Iterable<string>) => {
-    let sum = 0;
-    for (const term of terms) sum += weights.get(term) ?? 0;
-    return sum;
-  };
+  const weightOf = (terms: Iterable<string>) => distinctWeight(terms, weights, focus.termOf);
   const scale = Math.max(...sentences.map((sentence) => weightOf(sentence.terms)), 1e-6);
   const lengthOf = (first: number, last: number) =>
     sentences[last]!.range.end - sentences[first]!.range.start;
@@ -135,7 +136,7 @@ export function bestExcerpt(
   const termsShown = (run: readonly Sentence[]) => {
     const ranges = run.map((sentence) => sentence.range);
     const longest = longestOf(ranges);
-    const kept = cutRun(passage, ranges, weights, maxChars);
+    const kept = cutRun(passage, ranges, weights, maxChars, focus.termOf);
     const terms = new Set<string>();
     for (const sentence of run) {
       if (sentence.range !== longest || kept.range === longest) {
@@ -182,11 +183,34 @@ export function bestExcerpt(
     else if (best.first > 0 && lengthOf(best.first - 1, best.last) <= maxChars) best.first -= 1;
   }
   const run = sentences.slice(best.first, best.last + 1).map((sentence) => sentence.range);
-  return clip(passage, passageStart, run, weights, maxChars);
+  return clip(passage, passageStart, run, weights, maxChars, focus.termOf);
 }
 
 function termsIn(text: string): string[] {
   return tokenize(text).flatMap((token) => (token.term === null ? [] : [token.term]));
+}
+
+/**
+ * The weight of the question words a set of terms holds, each question word counted once
+ * however many of its alternatives are there (at the weight of the heaviest).
+ */
+function distinctWeight(
+  terms: Iterable<string>,
+  weights: ReadonlyMap<string, number>,
+  termOf: ReadonlyMap<string, string> | undefined,
+): number {
+  let sum = 0;
+  if (!termOf || termOf.size === 0) {
+    for (const term of terms) sum += weights.get(term) ?? 0;
+    return sum;
+  }
+  const byQuestionWord = new Map<string, number>();
+  for (const term of terms) {
+    const key = termOf.get(term) ?? term;
+    byQuestionWord.set(key, Math.max(byQuestionWord.get(key) ?? 0, weights.get(term) ?? 0));
+  }
+  for (const weight of byQuestionWord.values()) sum += weight;
+  return sum;
 }
 
 /** Tokens of `range`, with offsets in the passage. */
@@ -219,10 +243,11 @@ function clip(
   run: readonly TextRange[],
   weights: ReadonlyMap<string, number>,
   maxChars: number,
+  termOf?: ReadonlyMap<string, string>,
 ): Excerpt {
   const range: TextRange = { start: run[0]!.start, end: run.at(-1)!.end };
   const longest = longestOf(run);
-  const { range: kept } = cutRun(passage, run, weights, maxChars);
+  const { range: kept } = cutRun(passage, run, weights, maxChars, termOf);
   const pieces = [
     { start: range.start, end: longest.start },
     kept,
@@ -260,13 +285,14 @@ function cutRun(
   run: readonly TextRange[],
   weights: ReadonlyMap<string, number>,
   maxChars: number,
+  termOf?: ReadonlyMap<string, string>,
 ): { range: TextRange } {
   const longest = longestOf(run);
   const length = run.at(-1)!.end - run[0]!.start;
   if (length <= maxChars) return { range: longest };
   const others = length - (longest.end - longest.start);
   const room = run.length === 1 ? maxChars : maxChars - others - GAP;
-  return { range: cutAround(passage, longest, weights, room) };
+  return { range: cutAround(passage, longest, weights, room, termOf) };
 }
 
 /**
@@ -278,13 +304,17 @@ function cutAround(
   range: TextRange,
   weights: ReadonlyMap<string, number>,
   maxChars: number,
+  termOf?: ReadonlyMap<string, string>,
 ): TextRange {
   const tokens = tokensOf(passage, range);
   if (range.end - range.start <= maxChars || tokens.length === 0) return range;
   const matched = tokens.filter((token) => token.term !== null && weights.has(token.term));
-  // Centre the window on the matches, then keep whole words.
-  const from = matched[0]?.start ?? range.start;
-  const to = matched.at(-1)?.end ?? from;
+  // Centre the window on the matches, then keep whole words. When they spread wider than the
+  // window, on the stretch of them that holds the most weight of distinct question words.
+  const { from, to } = heaviestStretch(matched, weights, maxChars, termOf) ?? {
+    from: range.start,
+    to: range.start,
+  };
   const centre = Math.round((from + to) / 2);
   const windowStart = Math.max(
     range.start,
@@ -319,6 +349,40 @@ function cutAround(
     start: first === 0 ? range.start : tokens[first]!.start,
     end: last === tokens.length - 1 ? range.end : tokens[last]!.end,
   };
+}
+
+/**
+ * The stretch of matched tokens (first start to last end) no longer than `maxChars` that holds
+ * the most weight of distinct question words: all of them when they fit, else the heaviest
+ * (of equals, the one with more matches, then the earliest). Undefined when nothing matched.
+ */
+function heaviestStretch(
+  matched: readonly Token[],
+  weights: ReadonlyMap<string, number>,
+  maxChars: number,
+  termOf: ReadonlyMap<string, string> | undefined,
+): { from: number; to: number } | undefined {
+  if (matched.length === 0) return undefined;
+  let best = { from: matched[0]!.start, to: matched.at(-1)!.end, weight: -1, count: 0 };
+  if (best.to - best.from <= maxChars) return best;
+  for (let first = 0; first < matched.length; first += 1) {
+    const terms = new Set<string>();
+    let last = first;
+    while (last < matched.length && matched[last]!.end - matched[first]!.start <= maxChars) {
+      terms.add(matched[last]!.term!);
+      last += 1;
+    }
+    const weight = distinctWeight(terms, weights, termOf);
+    const count = last - first;
+    if (weight > best.weight || (weight === best.weight && count > best.count))
+      best = {
+        from: matched[first]!.start,
+        to: matched[Math.max(first, last - 1)]!.end,
+        weight,
+        count,
+      };
+  }
+  return best;
 }
 
 /**

@@ -19,6 +19,11 @@ describe('answerKindOf', () => {
     ['Does Lavrov like the word passport?', 'other'],
     ['Who got hurt when Kazan started checking QR codes?', 'person'],
     ['When did Lavrov say how many countries use Sputnik?', 'date'],
+    ['What antibody level do you need for a pass?', 'number'],
+    ['Which interest rate did the bank set?', 'number'],
+    ['Was anyone hurt when Kazan started checking QR codes?', 'other'],
+    ['An expert compared it with 1939. Where did Lavrov answer him?', 'place'],
+    ['An expert compared it with 1939. Did Lavrov say where it leads?', 'other'],
   ])('%s → %s', (question, kind) => {
     expect(answerKindOf(question)).toBe(kind);
   });
@@ -98,6 +103,41 @@ describe('bestExcerpt', () => {
     );
     expect(holdsAnswer('number', 'Some 2,200 were turned away in 2021.', new Set())).toBe(true);
     expect(answerKindOf(question)).toBe('number');
+  });
+
+  it('does not take a rough size ("hundreds of") for the count a how-many question asks for', () => {
+    expect(holdsAnswer('number', 'Hundreds of passengers were kicked off buses.', new Set())).toBe(
+      false,
+    );
+    expect(holdsAnswer('number', 'Thousands protested.', new Set())).toBe(false);
+    expect(holdsAnswer('number', 'Some 2,200 people were not admitted.', new Set())).toBe(true);
+    expect(holdsAnswer('number', 'Two hundred people were not admitted.', new Set())).toBe(true);
+  });
+
+  it('cuts a long sentence around the heaviest stretch of question words, not their midpoint', () => {
+    const filler = 'and then the long report went on about the weather and the roads';
+    const sentence = `Tatarstan required codes ${filler} ${filler} on buses ${filler} for passengers.`;
+    const heavy = new Map([
+      ['tatarstan', 3],
+      ['buse', 1],
+      ['passeng', 1],
+    ]);
+    const { text } = bestExcerpt(sentence, 0, heavy, NO_FOCUS, 120);
+    expect(text).toMatch(/^Tatarstan required codes .* …$/u);
+  });
+
+  it('counts a question word once when the run holds it and its alternative too', () => {
+    const first =
+      'Everyone in Russia who got a jab gets a certificate, the ministry said on Monday.';
+    const passage = `${first} Russian clinics agree.`;
+    const jabWeights = new Map([
+      ['jab', 2],
+      ['russia', 1],
+      ['russian', 1],
+    ]);
+    const focus = { ...NO_FOCUS, termOf: new Map([['russian', 'russia']]) };
+    // "Russian" stands for "Russia": the second sentence adds nothing the first lacks.
+    expect(bestExcerpt(passage, 0, jabWeights, focus, 100).text).toBe(first);
   });
 
   it('marks the question words it shows and lists them as its terms', () => {
