@@ -1,4 +1,4 @@
-import { holdsRelated, relatedCount, splitWords, type QueryTerm } from './analysis.ts';
+import { holdsRelated, splitWords, type QueryTerm, type TermCounts } from './analysis.ts';
 import { answerKindOf, holdsAnswer } from './answer-kind.ts';
 import { bestExcerpt, NO_FOCUS, type ExcerptFocus } from './excerpt.ts';
 import {
@@ -48,7 +48,7 @@ export interface AnswerContext {
   /** A passage's terms in order and by sentence (no title), for the proximity features. */
   passageAnalysis(passageId: string): PassageTerms | undefined;
   /** How often each index term occurs in a document, title included. */
-  documentTerms(documentId: string): ReadonlyMap<string, number>;
+  documentTerms(documentId: string): TermCounts;
   /** The nearest documents, for a no-answer. */
   suggest(): Suggestion[];
 }
@@ -119,6 +119,9 @@ export function judgeCandidates(
   const unusedIdf = context.index.idf('\u0000');
   const specificity = (term: QueryTerm) =>
     unusedIdf > 0 ? (weights.get(term.term) ?? 0) / unusedIdf : 0;
+  // What depends on the question alone is worked out once, not for each of the candidates.
+  const names = terms.map((term) => isName(term, context));
+  const pairs = questionPairs(terms);
   // How often each document mentions each name, counted once per document: candidates share them.
   const mentionsByDocument = new Map<string, Map<string, number>>();
   const measured = candidates.slice(0, ANSWER_RULES.candidates).flatMap((candidate) => {
@@ -131,37 +134,35 @@ export function judgeCandidates(
     if (!mentions) mentionsByDocument.set(document.id, (mentions = new Map<string, number>()));
     const mentionsOf = (term: string) => {
       let count = mentions.get(term);
-      if (count === undefined) mentions.set(term, (count = relatedCount(term, inDocument)));
+      if (count === undefined) mentions.set(term, (count = inDocument.related(term)));
       return count;
     };
     // A name is the passage's subject if the passage has it, or the document keeps coming back to it.
     const mentioned = (term: string) =>
       holdsRelated(term, present) || mentionsOf(term) >= ANSWER_RULES.nameMentions;
-    const matched = terms.filter((term) => containsTerm(present, term));
+    // Each term looked up once in the passage (with its title) and once in its document.
+    const inPassage = terms.map((term) => containsTerm(present, term));
+    const inDocumentToo = terms.map((term) => containsTerm(inDocument, term));
+    const matched = terms.filter((_, index) => inPassage[index]);
+    const missing = terms.filter((_, index) => !inPassage[index]);
     const covered = sumWeights(matched, weights);
     const missingNames = terms.filter(
-      (term) =>
-        isName(term, context) && !mentioned(term.term) && !term.alternatives.some(mentioned),
+      (term, index) => names[index] && !mentioned(term.term) && !term.alternatives.some(mentioned),
     );
-    const fromDocument = terms.filter(
-      (term) => !containsTerm(present, term) && containsTerm(inDocument, term),
-    );
+    const fromDocument = terms.filter((_, index) => !inPassage[index] && inDocumentToo[index]);
     const documentCovered = sumWeights(
-      terms.filter((term) => containsTerm(inDocument, term)),
+      terms.filter((_, index) => inDocumentToo[index]),
       weights,
     );
     const { bestSentence, pairShare } = proximity(
       terms,
       weights,
+      pairs,
       context.passageAnalysis(passage.id),
     );
-    const heaviestMissing = Math.max(
-      0,
-      ...terms.filter((term) => !matched.includes(term)).map((term) => weights.get(term.term)!),
-    );
+    const heaviestMissing = Math.max(0, ...missing.map((term) => weights.get(term.term)!));
     const score =
       candidate.score + ANSWER_RULES.documentContextWeight * sumWeights(fromDocument, weights);
-    const missing = terms.filter((term) => !matched.includes(term));
     const specificities = (list: readonly QueryTerm[]) => list.map(specificity);
     return [
       {
@@ -266,6 +267,41 @@ export function judgeCandidates(
   });
 }
 
+/** The question's adjacent term pairs, numbered, and how often the question has each. */
+interface QuestionPairs {
+  /** First term → second term → the pair's number. */
+  after: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  first: readonly string[];
+  second: readonly string[];
+  times: readonly number[];
+}
+
+/**
+ * The question's adjacent pairs, for `proximity`: once per question, so that each candidate
+ * only looks up the pairs in its passage's walk, building no strings and no maps.
+ */
+function questionPairs(terms: readonly QueryTerm[]): QuestionPairs {
+  const after = new Map<string, Map<string, number>>();
+  const first: string[] = [];
+  const second: string[] = [];
+  const times: number[] = [];
+  for (let i = 1; i < terms.length; i++) {
+    const left = terms[i - 1]!.term;
+    const right = terms[i]!.term;
+    let followers = after.get(left);
+    if (!followers) after.set(left, (followers = new Map<string, number>()));
+    let pair = followers.get(right);
+    if (pair === undefined) {
+      followers.set(right, (pair = times.length));
+      first.push(left);
+      second.push(right);
+      times.push(0);
+    }
+    times[pair]! += 1;
+  }
+  return { after, first, second, times };
+}
+
 /**
  * The question weight held by the passage's best sentence (a term or any of its alternatives),
  * and the share of the question's adjacent word pairs the passage repeats side by side.
@@ -273,39 +309,39 @@ export function judgeCandidates(
 function proximity(
   terms: readonly QueryTerm[],
   weights: ReadonlyMap<string, number>,
+  pairs: QuestionPairs,
   analysis: PassageTerms | undefined,
 ): { bestSentence: number; pairShare: number } {
   if (!analysis) return { bestSentence: 0, pairShare: 0 };
+  // A term the passage lacks is in none of its sentences: only the others are looked for in
+  // each sentence, still in the question's order (a float sum depends on it).
+  const held = terms.filter((term) => containsTerm(analysis.all, term));
   let bestSentence = 0;
-  for (const sentence of analysis.sentences) {
-    // sumWeights over the terms the sentence holds, in the same order, without the arrays.
-    let weight = 0;
-    for (const term of terms) {
-      if (containsTerm(sentence, term)) weight += weights.get(term.term) ?? 0;
+  if (held.length > 0) {
+    for (const sentence of analysis.sentences) {
+      let weight = 0;
+      for (const term of held) {
+        if (containsTerm(sentence, term)) weight += weights.get(term.term) ?? 0;
+      }
+      bestSentence = Math.max(bestSentence, weight);
     }
-    bestSentence = Math.max(bestSentence, weight);
   }
   if (terms.length < 2) return { bestSentence, pairShare: 0 };
-  // The question's adjacent pairs, first term → second term → how often the question has it:
-  // the passage walk below then looks only at pairs the question has, building no strings.
-  const pairsAfter = new Map<string, Map<string, { times: number; found: boolean }>>();
-  for (let i = 1; i < terms.length; i++) {
-    const first = terms[i - 1]!.term;
-    const after = pairsAfter.get(first) ?? new Map<string, { times: number; found: boolean }>();
-    const pair = after.get(terms[i]!.term) ?? { times: 0, found: false };
-    pair.times += 1;
-    after.set(terms[i]!.term, pair);
-    pairsAfter.set(first, after);
-  }
-  let pairs = 0;
+  // The walk over the passage's terms only when it holds both terms of some pair.
+  const possible = pairs.first.some(
+    (left, pair) => analysis.all.has(left) && analysis.all.has(pairs.second[pair]!),
+  );
+  if (!possible) return { bestSentence, pairShare: 0 };
+  let repeated = 0;
+  const found = new Uint8Array(pairs.times.length);
   const sequence = analysis.sequence;
   for (let i = 1; i < sequence.length; i++) {
-    const pair = pairsAfter.get(sequence[i - 1]!)?.get(sequence[i]!);
-    if (pair === undefined || pair.found) continue;
-    pair.found = true;
-    pairs += pair.times;
+    const pair = pairs.after.get(sequence[i - 1]!)?.get(sequence[i]!);
+    if (pair === undefined || found[pair] === 1) continue;
+    found[pair] = 1;
+    repeated += pairs.times[pair]!;
   }
-  return { bestSentence, pairShare: pairs / (terms.length - 1) };
+  return { bestSentence, pairShare: repeated / (terms.length - 1) };
 }
 
 /** Whether a set of terms (or a document's term counts) holds the term or one of its alternatives. */

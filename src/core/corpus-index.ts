@@ -22,7 +22,14 @@ import { passagesAt, segmentDocument } from './segment.ts';
 import { GLOBAL_SCOPE, sees } from './scope.ts';
 import { TitleIndex } from './title-index.ts';
 import { truncate } from './text.ts';
-import { analyzeQuestion, processTerm, splitWords, tokenize, type QueryTerm } from './analysis.ts';
+import {
+  analyzeQuestion,
+  processTerm,
+  splitWords,
+  TermCounts,
+  tokenize,
+  type QueryTerm,
+} from './analysis.ts';
 import { EMPTY_VOCABULARY, type Vocabulary } from './vocabulary.ts';
 import { DEFAULT_STALE_AFTER_DAYS } from './recency.ts';
 import type {
@@ -74,7 +81,7 @@ export class CorpusIndex implements Footnote {
    * Computed when an answer first needs them, most recently used last; bounded like the
    * passage analyses, and dropped with the document.
    */
-  readonly #termsByDocument = new Map<string, ReadonlyMap<string, number>>();
+  readonly #termsByDocument = new Map<string, TermCounts>();
 
   /**
    * @param documents the documents to hold.
@@ -337,7 +344,7 @@ export class CorpusIndex implements Footnote {
     this.#titles.add(document);
   }
 
-  #documentTerms(documentId: string): ReadonlyMap<string, number> {
+  #documentTerms(documentId: string): TermCounts {
     let terms = this.#termsByDocument.get(documentId);
     if (terms) {
       this.#termsByDocument.delete(documentId); // refresh its place in the recency order
@@ -349,7 +356,7 @@ export class CorpusIndex implements Footnote {
         const term = processTerm(word);
         if (term) counts.set(term, (counts.get(term) ?? 0) + 1);
       }
-      terms = counts;
+      terms = new TermCounts(counts);
       if (this.#termsByDocument.size >= DOCUMENT_TERMS_CACHE) {
         this.#termsByDocument.delete(this.#termsByDocument.keys().next().value!);
       }

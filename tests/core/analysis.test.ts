@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeQuestion, processTerm, termsRelated, tokenize } from '../../src/core/analysis.ts';
+import {
+  analyzeQuestion,
+  processTerm,
+  TermCounts,
+  termsRelated,
+  tokenize,
+} from '../../src/core/analysis.ts';
 
 describe('processTerm', () => {
   it.each([
@@ -90,6 +96,42 @@ describe('termsRelated', () => {
 
   it('does not relate short terms that merely share a beginning', () => {
     expect(termsRelated('code', 'coder')).toBe(false);
+  });
+});
+
+describe('TermCounts', () => {
+  const counts = new Map([
+    ['russ', 7], // shorter than five letters: related to nothing else
+    ['russia', 2],
+    ['russian', 1],
+    ['russians', 4],
+    ['russianness', 9], // more than three letters longer
+    ['russi', 5],
+    ['rus', 6],
+    ['moscow', 4],
+    ['germani', 3],
+    ['german', 2],
+    ['germ', 8],
+  ]);
+  const terms = new TermCounts(counts);
+  const everyPair = (term: string) =>
+    [...counts].reduce((sum, [other, times]) => sum + (termsRelated(term, other) ? times : 0), 0);
+
+  it('counts a term with the terms related to it, as every pair of termsRelated would', () => {
+    for (const term of [...counts.keys(), 'russianz', 'absent']) {
+      // Asked three times: the first passes read every term, later ones the sorted terms.
+      const fresh = new TermCounts(counts);
+      const answers = [fresh.related(term), fresh.related(term), fresh.related(term)];
+      expect(answers, term).toEqual([everyPair(term), everyPair(term), everyPair(term)]);
+    }
+    expect(terms.related('russia')).toBe(2 + 1 + 4 + 5);
+  });
+
+  it('answers has and count from the counts', () => {
+    expect(terms.has('moscow')).toBe(true);
+    expect(terms.has('kazan')).toBe(false);
+    expect(terms.count('germani')).toBe(3);
+    expect(terms.count('kazan')).toBe(0);
   });
 });
 
