@@ -4,7 +4,16 @@
  */
 
 /** The kind of thing a question asks for; `other` when its wording does not say. */
-export type AnswerKind = 'person' | 'date' | 'number' | 'reason' | 'place' | 'other';
+export type AnswerKind =
+  'person' | 'date' | 'number' | 'reason' | 'place' | 'statement' | 'outcome' | 'other';
+
+/**
+ * Kinds no wording marks, whose answer comes after the sentence that names what the question is
+ * about: what someone said or decided follows the sentence naming them ("…Lavrov was asked
+ * about X. 'I believe…'"), an outcome follows the events that led to it ("The court upheld the
+ * mandate.").
+ */
+export const FOLLOWING_KINDS: ReadonlySet<AnswerKind> = new Set(['statement', 'outcome']);
 
 const KIND_PATTERNS: ReadonlyArray<[AnswerKind, RegExp]> = [
   // "How many", "how much", "what share", "how long is it valid": a quantity or a percentage.
@@ -23,6 +32,14 @@ const KIND_PATTERNS: ReadonlyArray<[AnswerKind, RegExp]> = [
   [
     'person',
     /\b(?:who(?:m|se)?|which\s+(?:person|people|official|minister|agency|body|party|newspaper|outlet|organisation|organization))\b/iu,
+  ],
+  [
+    'statement',
+    /\b(?:what\s+(?:did|does|do|has|have|had|would|will)\s+(?:[\p{L}\p{N}'’.-]+\s+){1,6}?(?:say|think|make\s+of|decide|suggest|propose|write|reply|respond|answer|announce|claim|call\s+for|want|demand|recommend|warn|argue|mean|complain|promise|conclude|tell)|how\s+(?:did|does|do|has|have|would)\s+(?:[\p{L}\p{N}'’.-]+\s+){1,6}?(?:react|respond|reply|answer)|what\s+(?:is|was|were|are)\s+(?:[\p{L}\p{N}'’.-]+\s+){1,4}?(?:reaction|response|reply|answer|view|position|opinion|complaint|proposal|suggestion|argument|message))\b/iu,
+  ],
+  [
+    'outcome',
+    /\b(?:what\s+(?:is|was|were|are)\s+the\s+(?:outcome|result|upshot|verdict|ruling|consequence)s?|what\s+(?:happened|came\s+of))\b/iu,
   ],
   [
     'place',
@@ -112,6 +129,10 @@ export function holdsAnswer(
       return NAME.test(fresh.slice(1)) || ROLE.test(fresh);
     case 'place':
       return PLACE.test(fresh);
+    case 'statement':
+    case 'outcome':
+      // Any sentence may say it: where it stands, after the one naming the subject, tells.
+      return true;
   }
 }
 

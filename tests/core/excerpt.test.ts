@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { processTerm } from '../../src/core/analysis.ts';
 import { answerKindOf, holdsAnswer } from '../../src/core/answer-kind.ts';
 import { bestExcerpt, describeMatches, nestQuotes, NO_FOCUS } from '../../src/core/excerpt.ts';
 
@@ -24,6 +25,15 @@ describe('answerKindOf', () => {
     ['Was anyone hurt when Kazan started checking QR codes?', 'other'],
     ['An expert compared it with 1939. Where did Lavrov answer him?', 'place'],
     ['An expert compared it with 1939. Did Lavrov say where it leads?', 'other'],
+    [
+      'A Polish expert compared it with 1939. What did Lavrov make of that comparison?',
+      'statement',
+    ],
+    ['What did the head of the Federation Council suggest instead?', 'statement'],
+    ['How did Lavrov react to the report?', 'statement'],
+    ["What was Lavrov's complaint about Brussels?", 'statement'],
+    ['What was the outcome of the Yekaterinburg lawsuit?', 'outcome'],
+    ['What happened to the fake certificates?', 'outcome'],
   ])('%s → %s', (question, kind) => {
     expect(answerKindOf(question)).toBe(kind);
   });
@@ -129,7 +139,7 @@ describe('bestExcerpt', () => {
   it('counts a question word once when the run holds it and its alternative too', () => {
     const first =
       'Everyone in Russia who got a jab gets a certificate, the ministry said on Monday.';
-    const passage = `${first} Russian clinics agree.`;
+    const passage = `${first} Russian clinics agree with that rule entirely.`;
     const jabWeights = new Map([
       ['jab', 2],
       ['russia', 1],
@@ -138,6 +148,57 @@ describe('bestExcerpt', () => {
     const focus = { ...NO_FOCUS, termOf: new Map([['russian', 'russia']]) };
     // "Russian" stands for "Russia": the second sentence adds nothing the first lacks.
     expect(bestExcerpt(passage, 0, jabWeights, focus, 100).text).toBe(first);
+  });
+
+  /** Each of the question's words weighing 1, as the index would term them. */
+  const evenWeights = (question: string) =>
+    new Map(
+      (question.match(/[\p{L}\p{N}]+/gu) ?? []).flatMap((word) => {
+        const term = processTerm(word);
+        return term === null ? [] : [[term, 1] as const];
+      }),
+    );
+
+  it('shows the sentence after a long one that repeats the question, when both fit in 1.25× the limit', () => {
+    const setting =
+      'On November 22, when Tatarstan became the first region to require passengers on public ' +
+      'transport to show a QR code, at least one fight broke out and hundreds of passengers were ' +
+      'kicked off buses and trains across the republic, the local news agencies reported that day.';
+    const answer = '"One female conductor had her nose broken," a party chairman said.';
+    const question =
+      'Was anyone hurt when Tatarstan started checking QR codes on public transport?';
+    const excerpt = bestExcerpt(
+      `${setting} ${answer} Similar stories came from other regions.`,
+      0,
+      evenWeights(question),
+      focusOn(question),
+      300,
+    );
+    expect(excerpt.text).toBe(`${setting} ${answer}`);
+  });
+
+  it('shows what follows the sentence that names the subject for an outcome or a statement', () => {
+    const passage =
+      'In Yekaterinburg, angry citizens tried to force their way into the court where a lawsuit ' +
+      'against the QR-code mandate for malls and cinemas was argued. ' +
+      'About 50 people made their way into the building before bailiffs stopped them. ' +
+      'The court upheld the mandate. ' +
+      'Protests went on in other cities for the rest of the week, and more were planned.';
+    const question =
+      'What was the outcome of the Yekaterinburg lawsuit against QR codes for malls?';
+    const { text } = bestExcerpt(passage, 0, evenWeights(question), focusOn(question), 240);
+    expect(text).toMatch(/^In Yekaterinburg.*The court upheld the mandate\.$/u);
+  });
+
+  it('does not cut away a statement inside the sentence that names the subject to reach the next', () => {
+    const named =
+      'At the beginning of the month, Lavrov was asked what he thinks about the proposal of the ' +
+      'European Commission President for a vaccine passport during an interview with a public ' +
+      'broadcaster, where he said "This idea has received an ambivalent response."';
+    const passage = `${named} The attitude in Brussels is serious. Nobody asked the travellers.`;
+    const question = "What did Lavrov think of the European Commission's vaccine passport?";
+    const { text } = bestExcerpt(passage, 0, evenWeights(question), focusOn(question), 260);
+    expect(text).toContain('ambivalent response');
   });
 
   it('marks the question words it shows and lists them as its terms', () => {
