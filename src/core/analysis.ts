@@ -84,15 +84,62 @@ function computeTerm(word: string): string | null {
     .replace(APOSTROPHES, "'")
     .replace(POSSESSIVE, '')
     .replace(/\.$/u, '');
-  if (lower === '' || STOP_WORDS.has(lower)) return null;
+  if (lower === '') return null;
+  // "US", "WHO", "IT": in capitals, a stop word's letters are an acronym, and a name.
+  if (STOP_WORDS.has(lower) && !isAcronym(word)) return null;
   const folded = /[\u00c0-\u024f]/u.test(lower)
     ? lower
         .normalize('NFD')
         .replace(/\p{M}+/gu, '')
         .normalize('NFC')
     : lower;
-  return stem(folded.replace(/\./gu, ''));
+  const bare = folded.replace(/\./gu, '');
+  return stem(IRREGULAR_VERB_FORMS.get(bare) ?? bare);
 }
+
+/** Two or more letters, all capitals: "US", "WHO". */
+function isAcronym(word: string): boolean {
+  return word.length > 1 && /^\p{Lu}+$/u.test(word);
+}
+
+/**
+ * Past forms of common irregular verbs, indexed as the verb ("won" as "win", "gave" as "give"),
+ * as the Porter stemmer does for regular ones ("decided" → "decid"). Without them "got" is a
+ * content word no passage shares with "get", and "won" never finds "winning". Forms that are
+ * also common nouns or adjectives in news text are left out: "left", "found", "shot", "fed",
+ * "saw", "felt", "lay", "ground", "bound", "rose", "spoke", "lit", "bit", and
+ * "hung" and "sat", which are also names.
+ */
+const IRREGULAR_VERB_FORMS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    arose: 'arise', arisen: 'arise', awoke: 'awake', began: 'begin', begun: 'begin',
+    bent: 'bend', bitten: 'bite', blew: 'blow', blown: 'blow', broke: 'break',
+    broken: 'break', brought: 'bring', built: 'build', bought: 'buy', caught: 'catch',
+    chose: 'choose', chosen: 'choose', came: 'come', dealt: 'deal', dug: 'dig', drew: 'draw',
+    drawn: 'draw', drove: 'drive', driven: 'drive', drank: 'drink', drunk: 'drink', ate: 'eat',
+    eaten: 'eat', fell: 'fall', fallen: 'fall', fought: 'fight', fled: 'flee', flew: 'fly',
+    flown: 'fly', forbade: 'forbid', forbidden: 'forbid', forgot: 'forget',
+    forgotten: 'forget', forgave: 'forgive', forgiven: 'forgive', froze: 'freeze',
+    frozen: 'freeze', got: 'get', gotten: 'get', gave: 'give', given: 'give', went: 'go',
+    gone: 'go', grew: 'grow', grown: 'grow', hid: 'hide', hidden: 'hide',
+    held: 'hold', kept: 'keep', knew: 'know', known: 'know', led: 'lead', lent: 'lend',
+    lost: 'lose', made: 'make', meant: 'mean', met: 'meet', paid: 'pay', ran: 'run',
+    rang: 'ring', rode: 'ride', ridden: 'ride', sang: 'sing', sung: 'sing', sank: 'sink',
+    sunk: 'sink', said: 'say', seen: 'see', sought: 'seek', sold: 'sell',
+    sent: 'send', shook: 'shake', shaken: 'shake', shone: 'shine', shown: 'show',
+    shrank: 'shrink', slept: 'sleep', slid: 'slide', spent: 'spend', spun: 'spin',
+    stood: 'stand', stole: 'steal', stolen: 'steal', stuck: 'stick', stung: 'sting',
+    struck: 'strike', strove: 'strive', swore: 'swear', sworn: 'swear', swept: 'sweep',
+    swam: 'swim', swum: 'swim', took: 'take', taken: 'take', taught: 'teach', tore: 'tear',
+    torn: 'tear', told: 'tell', thought: 'think', threw: 'throw', thrown: 'throw',
+    understood: 'understand', undertook: 'undertake', undertaken: 'undertake', woke: 'wake',
+    woken: 'wake', wore: 'wear', worn: 'wear', wove: 'weave', woven: 'weave', wept: 'weep',
+    won: 'win', withdrew: 'withdraw', withdrawn: 'withdraw', wrote: 'write',
+    written: 'write', overtook: 'overtake', overtaken: 'overtake', upheld: 'uphold',
+    withheld: 'withhold', mistook: 'mistake', mistaken: 'mistake', foresaw: 'foresee',
+    foreseen: 'foresee', overcame: 'overcome', undergone: 'undergo', underwent: 'undergo',
+  }),
+); // prettier-ignore
 
 /**
  * Splits text into words with their offsets and index terms.
@@ -143,7 +190,8 @@ export function analyzeQuestion(
   vocabulary: ReadonlyMap<string, readonly string[]> = new Map(),
 ): QueryTerm[] {
   const seen = new Map<string, QueryTerm>();
-  const tokens = tokenize(question);
+  // A question typed in capitals throughout names nothing by its capitals ("WHO IS …").
+  const tokens = tokenize(/\p{Ll}/u.test(question) ? question : question.toLowerCase());
   tokens.forEach((token, position) => {
     if (token.term === null) return;
     const before = question.slice(0, token.start).trimEnd();

@@ -21,8 +21,28 @@ describe('processTerm', () => {
     expect(processTerm(word)).toBe(term);
   });
 
-  it.each(['which', 'What', 'did', 'the', 'about'])('drops the question word %s', (word) => {
+  it.each(['which', 'What', 'did', 'the', 'about', 'Who'])('drops the question word %s', (word) => {
     expect(processTerm(word)).toBeNull();
+  });
+
+  it.each([
+    ['WHO', 'who'],
+    ['US', 'us'],
+  ])('keeps %s, a stop word written as an acronym', (word, term) => {
+    expect(processTerm(word)).toBe(term);
+  });
+
+  it.each([
+    ['won', 'winning'],
+    ['got', 'get'],
+    ['said', 'says'],
+    ['written', 'writes'],
+  ])('indexes the irregular form %s as its verb, as it does %s', (form, regular) => {
+    expect(processTerm(form)).toBe(processTerm(regular));
+  });
+
+  it('leaves a past form that is also a common noun alone', () => {
+    expect(processTerm('left')).not.toBe(processTerm('leave'));
   });
 });
 
@@ -79,6 +99,20 @@ describe('analyzeQuestion', () => {
       word: 'Vaccines',
       capitalized: false,
     });
+  });
+
+  it('keeps an acronym spelled like a stop word, as a name', () => {
+    expect(analyzeQuestion('Has the WHO approved Sputnik V?')[0]).toMatchObject({
+      term: 'who',
+      capitalized: true,
+    });
+  });
+
+  it('reads a question typed in capitals as if it were not', () => {
+    expect(analyzeQuestion('WHO IS THE MAYOR OF KAZAN?')).toMatchObject([
+      { term: 'mayor', capitalized: false },
+      { term: 'kazan', capitalized: false },
+    ]);
   });
 
   it('flags acronyms as names', () => {
