@@ -208,6 +208,10 @@ export function judgeCandidates(
   const relativeLead = (score: number, other: number) =>
     score <= 0 ? 0 : Math.max(-1, (score - other) / score);
   const topFive = ranked.slice(0, 5);
+  // What the best candidate of another document scores and covers, from the two best
+  // documents: filtering every other candidate for each one was most of this loop.
+  const otherDocumentsScore = bestOfOtherDocuments(ranked, (entry) => entry.score);
+  const otherDocumentsCoverage = bestOfOtherDocuments(ranked, (entry) => entry.coverage);
   const unknown = terms.filter((term) => !known.includes(term));
   const unknownNames = unknown.filter((term) => isName(term, context)).length;
   const unknownWords = unknown.filter(
@@ -225,10 +229,9 @@ export function judgeCandidates(
       missingSpecificity,
       knownTermShare,
       kindAbsent,
-      ...entry
     } = measuredEntry;
+    const entry = measuredEntry;
     const bestOther = measuredEntry === first ? (second?.score ?? 0) : (first?.score ?? 0);
-    const otherDocuments = ranked.filter((other) => other.document.id !== entry.document.id);
     const features: RefusalFeatures = {
       coverage: entry.coverage,
       knownCoverage: entry.knownCoverage,
@@ -243,7 +246,7 @@ export function judgeCandidates(
       pairShare,
       documentCoverage,
       documentShare: scoreSum === 0 ? 0 : (documentScore.get(entry.document.id) ?? 0) / scoreSum,
-      documentMargin: relativeLead(entry.score, otherDocuments[0]?.score ?? 0),
+      documentMargin: relativeLead(entry.score, otherDocumentsScore(entry.document.id) ?? 0),
       rarestMatched,
       rarestMissing,
       matchedSpecificity,
@@ -253,7 +256,7 @@ export function judgeCandidates(
       knownTermShare,
       scoreToTop: first && first.score > 0 ? entry.score / first.score : 0,
       knownNormalizedScore: knownTotal === 0 ? 0 : entry.score / knownTotal,
-      coverageLead: entry.coverage - Math.max(0, ...otherDocuments.map((other) => other.coverage)),
+      coverageLead: entry.coverage - Math.max(0, otherDocumentsCoverage(entry.document.id) ?? 0),
       documentAgreement:
         topFive.length === 0
           ? 0
@@ -263,8 +266,47 @@ export function judgeCandidates(
       unknownNames,
       unknownWords,
     };
-    return { ...entry, features, probability: answerProbability(features, model) };
+    // Written out rather than spread from the entry less its features: copying an object
+    // without some of its properties made a slow object per candidate.
+    return {
+      candidate: entry.candidate,
+      passage: entry.passage,
+      document: entry.document,
+      coverage: entry.coverage,
+      knownCoverage: entry.knownCoverage,
+      termShare: entry.termShare,
+      score: entry.score,
+      missingNames: entry.missingNames,
+      matched: entry.matched,
+      features,
+      probability: answerProbability(features, model),
+    };
   });
+}
+
+/**
+ * For each document, the largest `value` among the entries of the other documents (undefined
+ * when there are none): the best document's value for all but the best document itself, which
+ * gets the best of the rest.
+ */
+function bestOfOtherDocuments<T extends { document: { id: string } }>(
+  entries: readonly T[],
+  value: (entry: T) => number,
+): (documentId: string) => number | undefined {
+  let best: { documentId: string; value: number } | undefined;
+  // The largest value among the entries of documents other than the best one.
+  let rest: number | undefined;
+  for (const entry of entries) {
+    const current = value(entry);
+    if (best === undefined) best = { documentId: entry.document.id, value: current };
+    else if (entry.document.id === best.documentId) best.value = Math.max(best.value, current);
+    else if (current > best.value) {
+      // The former best was at least every value met so far.
+      rest = best.value;
+      best = { documentId: entry.document.id, value: current };
+    } else rest = rest === undefined ? current : Math.max(rest, current);
+  }
+  return (documentId) => (best?.documentId === documentId ? rest : best?.value);
 }
 
 /** The question's adjacent term pairs, numbered, and how often the question has each. */

@@ -119,36 +119,50 @@ export function rerankByProximity(
   weights: ReadonlyMap<string, number>,
   termsOfPassage: (passageId: string) => PassageTerms | undefined,
 ): Candidate[] {
-  const sequence = terms.map((term) => term.term);
-  // The question's adjacent pairs as first term → following terms: the passage walk below then
-  // builds a pair's string only for pairs the question has (it was a tenth of `ask` at 2,000 passages).
-  const followers = new Map<string, Set<string>>();
-  for (let i = 1; i < sequence.length; i++) {
-    const after = followers.get(sequence[i - 1]!) ?? new Set<string>();
-    after.add(sequence[i]!);
-    followers.set(sequence[i - 1]!, after);
+  // The question's adjacent pairs, numbered, as first term → following term → number: the
+  // passage walk below then looks up only pairs the question has, building no strings.
+  const followers = new Map<string, Map<string, number>>();
+  const pairs: Array<[string, string]> = [];
+  for (let i = 1; i < terms.length; i++) {
+    const first = terms[i - 1]!.term;
+    const second = terms[i]!.term;
+    let after = followers.get(first);
+    if (!after) followers.set(first, (after = new Map<string, number>()));
+    if (!after.has(second)) {
+      after.set(second, pairs.length);
+      pairs.push([first, second]);
+    }
   }
   const weighted = [...weights.keys()];
   return candidates
     .map((candidate) => {
       const analysed = termsOfPassage(candidate.passageId);
       if (analysed === undefined) return candidate;
+      // A term the passage lacks is in none of its sentences (nor pairs): only the others are
+      // read, in the same order.
+      const held = weighted.filter((term) => analysed.all.has(term));
       let bestSentence = 0;
-      for (const sentence of analysed.sentences) {
-        bestSentence = Math.max(bestSentence, sentenceWeight(sentence, weighted, weights));
+      if (held.length > 0) {
+        for (const sentence of analysed.sentences) {
+          bestSentence = Math.max(bestSentence, sentenceWeight(sentence, held, weights));
+        }
       }
       let pairWeight = 0;
-      const seen = new Set<string>();
-      const passageTerms = analysed.sequence;
-      for (let i = 1; i < passageTerms.length; i++) {
-        if (!followers.get(passageTerms[i - 1]!)?.has(passageTerms[i]!)) continue;
-        const pair = `${passageTerms[i - 1]} ${passageTerms[i]}`;
-        if (seen.has(pair)) continue;
-        seen.add(pair);
-        pairWeight += Math.min(
-          weights.get(passageTerms[i - 1]!) ?? 0,
-          weights.get(passageTerms[i]!) ?? 0,
-        );
+      const possible = pairs.some(
+        ([first, second]) => analysed.all.has(first) && analysed.all.has(second),
+      );
+      if (possible) {
+        const seen = new Uint8Array(pairs.length);
+        const passageTerms = analysed.sequence;
+        for (let i = 1; i < passageTerms.length; i++) {
+          const pair = followers.get(passageTerms[i - 1]!)?.get(passageTerms[i]!);
+          if (pair === undefined || seen[pair] === 1) continue;
+          seen[pair] = 1;
+          pairWeight += Math.min(
+            weights.get(passageTerms[i - 1]!) ?? 0,
+            weights.get(passageTerms[i]!) ?? 0,
+          );
+        }
       }
       const score =
         candidate.score +

@@ -1,4 +1,5 @@
 import type MiniSearch from 'minisearch';
+import { CompactPostings } from './compact-postings.ts';
 
 /**
  * The parts of MiniSearch 7's index that pruned evaluation reads: per-term postings
@@ -56,6 +57,9 @@ interface FieldPostings {
   idf: number;
   averageLength: number;
   postings: Map<number, number>;
+  /** The postings' ids and frequencies, in their order, for the walks (`postingArrays`). */
+  ids: ArrayLike<number>;
+  frequencies: ArrayLike<number>;
   /** No passage can get more than this from the term in this field. */
   upperBound: number;
 }
@@ -147,6 +151,8 @@ export class PrunedSearch {
     const seen = this.#startVisit();
     const stamp = this.#visit;
     let worst = -Infinity;
+    // The terms the passage being scored matched: one array for all, copied for those kept.
+    const matched: string[] = [];
     walk: for (const [position, next] of byBound.entries()) {
       if (remaining[position]! * ROUNDING_MARGIN < worst) break;
       const later = remaining[position + 1] ?? 0;
@@ -157,22 +163,30 @@ export class PrunedSearch {
         const share = field.weight * field.idf;
         const lengthWeight = (k * b) / field.averageLength;
         const fieldLengths = lengths[field.fieldId]!;
-        for (const [shortId, frequency] of field.postings) {
+        const { ids, frequencies } = field;
+        for (let posting = 0; posting < ids.length; posting++) {
+          const shortId = ids[posting]!;
           if (seen[shortId] === stamp) continue;
           seen[shortId] = stamp;
           if (worst > -Infinity) {
             const length = fieldLengths[shortId]!;
             if (length === NO_LENGTH) continue;
+            const frequency = frequencies[posting]!;
             const saturation =
               (frequency * (k + 1)) / (frequency + k * (1 - b) + lengthWeight * length);
             if ((share * (d + saturation) + besides) * ROUNDING_MARGIN < worst) continue;
           }
-          const scored = this.#score(shortId, terms);
-          if (scored === undefined) continue;
+          const score = this.#score(shortId, terms, lengths, matched);
+          // The passage's id only for a score that can enter (ties are ranked by id).
+          if (best.length === limit && score < best[limit - 1]!.score) continue;
+          const passageId = this.#index._documentIds.get(shortId);
+          if (passageId === undefined) continue;
+          const scored = { passageId, documentId: '', score, terms: matched };
           if (best.length === limit && !ranksBefore(scored, best[limit - 1]!)) continue;
           // Only for passages good enough to enter: most passages met never get this far.
           scored.documentId = this.#documentOf(scored.passageId);
           if (!visible(scored.documentId)) continue;
+          scored.terms = [...matched];
           insertRanked(best, scored, limit);
           if (best.length < limit) continue;
           worst = best[limit - 1]!.score;
@@ -249,9 +263,19 @@ export class PrunedSearch {
       // MiniSearch's calcBM25Score, term by term, so the scores agree to the last bit.
       const idf = Math.log(1 + (total - matching + 0.5) / (matching + 0.5));
       const weight = term.weight * (boost[field] ?? 1);
-      const saturation = this.#saturation(term.term, fieldId, postings, averageLength);
+      const { ids, frequencies } = postingArrays(postings);
+      const saturation = this.#saturation(term.term, fieldId, ids, frequencies, averageLength);
       const fieldBound = weight * idf * (bm25.d + saturation);
-      prepared.push({ fieldId, weight, idf, averageLength, postings, upperBound: fieldBound });
+      prepared.push({
+        fieldId,
+        weight,
+        idf,
+        averageLength,
+        postings,
+        ids,
+        frequencies,
+        upperBound: fieldBound,
+      });
       upperBound += fieldBound;
     }
     return { ...term, fields: prepared, upperBound };
@@ -260,7 +284,8 @@ export class PrunedSearch {
   #saturation(
     term: string,
     fieldId: number,
-    postings: Map<number, number>,
+    ids: ArrayLike<number>,
+    frequencies: ArrayLike<number>,
     averageLength: number,
   ): number {
     let bounds = this.#bounds.get(term);
@@ -270,9 +295,10 @@ export class PrunedSearch {
     const reference = averageLength * AVERAGE_LENGTH_SLACK;
     const lengths = this.#mirrorLengths()[fieldId]!;
     let saturation = 0;
-    for (const [shortId, frequency] of postings) {
-      const length = lengths[shortId]!;
+    for (let position = 0; position < ids.length; position++) {
+      const length = lengths[ids[position]!]!;
       if (length === NO_LENGTH) continue;
+      const frequency = frequencies[position]!;
       const value = (frequency * (k + 1)) / (frequency + k * (1 - b + (b * length) / reference));
       if (value > saturation) saturation = value;
     }
@@ -281,15 +307,21 @@ export class PrunedSearch {
     return saturation;
   }
 
-  /** The passage's full score over every query term, summed in MiniSearch's order (document id left for `top`). */
-  #score(shortId: number, terms: readonly PreparedTerm[]): ScoredPassage | undefined {
-    const passageId = this.#index._documentIds.get(shortId);
-    if (passageId === undefined) return undefined;
-    const lengths = this.#index._fieldLength.get(shortId)!;
+  /**
+   * The passage's full score over every query term, summed in MiniSearch's order; `matched`
+   * is filled with the terms it matched. Field lengths come from `lengths` (the mirror of
+   * MiniSearch's, one per field), not from MiniSearch's `Map`.
+   */
+  #score(
+    shortId: number,
+    terms: readonly PreparedTerm[],
+    lengths: readonly Uint32Array[],
+    matched: string[],
+  ): number {
     const { k, b, d } = this.#settings.bm25;
     let main = 0;
     let alternatives = 0;
-    const matched: string[] = [];
+    matched.length = 0;
     for (const term of terms) {
       let termScore = 0;
       let found = false;
@@ -297,7 +329,7 @@ export class PrunedSearch {
         const frequency = field.postings.get(shortId);
         if (frequency === undefined) continue;
         found = true;
-        const length = lengths[field.fieldId]!;
+        const length = lengths[field.fieldId]![shortId]!;
         const raw =
           field.idf *
           (d +
@@ -311,9 +343,23 @@ export class PrunedSearch {
     }
     const count = matched.length;
     // MiniSearch multiplies by the number of matched terms and PassageIndex divides it out.
-    const score = ((main + alternatives) * (count || 1)) / Math.max(1, count);
-    return { passageId, documentId: '', score, terms: matched };
+    return ((main + alternatives) * (count || 1)) / Math.max(1, count);
   }
+}
+
+/**
+ * A posting list's ids and frequencies as two arrays, in its iteration order: the compact
+ * list's own (views, no copy), a `Map`'s copied. Walking them allocates nothing per posting,
+ * where iterating the list makes an entry array and an iterator result for each.
+ */
+function postingArrays(postings: Map<number, number>): {
+  ids: ArrayLike<number>;
+  frequencies: ArrayLike<number>;
+} {
+  if (postings instanceof CompactPostings) {
+    return { ids: postings.sortedIds(), frequencies: postings.frequencies() };
+  }
+  return { ids: [...postings.keys()], frequencies: [...postings.values()] };
 }
 
 function ranksBefore(a: ScoredPassage, b: ScoredPassage): boolean {
