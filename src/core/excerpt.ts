@@ -198,18 +198,32 @@ export function bestExcerpt(
   if (best.score === Number.NEGATIVE_INFINITY) best = { first: 0, last: 0, score: 0 };
   // A run shown whole takes the sentence after it, shown whole too, when both fit in
   // `contextShare` of the limit: the answer is often the sentence after the one that repeats
-  // the question ("…at least one fight broke out." "One conductor had her nose broken."). A
-  // short run at the end of the passage takes the previous one instead.
+  // the question ("…at least one fight broke out." "One conductor had her nose broken."). It
+  // takes the sentence before it instead when that one holds question words and the next holds
+  // none ("Holders get discounts at retailers." before "The passport allows discounted
+  // bookings…", then a heading). A short run at the end of its passage takes the previous one.
   let shown = maxChars;
-  const short = lengthOf(best.first, best.last) < maxChars * EXCERPT_RULES.shortShare;
+  const whole = lengthOf(best.first, best.last) <= maxChars;
+  const withContext = (first: number, last: number) =>
+    whole && lengthOf(first, last) <= maxChars * EXCERPT_RULES.contextShare;
+  const next = sentences[best.last + 1];
+  const previous = sentences[best.first - 1];
   if (
-    best.last + 1 < sentences.length &&
-    lengthOf(best.first, best.last) <= maxChars &&
-    lengthOf(best.first, best.last + 1) <= maxChars * EXCERPT_RULES.contextShare
+    previous !== undefined &&
+    previous.terms.size > 0 &&
+    (next === undefined || next.terms.size === 0) &&
+    withContext(best.first - 1, best.last)
   ) {
+    best.first -= 1;
+    shown = Math.max(maxChars, lengthOf(best.first, best.last));
+  } else if (next !== undefined && withContext(best.first, best.last + 1)) {
     best.last += 1;
     shown = Math.max(maxChars, lengthOf(best.first, best.last));
-  } else if (short && best.first > 0 && lengthOf(best.first - 1, best.last) <= maxChars)
+  } else if (
+    lengthOf(best.first, best.last) < maxChars * EXCERPT_RULES.shortShare &&
+    previous !== undefined &&
+    lengthOf(best.first - 1, best.last) <= maxChars
+  )
     best.first -= 1;
   const run = sentences.slice(best.first, best.last + 1).map((sentence) => sentence.range);
   return clip(passage, passageStart, run, weights, shown, focus.termOf);

@@ -177,6 +177,17 @@ describe('bestExcerpt', () => {
     expect(excerpt.text).toBe(`${setting} ${answer}`);
   });
 
+  it('takes the sentence before the best one for context when it holds question words and the next holds none', () => {
+    const before = 'Holders will also get discounts at regional retailers and venues.';
+    const best =
+      'According to Kommersant, the passport will allow discounted bookings at local hotels, ' +
+      'while passport-holding teachers get extra paid leave days.';
+    const passage = `${before} ${best} Immunity discrimination`;
+    const question = 'covid passport perks discounts shops';
+    const { text } = bestExcerpt(passage, 0, evenWeights(question), focusOn(question), 200);
+    expect(text).toBe(`${before} ${best}`);
+  });
+
   it('shows what follows the sentence that names the subject for an outcome or a statement', () => {
     const passage =
       'In Yekaterinburg, angry citizens tried to force their way into the court where a lawsuit ' +
