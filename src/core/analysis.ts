@@ -296,7 +296,10 @@ export class TermCounts {
     if (term.length < RELATED_MIN_LENGTH) return count;
     if (this.#sorted === undefined && this.#passes < SORT_AFTER_PASSES) {
       this.#passes += 1;
-      for (const [other, times] of this.#counts) if (extendsByEnding(term, other)) count += times;
+      // `forEach`, not `for…of`: no entry array for each of the text's terms.
+      this.#counts.forEach((times, other) => {
+        if (extendsByEnding(term, other)) count += times;
+      });
       return count;
     }
     for (let ending = 1; ending <= RELATED_MAX_ENDING; ending++) {

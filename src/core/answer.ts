@@ -121,6 +121,8 @@ export function judgeCandidates(
     unusedIdf > 0 ? (weights.get(term.term) ?? 0) / unusedIdf : 0;
   // What depends on the question alone is worked out once, not for each of the candidates.
   const names = terms.map((term) => isName(term, context));
+  const knownTerm = terms.map((term) => known.includes(term));
+  const specificities = terms.map(specificity);
   const pairs = questionPairs(terms);
   // How often each document mentions each name, counted once per document: candidates share them.
   const mentionsByDocument = new Map<string, Map<string, number>>();
@@ -138,21 +140,44 @@ export function judgeCandidates(
       return count;
     };
     // A name is the passage's subject if the passage has it, or the document keeps coming back to it.
+    // The passage's related terms are read last: that is a pass over all of them, where the
+    // document's count is kept for the other candidates of the same document.
     const mentioned = (term: string) =>
-      holdsRelated(term, present) || mentionsOf(term) >= ANSWER_RULES.nameMentions;
-    // Each term looked up once in the passage (with its title) and once in its document.
-    const inPassage = terms.map((term) => containsTerm(present, term));
-    const inDocumentToo = terms.map((term) => containsTerm(inDocument, term));
-    const matched = terms.filter((_, index) => inPassage[index]);
-    const missing = terms.filter((_, index) => !inPassage[index]);
-    const covered = sumWeights(matched, weights);
+      present.has(term) ||
+      mentionsOf(term) >= ANSWER_RULES.nameMentions ||
+      holdsRelated(term, present);
+    // One pass over the question's terms, each looked up once in the passage (with its title)
+    // and once in its document. The sums add in the terms' order, as summing the filtered
+    // lists did (a float sum depends on it); the largest values start from 0, as before.
+    const matched: QueryTerm[] = [];
+    let covered = 0;
+    let fromDocument = 0;
+    let documentCovered = 0;
+    let heaviestMissing = 0;
+    let rarestMatched = 0;
+    let rarestMissing = 0;
+    let matchedSpecificity = 0;
+    let missingSpecificity = 0;
+    let knownMatched = 0;
+    terms.forEach((term, index) => {
+      const weight = weights.get(term.term) ?? 0;
+      const inDocumentToo = containsTerm(inDocument, term);
+      if (inDocumentToo) documentCovered += weight;
+      if (containsTerm(present, term)) {
+        matched.push(term);
+        covered += weight;
+        rarestMatched = Math.max(rarestMatched, specificities[index]!);
+        matchedSpecificity += specificities[index]!;
+        if (knownTerm[index]) knownMatched += 1;
+      } else {
+        if (inDocumentToo) fromDocument += weight;
+        heaviestMissing = Math.max(heaviestMissing, weights.get(term.term)!);
+        rarestMissing = Math.max(rarestMissing, specificities[index]!);
+        missingSpecificity += specificities[index]!;
+      }
+    });
     const missingNames = terms.filter(
       (term, index) => names[index] && !mentioned(term.term) && !term.alternatives.some(mentioned),
-    );
-    const fromDocument = terms.filter((_, index) => !inPassage[index] && inDocumentToo[index]);
-    const documentCovered = sumWeights(
-      terms.filter((_, index) => inDocumentToo[index]),
-      weights,
     );
     const { bestSentence, pairShare } = proximity(
       terms,
@@ -160,23 +185,17 @@ export function judgeCandidates(
       pairs,
       context.passageAnalysis(passage.id),
     );
-    const heaviestMissing = Math.max(0, ...missing.map((term) => weights.get(term.term)!));
-    const score =
-      candidate.score + ANSWER_RULES.documentContextWeight * sumWeights(fromDocument, weights);
-    const specificities = (list: readonly QueryTerm[]) => list.map(specificity);
+    const score = candidate.score + ANSWER_RULES.documentContextWeight * fromDocument;
     return [
       {
         candidate,
         passage,
         document,
-        rarestMatched: Math.max(0, ...specificities(matched)),
-        rarestMissing: Math.max(0, ...specificities(missing)),
-        matchedSpecificity: specificities(matched).reduce((sum, value) => sum + value, 0),
-        missingSpecificity: specificities(missing).reduce((sum, value) => sum + value, 0),
-        knownTermShare:
-          known.length === 0
-            ? 0
-            : known.filter((term) => matched.includes(term)).length / known.length,
+        rarestMatched,
+        rarestMissing,
+        matchedSpecificity,
+        missingSpecificity,
+        knownTermShare: known.length === 0 ? 0 : knownMatched / known.length,
         kindAbsent:
           asked.kind !== 'other' && !holdsAnswer(asked.kind, passage.text, asked.questionWords)
             ? 1
