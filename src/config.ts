@@ -42,6 +42,11 @@ const booleanFlag = (fallback: boolean) =>
 const STALE_MESSAGE = 'must be a whole number of days from 1 to 36500';
 const SHARDS_MESSAGE = 'must be auto or a number of shards from 1 to 10000';
 const SHARD_COUNT_MESSAGE = 'must be the total number of shards, from 1 to 10000';
+const RETENTION_MESSAGE =
+  'must be a whole number of days from 0 to 36500, or forever (0 and forever keep every answer)';
+
+/** How long answers sent with buttons are kept by default (`FOOTNOTE_ANSWER_RETENTION_DAYS`). */
+export const DEFAULT_ANSWER_RETENTION_DAYS = 90;
 
 /** Digits become a number; empty means unset; anything else is left for the schema to refuse. */
 const digitsToNumber = (value: unknown) => {
@@ -111,6 +116,17 @@ export const configSchema = z
         .min(1, STALE_MESSAGE)
         .max(36_500, STALE_MESSAGE)
         .default(DEFAULT_STALE_AFTER_DAYS),
+    ),
+    /**
+     * Days an answer sent with buttons (its question, cited passages, server) is kept, for its
+     * paging and votes; older ones are deleted. `forever` (or 0) keeps every answer: read as 0.
+     */
+    FOOTNOTE_ANSWER_RETENTION_DAYS: z.preprocess(
+      (value) =>
+        typeof value === 'string' && value.trim().toLowerCase() === 'forever'
+          ? 0
+          : digitsToNumber(value),
+      wholeNumber(0, 36_500, RETENTION_MESSAGE).default(DEFAULT_ANSWER_RETENTION_DAYS),
     ),
     /** Serves /healthz and /metrics on this port when set; 0 picks a free port (tests). */
     FOOTNOTE_HTTP_PORT: z.preprocess(
