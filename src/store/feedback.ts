@@ -57,6 +57,9 @@ export function nextVote(current: Vote | undefined, pressed: Vote): Vote | undef
 
 const SALT_KEY = 'voter-salt';
 
+/** Answers deleted per transaction by `pruneAnswers`: milliseconds of the write lock each. */
+const PRUNE_BATCH = 1_000;
+
 /** 9 random bytes as base64url: 12 characters, no ":" (custom ids split on it). */
 const ANSWER_ID_BYTES = 9;
 
@@ -104,6 +107,39 @@ export class Feedback {
         .execute(),
     );
     return id;
+  }
+
+  /**
+   * Deletes the answers recorded before `before` and returns how many went: their buttons then
+   * find no record (paging and votes ask the member to ask again). Votes already cast stay, with
+   * the question and passages they keep, and so do the message's counts. Deletes in batches of
+   * `batchSize`, each its own write transaction, so an /ask answered meanwhile waits for one
+   * batch, not for the whole backlog. Safe to run from several processes at once: a row is
+   * deleted once, the other process finds nothing left to delete.
+   *
+   * @example
+   * const cutoff = new Date(Date.now() - 90 * 24 * 60 * 60 * 1000);
+   * await feedback.pruneAnswers(cutoff); // 1234
+   */
+  async pruneAnswers(
+    before: Date,
+    { batchSize = PRUNE_BATCH }: { batchSize?: number } = {},
+  ): Promise<number> {
+    const cutoff = before.toISOString();
+    let deleted = 0;
+    for (;;) {
+      const result = await this.#store.transaction('delete old answers', (db) =>
+        db
+          .deleteFrom('answers')
+          .where('id', 'in', (eb) =>
+            eb.selectFrom('answers').select('id').where('at', '<', cutoff).limit(batchSize),
+          )
+          .executeTakeFirst(),
+      );
+      const count = Number(result.numDeletedRows);
+      deleted += count;
+      if (count < batchSize) return deleted;
+    }
   }
 
   /** The answer recorded under `answerId`; undefined when there is none. */

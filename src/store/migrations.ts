@@ -194,6 +194,14 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    name: '0006-answers-by-time',
+    up: async (db) => {
+      // Answers older than the retention are deleted every hour, oldest first, in batches: an
+      // index on the time finds them without reading every answer kept.
+      await db.schema.createIndex('answers_by_time').on('answers').column('at').execute();
+    },
+  },
 ];
 
 /**

@@ -375,15 +375,74 @@ export class Store {
     return rows.map(toChange);
   }
 
-  /** The newest change's id (0 when there is none): where a process that just loaded starts. */
+  /**
+   * The newest change's id (0 when there is none): where a process that just loaded starts.
+   * Never below `changesPrunedThrough()`, even when pruning emptied the table: a process starting
+   * there is not behind what was pruned (it loaded every document).
+   */
   async lastChangeId(): Promise<number> {
+    const [row, pruned] = await Promise.all([
+      this.#read((db) =>
+        db
+          .selectFrom('changes')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .executeTakeFirst(),
+      ),
+      this.changesPrunedThrough(),
+    ]);
+    return Math.max(Number(row?.id ?? 0), pruned);
+  }
+
+  /**
+   * The highest change id `pruneChanges` deleted (0 before any): a process that has not applied
+   * every change up to it may have missed one, and must reload from the documents instead.
+   */
+  async changesPrunedThrough(): Promise<number> {
     const row = await this.#read((db) =>
       db
-        .selectFrom('changes')
-        .select((eb) => eb.fn.max('id').as('id'))
+        .selectFrom('settings')
+        .select('value')
+        .where('key', '=', CHANGES_PRUNED_KEY)
         .executeTakeFirst(),
     );
-    return Number(row?.id ?? 0);
+    return Number(row?.value ?? 0);
+  }
+
+  /**
+   * Deletes the changes committed before `before` and returns how many went, recording the
+   * highest id deleted (`changesPrunedThrough`) in the same transaction. A process that
+   * started since has no need of them (it loaded the documents); one following has applied them
+   * within a second, unless it was cut off the whole time, and then it finds itself behind the
+   * mark and reloads. Running it twice, or from several processes, deletes each change once.
+   *
+   * @example
+   * await store.pruneChanges(new Date(Date.now() - 7 * 24 * 60 * 60 * 1000)); // 12
+   */
+  pruneChanges(before: Date): Promise<number> {
+    return this.#write('delete old changes', async (db) => {
+      const newest = await db
+        .selectFrom('changes')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .where('at', '<', before.toISOString())
+        .executeTakeFirst();
+      if (newest?.id === null || newest?.id === undefined) return 0;
+      // Every id up to the newest old one: ids commit in order, and a change whose clock ran
+      // slightly behind its predecessor's goes with it rather than leave a hole in the mark.
+      const through = Number(newest.id);
+      const result = await db.deleteFrom('changes').where('id', '<=', through).executeTakeFirst();
+      const marked = await db
+        .selectFrom('settings')
+        .select('value')
+        .where('key', '=', CHANGES_PRUNED_KEY)
+        .executeTakeFirst();
+      const mark = String(Math.max(through, Number(marked?.value ?? 0)));
+      await db
+        .insertInto('settings')
+        .values({ key: CHANGES_PRUNED_KEY, value: mark })
+        .onConflict((conflict) => conflict.column('key').doUpdateSet({ value: mark }))
+        .execute();
+      return Number(result.numDeletedRows);
+    });
   }
 
   /**
@@ -504,10 +563,13 @@ export class Store {
   }
 }
 
-/** A write transaction that failed to begin: nothing of it was written. */
+/** The `settings` row holding `changesPrunedThrough()`. */
+const CHANGES_PRUNED_KEY = 'changes-pruned-through';
+
 /** How many pooled connections a write tries before BEGIN succeeds (the pool holds 10). */
 const MAX_BEGIN_TRIES = 11;
 
+/** A write transaction that failed to begin: nothing of it was written. */
 class NotBegun extends Error {
   constructor(override readonly cause: unknown) {
     super('the write transaction did not begin', { cause });
