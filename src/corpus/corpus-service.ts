@@ -155,6 +155,7 @@ export class CorpusService {
     this.#follower = followChanges(this.#store, {
       after: options.changesAfter,
       apply: (changes) => this.#apply(changes),
+      resync: () => this.#resync(),
       watch: follow !== false,
       pollMs: typeof follow === 'object' ? follow.pollMs : undefined,
       onError: (error) => this.#onWarning(`Could not follow the store's changes: ${error.message}`),
@@ -313,8 +314,8 @@ export class CorpusService {
 
   /**
    * Brings the corpus index up to date with documents another process (the CLI, another shard or
-   * host) added or removed since the last change applied: one indexed query when nothing
-   * changed, so it can run before each command. Reports what this call's catch-up applied.
+   * host) added or removed since the last change applied: two lookups by key when nothing
+   * changed (the changes after it, the pruned mark), so it can run before each command. Reports what this call's catch-up applied.
    */
   async refresh(): Promise<{ added: number; removed: number }> {
     const before = { ...this.#applied };
@@ -372,6 +373,51 @@ export class CorpusService {
       added.push(id);
     }
     if (added.length + removed.length > 0) this.#emit({ added, removed, from: 'store' });
+  }
+
+  /**
+   * Brings the held documents to the store's when changes this process had not applied were
+   * pruned (it was cut off from the store for longer than they are kept): every stored document
+   * it does not hold is indexed, every one it holds that the store no longer has is removed.
+   * Returns the change id read before the documents, from which following resumes; a change
+   * committed between the two is applied again, harmlessly (`#apply` is idempotent).
+   */
+  async #resync(): Promise<number> {
+    const position = await this.#store.lastChangeId();
+    const stored = new Map(
+      (await this.#store.listDocuments())
+        .filter((document) => this.#serves(document.scope))
+        .map((document) => [document.id, document]),
+    );
+    const added: string[] = [];
+    const removed: string[] = [];
+    for (const id of [...this.#held]) {
+      if (stored.has(id)) continue;
+      this.#held.delete(id);
+      this.#index.remove(id);
+      this.#applied.removed++;
+      removed.push(id);
+    }
+    for (const id of stored.keys()) {
+      if (this.#held.has(id) || this.#index.getDocument(id)) continue;
+      const document = await this.#store.getDocument(id);
+      if (!document || this.#held.has(id) || this.#index.getDocument(id)) continue;
+      try {
+        this.#index.add(toCorpusDocument(document));
+      } catch (error) {
+        this.#onWarning(`Could not index “${document.title}” (${id}): ${(error as Error).message}`);
+        continue;
+      }
+      this.#held.add(id);
+      this.#applied.added++;
+      added.push(id);
+    }
+    this.#onWarning(
+      `This process fell behind the store's changes (those it had not applied were pruned): ` +
+        `reloaded its documents from the store (${added.length} added, ${removed.length} removed).`,
+    );
+    if (added.length + removed.length > 0) this.#emit({ added, removed, from: 'store' });
+    return position;
   }
 
   /**

@@ -11,6 +11,23 @@ export interface FollowOptions {
   pollMs?: number | undefined;
   /** Whether to watch at all (default true); without, only `catchUp()` reads changes. */
   watch?: boolean | undefined;
+  /**
+   * The follower is behind changes that were pruned (`Store.pruneChanges`): it may have missed
+   * some, so it must bring its state to the store's from the documents themselves, and return
+   * the change id that state reflects (`store.lastChangeId()` read before the documents), from
+   * which it follows again. Without it, such a catch-up rejects with `ChangesPrunedError`.
+   */
+  resync?: (() => Promise<number>) | undefined;
+}
+
+/** A follower was behind changes that were pruned, and has no `resync` to catch up with. */
+export class ChangesPrunedError extends Error {
+  override readonly name = 'ChangesPrunedError';
+  constructor(lastApplied: number, prunedThrough: number) {
+    super(
+      `changes up to ${prunedThrough} were pruned, and this process had applied only up to ${lastApplied}`,
+    );
+  }
 }
 
 /** A process's position in the changes table. */
@@ -47,6 +64,16 @@ export function followChanges(store: Store, options: FollowOptions): ChangeFollo
     for (;;) {
       if (closed) return lastApplied;
       const changes = await store.changesSince(lastApplied);
+      // Read after the changes: a prune that deleted any of them before they were read has
+      // raised the mark by then. Applied changes are never pruned from under a follower that
+      // keeps up (they are a week old by then), so a mark past `lastApplied` means one may be
+      // missing, whatever the changes read.
+      const prunedThrough = await store.changesPrunedThrough();
+      if (prunedThrough > lastApplied) {
+        if (!options.resync) throw new ChangesPrunedError(lastApplied, prunedThrough);
+        lastApplied = Math.max(lastApplied, await options.resync());
+        continue;
+      }
       if (changes.length === 0) return lastApplied;
       await options.apply(changes);
       lastApplied = changes.at(-1)?.id ?? lastApplied;

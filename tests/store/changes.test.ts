@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openCorpus } from '../../src/corpus/open-corpus.ts';
-import { followChanges } from '../../src/store/changes.ts';
+import { ChangesPrunedError, followChanges } from '../../src/store/changes.ts';
 import { contentHash } from '../../src/core/content-hash.ts';
 import type { Change, NewDocument, OpenStoreOptions, Store } from '../../src/store/store.ts';
 import { describeEachBackend, terminateConnections } from './backends.ts';
@@ -192,5 +192,102 @@ describeEachBackend(import.meta.url, (backend) => {
     });
     await vi.waitFor(() => expect(bot.corpus.getDocument(added.id)).toBeUndefined(), EVENTUALLY);
     expect(cited()).not.toBe(added.id);
+  });
+});
+
+describeEachBackend(import.meta.url, (backend) => {
+  /** Every change committed so far pruned, as a week after them. */
+  const pruneAll = (store: Store) => store.pruneChanges(new Date(Date.now() + 60_000));
+
+  async function twoProcesses(): Promise<{ bot: Store; cli: Store }> {
+    const where = backend.newLocation();
+    const bot = await backend.open(dataDir, where);
+    const cli = await backend.open(dataDir, where);
+    cleanup.push(
+      () => bot.close(),
+      () => cli.close(),
+    );
+    return { bot, cli };
+  }
+
+  describe('a follower behind pruned changes', () => {
+    it('is not disturbed by a prune of changes it applied', async () => {
+      const { bot, cli } = await twoProcesses();
+      const seen = collector();
+      const resync = vi.fn(async () => 0);
+      const follower = followChanges(bot, { after: 0, watch: false, apply: seen.apply, resync });
+      cleanup.push(() => follower.close());
+      await cli.addDocument(note(1), { actor: 'cli' });
+      expect(await follower.catchUp()).toBe(1);
+      expect(await pruneAll(cli)).toBe(1);
+      await cli.addDocument(note(2), { actor: 'cli' });
+      expect(await follower.catchUp()).toBe(2);
+      expect(seen.applied.map((change) => change.documentId)).toEqual([
+        'harbour-note-1',
+        'harbour-note-2',
+      ]);
+      expect(resync).not.toHaveBeenCalled();
+    });
+
+    it('resyncs from the store instead of missing them, then follows from where that left it', async () => {
+      const { bot, cli } = await twoProcesses();
+      const seen = collector();
+      const resync = vi.fn(() => bot.lastChangeId());
+      const follower = followChanges(bot, { after: 0, watch: false, apply: seen.apply, resync });
+      cleanup.push(() => follower.close());
+      // Committed and pruned while this follower was cut off: it never read them.
+      await cli.addDocument(note(1), { actor: 'cli' });
+      await cli.addDocument(note(2), { actor: 'cli' });
+      await cli.addDocument(note(3), { actor: 'cli', at: new Date(Date.now() + 3_600_000) });
+      expect(await pruneAll(cli)).toBe(2);
+      expect(await follower.catchUp()).toBe(3);
+      expect(resync).toHaveBeenCalledTimes(1);
+      // Change 3 survived the prune but came before the resync's position: not applied again.
+      expect(seen.applied).toEqual([]);
+      await cli.addDocument(note(4), { actor: 'cli' });
+      expect(await follower.catchUp()).toBe(4);
+      expect(seen.applied.map((change) => change.documentId)).toEqual(['harbour-note-4']);
+      expect(resync).toHaveBeenCalledTimes(1);
+    });
+
+    it('without a way to resync, says so rather than carry on with a hole', async () => {
+      const { bot, cli } = await twoProcesses();
+      const seen = collector();
+      const follower = followChanges(bot, { after: 0, watch: false, apply: seen.apply });
+      cleanup.push(() => follower.close());
+      await cli.addDocument(note(1), { actor: 'cli' });
+      await pruneAll(cli);
+      await expect(follower.catchUp()).rejects.toThrow(ChangesPrunedError);
+      expect(follower.lastApplied).toBe(0);
+    });
+
+    it('brings a running corpus to the store’s documents: a pruned add indexed, a pruned remove removed', async () => {
+      const where = backend.newLocation();
+      const cli = await openCorpus({ dataDir, corpusDir, store: where });
+      cleanup.push(() => cli.close());
+      await cli.store.addDocument(note(1), { actor: 'cli' });
+      const warnings: string[] = [];
+      // Catches up only when asked (refresh), as if cut off from the store meanwhile.
+      const bot = await openCorpus({
+        dataDir,
+        corpusDir,
+        store: where,
+        onWarning: (message) => warnings.push(message),
+      });
+      cleanup.push(() => bot.close());
+      expect(bot.corpus.getDocument('harbour-note-1')).toBeDefined();
+      await cli.store.removeDocument('harbour-note-1', GLOBAL_SCOPE, 'cli');
+      await cli.store.addDocument(note(3), { actor: 'cli' });
+      expect(await pruneAll(cli.store)).toBe(3);
+      expect(await bot.corpusService.refresh()).toEqual({ added: 1, removed: 1 });
+      expect(bot.corpus.getDocument('harbour-note-1')).toBeUndefined();
+      expect(bot.corpus.getDocument('harbour-note-3')?.title).toBe('Harbour note 3');
+      expect(bot.corpusService.heldIds()).toEqual(new Set(['harbour-note-3']));
+      expect(warnings).toEqual([expect.stringMatching(/fell behind .*\(1 added, 1 removed\)/u)]);
+      // Following goes on from there.
+      await cli.store.addDocument(note(5), { actor: 'cli' });
+      expect(await bot.corpusService.refresh()).toEqual({ added: 1, removed: 0 });
+      expect(warnings).toHaveLength(1);
+    });
   });
 });
