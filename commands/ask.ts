@@ -75,7 +75,7 @@ export default defineCommand({
       const { answer, note } =
         answerId === undefined
           ? { answer: askAgain(interaction.message.content, context), note: undefined }
-          : await recallAnswer(answerId, context);
+          : await recallAnswer(answerId, interaction.message.createdTimestamp, context);
       await respond.update({
         ...renderAnswerPage(answer, Number(page), {
           votes: await feedback?.counts(interaction.message.id),
@@ -100,7 +100,8 @@ export default defineCommand({
         vote,
         guildId,
       });
-      if (!result) throw new UserError(ANSWER_NOT_FOUND);
+      if (!result)
+        throw new UserError(missingAnswer(interaction.message.createdTimestamp, feedback));
       await respond.update({
         embeds: interaction.message.embeds.map((embed) => embed.toJSON()),
         components: redrawButtons(messageRows(interaction.message), { votes: result.counts }),
@@ -118,6 +119,35 @@ export const ANSWER_WITHOUT_RECORD =
 /** Buttons naming an answer the store does not hold (recording it failed, or it was lost). */
 export const ANSWER_NOT_FOUND =
   'I no longer have the sources this answer cited: please ask again with /ask.';
+
+/**
+ * Buttons on an answer older than `FOOTNOTE_ANSWER_RETENTION_DAYS`: its record was deleted on
+ * purpose, and the member is told so, with what to do.
+ *
+ * @example
+ * answerExpired(90); // 'This answer is older than 90 days and its sources are no longer kept: …'
+ */
+export function answerExpired(days: number): string {
+  const age = days === 1 ? '1 day' : `${days} days`;
+  return `This answer is older than ${age} and its sources are no longer kept: please ask again with /ask.`;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Why the buttons of a message sent at `sentAt` (ms) found no record of its answer: deleted for
+ * its age when the message is about as old as the retention, otherwise lost (`ANSWER_NOT_FOUND`).
+ * A day's grace, because the record can be older than the message: a Find sources answer
+ * posted in the channel later carries the record made for the private reply.
+ */
+export function missingAnswer(
+  sentAt: number,
+  feedback: Pick<NonNullable<CommandContext['feedback']>, 'answerRetentionDays'> | undefined,
+  now = Date.now(),
+): string {
+  const days = feedback?.answerRetentionDays ?? 0;
+  return days > 0 && now - sentAt >= (days - 1) * DAY_MS ? answerExpired(days) : ANSWER_NOT_FOUND;
+}
 
 /**
  * Records an answer with citations (`Feedback.recordAnswer`) and returns its id, for its
@@ -144,15 +174,16 @@ export async function recordAnswer(
 
 /**
  * The answer recorded under `answerId`, cited again from the passages it kept (`recite`), and
- * how many of them are gone: `note` when some are. A UserError when the record or every
- * passage is gone.
+ * how many of them are gone: `note` when some are. A UserError when the record (`missingAnswer`,
+ * for the message sent at `sentAt`) or every passage is gone.
  */
 export async function recallAnswer(
   answerId: string,
+  sentAt: number,
   { corpus, scope, feedback }: Pick<CommandContext, 'corpus' | 'scope' | 'feedback'>,
 ): Promise<{ answer: AnsweredAnswer; note: { cited: number; shown: number } | undefined }> {
   const record = await feedback?.answer(answerId);
-  if (!record) throw new UserError(ANSWER_NOT_FOUND);
+  if (!record) throw new UserError(missingAnswer(sentAt, feedback));
   const answer = corpus.recite(record.question, record.passageIds, { scope });
   if (answer.citations.length === 0)
     throw new UserError(

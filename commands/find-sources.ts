@@ -95,7 +95,7 @@ export default defineMessageCommand({
       const { answer, note } =
         answerId === undefined
           ? { answer: askAgain(interaction.message.content, ctx), note: undefined }
-          : await recallAnswer(answerId, ctx);
+          : await recallAnswer(answerId, interaction.message.createdTimestamp, ctx);
       await respond.update({
         embeds: interaction.message.embeds.map((embed) => embed.toJSON()),
         components: redrawButtons(messageRows(interaction.message), {

@@ -18,6 +18,7 @@ import { commandPayloads, registerCommands } from '../discord/register.ts';
 import { connectToManager, NO_SHARD_LINK, type ShardLink } from '../runtime/shard-ipc.ts';
 import { isShardProcess } from '../runtime/shards.ts';
 import { exitOnSignals } from '../runtime/signals.ts';
+import { startRetention, type Retention } from '../runtime/retention.ts';
 import { describeDiscordFailure } from '../discord/connection-errors.ts';
 
 type Env = Record<string, string | undefined>;
@@ -84,6 +85,7 @@ export async function runBot(
   let identifyThrottler: PostgresIdentifyThrottler | undefined;
   let corpus: Footnote;
   let opened: OpenedCorpus | undefined;
+  let retention: Retention | undefined;
   try {
     opened = await openCorpus({
       dataDir: config.FOOTNOTE_DATA_DIR,
@@ -106,13 +108,18 @@ export async function runBot(
     );
     corpus = options.wrapCorpus ? options.wrapCorpus(configured) : configured;
     operations.indexLoaded();
+    const answerRetentionDays = config.FOOTNOTE_ANSWER_RETENTION_DAYS;
+    const feedback = new Feedback(opened.store, { answerRetentionDays });
+    // Answers past the retention and changes no process still needs: deleted now, in the
+    // background, and every hour, by every bot process (a row goes once, whichever is first).
+    retention = startRetention({ store: opened.store, feedback, answerRetentionDays, logger });
     bot = await startBot({
       config,
       registry,
       corpus,
       logger,
       corpusService: opened.corpusService,
-      feedback: new Feedback(opened.store),
+      feedback,
       cooldowns: askCooldowns({
         limit: config.FOOTNOTE_ASK_LIMIT,
         windowSeconds: config.FOOTNOTE_ASK_COOLDOWN_SECONDS,
@@ -134,11 +141,13 @@ export async function runBot(
   } catch (error) {
     shardLink.disconnect();
     await identifyThrottler?.close();
+    await retention?.stop();
     await opened?.close();
     await operations.close();
     throw error;
   }
   const openedCorpus = opened;
+  const pruning = retention;
   const started = bot;
   operations.botReady(
     {
@@ -171,6 +180,7 @@ export async function runBot(
       // Anything opened above that holds files (the store) closes here: after the last
       // interaction, before logging out.
       shardLink.disconnect();
+      await pruning?.stop();
       await openedCorpus
         .close()
         .catch((error: unknown) => logger.error({ err: error }, 'could not close the store'));

@@ -83,9 +83,15 @@ type Db = Kysely<StoreSchema>;
 export class Feedback {
   readonly #store: Store;
   #salt: string | undefined;
+  /**
+   * `FOOTNOTE_ANSWER_RETENTION_DAYS`: answers older than this many days are deleted
+   * (`pruneAnswers`), so buttons on an older message find none and say why; 0 keeps them all.
+   */
+  readonly answerRetentionDays: number;
 
-  constructor(store: Store) {
+  constructor(store: Store, options: { answerRetentionDays?: number | undefined } = {}) {
     this.#store = store;
+    this.answerRetentionDays = options.answerRetentionDays ?? 0;
   }
 
   /**
