@@ -1,6 +1,6 @@
 import { holdsRelated, splitWords, type QueryTerm, type TermCounts } from './analysis.ts';
 import { answerKindOf, holdsAnswer } from './answer-kind.ts';
-import { bestExcerpt, NO_FOCUS, type ExcerptFocus } from './excerpt.ts';
+import { bestExcerpt, NO_FOCUS, type ExcerptFocus, type Neighbours } from './excerpt.ts';
 import {
   answerProbability,
   REFUSAL_MODEL,
@@ -452,6 +452,12 @@ function alternativeOwners(terms: readonly QueryTerm[]): Map<string, string> {
   return owners;
 }
 
+/** The passages before and after one of a document (ids are `${documentId}#${ordinal}`). */
+function neighboursOf(passage: Passage, context: AnswerContext): Neighbours {
+  const at = (ordinal: number) => context.passage(`${passage.documentId}#${ordinal}`);
+  return { before: at(passage.ordinal - 1), after: at(passage.ordinal + 1) };
+}
+
 function sumWeights(terms: readonly QueryTerm[], weights: ReadonlyMap<string, number>): number {
   return terms.reduce((sum, term) => sum + (weights.get(term.term) ?? 0), 0);
 }
@@ -598,6 +604,7 @@ function cite(
     focus,
     undefined,
     context.passageAnalysis(passage.id)?.sentences,
+    neighboursOf(passage, context),
   );
   // Which question words the reader sees in the excerpt, and which the rest of the document has.
   const shown = terms.filter((term) => containsTerm(excerpt.terms, term));

@@ -39,6 +39,18 @@ export const EXCERPT_RULES = {
 /** What an ellipsis between two kept parts of a run costs in characters (" … "). */
 const GAP = 3;
 
+/** A passage beside the cited one: its text and where it starts in the document. */
+export interface Neighbour {
+  text: string;
+  start: number;
+}
+
+/** The passages before and after the cited one, for context across their boundary. */
+export interface Neighbours {
+  before?: Neighbour | undefined;
+  after?: Neighbour | undefined;
+}
+
 /** What the question asks for, so the excerpt can show the sentence that answers. */
 export interface ExcerptFocus {
   kind: AnswerKind;
@@ -75,10 +87,10 @@ interface Sentence {
  * weight of distinct question terms, more when a sentence holds the kind of answer asked for
  * (a date for "when", a number for "how many", a name for "who", a cause for "why"), less when
  * the run is only a question being asked. The run fits `maxChars` unless one sentence is longer;
- * a short run takes the next sentence as context. A long sentence is cut at word boundaries
- * around the matches, with an ellipsis where text was left out, never inside a name.
- * `sentenceTerms`, the terms of each sentence as `analyzePassage` found them, saves tokenizing
- * the passage again.
+ * it then takes the sentence beside it as context (`contextShare`), from the passage `around` it
+ * when the run is at the passage's edge. A long sentence is cut at word boundaries around the
+ * matches, with an ellipsis where text was left out, never inside a name. `sentenceTerms`, the
+ * terms of each sentence as `analyzePassage` found them, saves tokenizing the passage again.
  *
  * @example
  * const weights = new Map([['bashkortostan', 3.2], ['dose', 1.1]]);
@@ -93,6 +105,7 @@ export function bestExcerpt(
   focus: ExcerptFocus = NO_FOCUS,
   maxChars = EXCERPT_MAX_CHARS,
   sentenceTerms?: ReadonlyArray<ReadonlySet<string>>,
+  around: Neighbours = {},
 ): Excerpt {
   const ranges = splitSentences(passage);
   // The passage's analysis has each sentence's terms already: tokenizing them again was a
@@ -108,7 +121,7 @@ export function bestExcerpt(
           ? [...known[index]!].filter((term) => weights.has(term))
           : termsIn(text).filter((term) => weights.has(term)),
       ),
-      asks: /\?["'”’)]*$/u.test(text) || /^Question\b/u.test(text),
+      asks: asks(text),
       // Worked out only for the sentences a run asks about.
       get holds() {
         holds ??= holdsAnswer(focus.kind, text, focus.questionWords);
@@ -196,6 +209,41 @@ export function bestExcerpt(
     }
   }
   if (best.score === Number.NEGATIVE_INFINITY) best = { first: 0, last: 0, score: 0 };
+  // A run at an edge of its passage may take its context from the passage beside it: passages
+  // are cut from one text, and an answer runs on across the cut ("Sergey Lavrov: …" ending one
+  // passage, "I believe such parallels are absolutely irrelevant." starting the next).
+  const before = best.first === 0 ? edgeSentence(around.before, 'last', passageStart) : undefined;
+  const after =
+    best.last === sentences.length - 1
+      ? edgeSentence(around.after, 'first', passageStart + passage.length)
+      : undefined;
+  // The text the excerpt is cut from: the passage, with those sentences where they stand in the
+  // document (the space between passages kept as spaces, so offsets stay the document's).
+  let text = passage;
+  let textStart = passageStart;
+  if (before || after) {
+    textStart = before?.start ?? passageStart;
+    const shift = passageStart - textStart;
+    const passageEnd = passageStart + passage.length;
+    text =
+      (before ? before.text + ' '.repeat(passageStart - before.end) : '') +
+      passage +
+      (after ? ' '.repeat(after.start - passageEnd) + after.text : '');
+    for (const sentence of sentences)
+      sentence.range = { start: sentence.range.start + shift, end: sentence.range.end + shift };
+    const outsideSentence = (start: number, sentenceText: string): Sentence => ({
+      range: { start: start - textStart, end: start - textStart + sentenceText.length },
+      terms: new Set(termsIn(sentenceText).filter((term) => weights.has(term))),
+      asks: asks(sentenceText),
+      holds: false,
+    });
+    if (before) {
+      sentences.unshift(outsideSentence(before.start, before.text));
+      best.first += 1;
+      best.last += 1;
+    }
+    if (after) sentences.push(outsideSentence(after.start, after.text));
+  }
   // A run shown whole takes the sentence after it, shown whole too, when both fit in
   // `contextShare` of the limit: the answer is often the sentence after the one that repeats
   // the question ("…at least one fight broke out." "One conductor had her nose broken."). It
@@ -226,7 +274,28 @@ export function bestExcerpt(
   )
     best.first -= 1;
   const run = sentences.slice(best.first, best.last + 1).map((sentence) => sentence.range);
-  return clip(passage, passageStart, run, weights, shown, focus.termOf);
+  return clip(text, textStart, run, weights, shown, focus.termOf);
+}
+
+/** Whether a sentence asks (an interviewer's question): it has not answered anything yet. */
+const asks = (sentence: string) => /\?["'”’)]*$/u.test(sentence) || /^Question\b/u.test(sentence);
+
+/**
+ * The first or last sentence of a neighbouring passage, with its offsets in the document;
+ * undefined without one, or when it is not on the far side of `edge` (the passages overlap).
+ */
+function edgeSentence(
+  neighbour: Neighbour | undefined,
+  which: 'first' | 'last',
+  edge: number,
+): { text: string; start: number; end: number } | undefined {
+  if (!neighbour) return undefined;
+  const range = splitSentences(neighbour.text).at(which === 'first' ? 0 : -1);
+  if (!range) return undefined;
+  const start = neighbour.start + range.start;
+  const end = neighbour.start + range.end;
+  if (which === 'last' ? end > edge : start < edge) return undefined;
+  return { text: neighbour.text.slice(range.start, range.end), start, end };
 }
 
 function termsIn(text: string): string[] {

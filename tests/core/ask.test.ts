@@ -72,7 +72,19 @@ describe('ask on the shipped corpus', () => {
     expect(marked).toEqual(expect.arrayContaining(['passengers', 'kicked', 'buses', 'tatarstan']));
   });
 
-  it('keeps each excerpt inside its passage and locates it in the document', async () => {
+  it('shows the answer from the passage before the one cited when the cited one continues it', () => {
+    // The cited passage repeats "equal rights of Belarusians and Russians"; the rights
+    // themselves are the last sentence of the passage before it.
+    const answer = shipped.ask(
+      "What rights do Belarusians and Russians share in each other's country?",
+    );
+    if (answer.status !== 'answered') throw new Error('expected an answer');
+    expect(answer.citations[0]?.excerpt).toContain(
+      'equal rights in healthcare, social security, pensions, education',
+    );
+  });
+
+  it('locates each excerpt in the document', async () => {
     const documents = await loadShippedCorpus();
     const answer = shipped.ask('What did the hospital doctors offer the anti-vaxxers?');
     if (answer.status !== 'answered') throw new Error('expected an answer');

@@ -212,6 +212,75 @@ describe('bestExcerpt', () => {
     expect(text).toContain('ambivalent response');
   });
 
+  describe('context from the passage beside it', () => {
+    const before =
+      'Makei mentioned the issue of equal rights. Currently, citizens of Russia and Belarus ' +
+      'have equal rights in healthcare, pensions, education, travel and employment.';
+    const passage =
+      'As we deepen our integration, further questions arise about upholding the equal rights ' +
+      'of Belarusians and Russians, which the ministers discussed at length on Monday. ' +
+      'In 2015 a permanent committee set up a special working group for additional topics.';
+    const after =
+      'I believe such parallels are absolutely irrelevant. They reflect shallow thinking.';
+    const document = `${before}\n\n${passage}\n\n${after}`;
+    const passageStart = before.length + 2;
+    const around = {
+      before: { text: before, start: 0 },
+      after: { text: after, start: passageStart + passage.length + 2 },
+    };
+
+    it('takes the last sentence of the passage before when the run starts its passage', () => {
+      const question = "What rights do Belarusians and Russians share in each other's country?";
+      const weights = evenWeights(question);
+      weights.set('russia', 1).set('belaru', 1);
+      const focus = {
+        ...focusOn(question),
+        termOf: new Map([
+          ['russia', 'russian'],
+          ['belaru', 'belarusian'],
+        ]),
+      };
+      const excerpt = bestExcerpt(passage, passageStart, weights, focus, 250, undefined, around);
+      expect(excerpt.text).toMatch(/^Currently, citizens of Russia and Belarus have equal rights/u);
+      expect(excerpt.text).toContain('As we deepen our integration');
+      // The range is the document's: the excerpt is that text, whitespace aside.
+      expect(document.slice(excerpt.range.start, excerpt.range.end).replace(/\s+/gu, ' ')).toBe(
+        excerpt.text,
+      );
+      expect(excerpt.marks.map((mark) => excerpt.text.slice(mark.start, mark.end))).toContain(
+        'Belarus',
+      );
+    });
+
+    it('takes the first sentence of the passage after when the run ends its passage', () => {
+      const question = 'What did the committee working group on additional topics do?';
+      const excerpt = bestExcerpt(
+        passage,
+        passageStart,
+        evenWeights(question),
+        focusOn(question),
+        120,
+        undefined,
+        around,
+      );
+      expect(excerpt.text).toBe(
+        'In 2015 a permanent committee set up a special working group for additional topics. ' +
+          'I believe such parallels are absolutely irrelevant.',
+      );
+      expect(document.slice(excerpt.range.start, excerpt.range.end).replace(/\s+/gu, ' ')).toBe(
+        excerpt.text,
+      );
+    });
+
+    it('stays inside the passage without neighbours', () => {
+      const question = 'What did the committee working group on additional topics do?';
+      const excerpt = bestExcerpt(passage, passageStart, evenWeights(question), NO_FOCUS, 120);
+      expect(excerpt.text).toBe(
+        'In 2015 a permanent committee set up a special working group for additional topics.',
+      );
+    });
+  });
+
   it('marks the question words it shows and lists them as its terms', () => {
     const excerpt = bestExcerpt(passage, 100, weights, NO_FOCUS, 100);
     expect(excerpt.marks.map((mark) => excerpt.text.slice(mark.start, mark.end))).toEqual([
