@@ -256,6 +256,45 @@ function extendsByEnding(a: string, b: string): boolean {
     : b.length >= RELATED_MIN_LENGTH && a.startsWith(b);
 }
 
+/** What the answer rules ask of a document's terms: `TermCounts`, or the index's counts. */
+export interface DocumentTerms {
+  /** Whether the text uses the term. */
+  has(term: string): boolean;
+  /** How often the text uses the term or one related to it (`termsRelated`). */
+  related(term: string): number;
+}
+
+/**
+ * How often a text uses a term or one related to it (`termsRelated`), from how often it uses
+ * any one term (`count`) and the terms that begin with this one (`beginningWith`: every such
+ * term the text uses, and any others, which count 0). The shorter related terms are the term's
+ * own prefixes.
+ *
+ * @example
+ * const counts = new Map([['russia', 2], ['russian', 1], ['moscow', 4]]);
+ * relatedCount('russia', (term) => counts.get(term) ?? 0, () => ['russian', 'russians']); // 3
+ */
+export function relatedCount(
+  term: string,
+  count: (term: string) => number,
+  beginningWith: () => Iterable<string>,
+): number {
+  let total = count(term);
+  // A term shorter than that is related to nothing but itself.
+  if (term.length < RELATED_MIN_LENGTH) return total;
+  for (let ending = 1; ending <= RELATED_MAX_ENDING; ending++) {
+    if (term.length - ending < RELATED_MIN_LENGTH) break;
+    total += count(term.slice(0, term.length - ending));
+  }
+  const longer = new Set<string>();
+  for (const other of beginningWith()) {
+    const ending = other.length - term.length;
+    if (ending >= 1 && ending <= RELATED_MAX_ENDING && other.startsWith(term)) longer.add(other);
+  }
+  for (const other of longer) total += count(other);
+  return total;
+}
+
 /** Passes over a text's terms before `TermCounts` sorts them (measured at 2,000 and 20,000 passages). */
 const SORT_AFTER_PASSES = 2;
 
@@ -271,7 +310,7 @@ const SORT_AFTER_PASSES = 2;
  * counts.related('russia'); // 3
  * counts.has('moscow'); // true
  */
-export class TermCounts {
+export class TermCounts implements DocumentTerms {
   readonly #counts: ReadonlyMap<string, number>;
   #sorted: string[] | undefined;
   #passes = 0;

@@ -1,4 +1,4 @@
-import { holdsRelated, splitWords, type QueryTerm, type TermCounts } from './analysis.ts';
+import { holdsRelated, splitWords, type DocumentTerms, type QueryTerm } from './analysis.ts';
 import { answerKindOf, holdsAnswer } from './answer-kind.ts';
 import { bestExcerpt, NO_FOCUS, type ExcerptFocus, type Neighbours } from './excerpt.ts';
 import {
@@ -48,7 +48,7 @@ export interface AnswerContext {
   /** A passage's terms in order and by sentence (no title), for the proximity features. */
   passageAnalysis(passageId: string): PassageTerms | undefined;
   /** How often each index term occurs in a document, title included. */
-  documentTerms(documentId: string): TermCounts;
+  documentTerms(documentId: string): DocumentTerms;
   /** The nearest documents, for a no-answer. */
   suggest(): Suggestion[];
 }

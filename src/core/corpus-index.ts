@@ -28,6 +28,7 @@ import {
   splitWords,
   TermCounts,
   tokenize,
+  type DocumentTerms,
   type QueryTerm,
 } from './analysis.ts';
 import { EMPTY_VOCABULARY, type Vocabulary } from './vocabulary.ts';
@@ -81,7 +82,7 @@ export class CorpusIndex implements Footnote {
    * Computed when an answer first needs them, most recently used last; bounded like the
    * passage analyses, and dropped with the document.
    */
-  readonly #termsByDocument = new Map<string, TermCounts>();
+  readonly #termsByDocument = new Map<string, DocumentTerms>();
 
   /**
    * @param documents the documents to hold.
@@ -344,19 +345,20 @@ export class CorpusIndex implements Footnote {
     this.#titles.add(document);
   }
 
-  #documentTerms(documentId: string): TermCounts {
+  #documentTerms(documentId: string): DocumentTerms {
     let terms = this.#termsByDocument.get(documentId);
     if (terms) {
       this.#termsByDocument.delete(documentId); // refresh its place in the recency order
     } else {
       const document = this.#documents.get(documentId);
-      const counts = new Map<string, number>();
-      // The words `tokenize` finds, without their offsets: only the terms are counted.
-      for (const word of splitWords(`${document?.title ?? ''}\n${document?.text ?? ''}`)) {
-        const term = processTerm(word);
-        if (term) counts.set(term, (counts.get(term) ?? 0) + 1);
-      }
-      terms = new TermCounts(counts);
+      terms =
+        (document &&
+          this.#index.documentTerms(
+            document.title,
+            document.text,
+            this.#passagesByDocument.get(documentId) ?? [],
+          )) ??
+        tokenizedTerms(document);
       if (this.#termsByDocument.size >= DOCUMENT_TERMS_CACHE) {
         this.#termsByDocument.delete(this.#termsByDocument.keys().next().value!);
       }
@@ -386,6 +388,17 @@ export class CorpusIndex implements Footnote {
     }
     return suggestions;
   }
+}
+
+/** A document's term counts from tokenizing its title and whole text. */
+function tokenizedTerms(document: CorpusDocument | undefined): TermCounts {
+  const counts = new Map<string, number>();
+  // The words `tokenize` finds, without their offsets: only the terms are counted.
+  for (const word of splitWords(`${document?.title ?? ''}\n${document?.text ?? ''}`)) {
+    const term = processTerm(word);
+    if (term) counts.set(term, (counts.get(term) ?? 0) + 1);
+  }
+  return new TermCounts(counts);
 }
 
 /** The question as it is searched: spaces collapsed, cut to `MAX_QUESTION_CHARS`. */

@@ -1,5 +1,13 @@
 import MiniSearch, { type Options, type Query, type SearchOptions } from 'minisearch';
-import { analyzeQuestion, processTerm, splitWords, tokenize, type QueryTerm } from './analysis.ts';
+import {
+  analyzeQuestion,
+  processTerm,
+  relatedCount,
+  splitWords,
+  tokenize,
+  type DocumentTerms,
+  type QueryTerm,
+} from './analysis.ts';
 import {
   compactPostings,
   decodeSnapshot,
@@ -62,6 +70,9 @@ export const PASSAGE_INDEX_OPTIONS = {
 
 const byScore = (a: Candidate, b: Candidate) =>
   b.score - a.score || a.passageId.localeCompare(b.passageId);
+
+/** Terms whose text postings `PassageIndex` keeps at hand for document term counts. */
+const TEXT_POSTINGS_CACHE = 1_000;
 
 /** Candidates re-ranked with their text; deeper ones keep their BM25 order. */
 export const RERANK_DEPTH = 20;
@@ -228,6 +239,24 @@ interface TermStats {
   occurrences: number;
 }
 
+/**
+ * The parts of MiniSearch 7's index that a document's term counts read: the postings by term
+ * (a radix tree, which also lists the terms beginning with a prefix) and the passages' short
+ * ids. Private in MiniSearch's types, as those `PrunedSearch` reads; the corpus index tests
+ * compare the counts with tokenizing the document.
+ */
+interface TermInternals {
+  _index: {
+    get(term: string): Map<number, Map<number, number>> | undefined;
+    atPrefix(prefix: string): { keys(): Iterable<string> };
+  };
+  _idToShortId: Map<string, number>;
+  _fieldIds: Record<string, number>;
+}
+
+/** Whether position `at` of a text is white space or outside it: no word crosses it. */
+const apart = (text: string, at: number) => at < 0 || at >= text.length || /\s/u.test(text[at]!);
+
 /** A saved index: a header (JSON) and the MiniSearch snapshot's bytes (`encodeSnapshot`). */
 export interface SerializedPassageIndex {
   header: {
@@ -309,6 +338,7 @@ export class PassageIndex {
     // MiniSearch makes a `Map` for a term it has not seen; later adds append to the compact list.
     compactPostings(this.#miniSearch, grown);
     this.#pruned.invalidate(grown);
+    this.#textPostings.clear();
     this.#passageCount += passages.length;
   }
 
@@ -333,6 +363,78 @@ export class PassageIndex {
       this.#count(passage.text, -1);
       this.#passageCount -= 1;
     }
+    this.#textPostings.clear();
+  }
+
+  /**
+   * A document's term counts as tokenizing its title and whole text would give them, read
+   * from its passages' postings: only the title and the text between passages (a left-out
+   * title line, white space) are tokenized. Tokenizing every document a question's candidates
+   * come from was most of `ask` at 100,000 passages. Undefined when a passage is not in the
+   * index or a word could cross a passage's edge (no white space there): then only tokenizing
+   * counts exactly.
+   *
+   * @example
+   * index.documentTerms(document.title, document.text, passages)?.related('russia'); // "russia" and "russian" together
+   */
+  documentTerms(
+    title: string,
+    text: string,
+    passages: readonly Passage[],
+  ): DocumentTerms | undefined {
+    const internals = this.#miniSearch as unknown as TermInternals;
+    const shortIds: number[] = [];
+    const outside = new Map<string, number>();
+    const countWords = (part: string) => {
+      for (const word of splitWords(part)) {
+        const term = processTerm(word);
+        if (term) outside.set(term, (outside.get(term) ?? 0) + 1);
+      }
+    };
+    countWords(title);
+    let covered = 0;
+    for (const passage of passages) {
+      const shortId = internals._idToShortId.get(passage.id);
+      if (shortId === undefined || passage.start < covered) return undefined;
+      if (!apart(text, passage.start - 1) || !apart(text, passage.end)) return undefined;
+      shortIds.push(shortId);
+      countWords(text.slice(covered, passage.start));
+      covered = passage.end;
+    }
+    countWords(text.slice(covered));
+    // Counted once per term and document: candidates of one document ask about the same terms.
+    const counts = new Map<string, number>();
+    const count = (term: string) => {
+      let times = counts.get(term);
+      if (times === undefined) {
+        times = outside.get(term) ?? 0;
+        const postings = this.#textPostingsOf(term);
+        if (postings) for (const shortId of shortIds) times += postings.get(shortId) ?? 0;
+        counts.set(term, times);
+      }
+      return times;
+    };
+    // The index holds every term of every passage and title; the rest, those of `outside`.
+    const beginningWith = (term: string) => () => [
+      ...internals._index.atPrefix(term).keys(),
+      ...outside.keys(),
+    ];
+    return {
+      has: (term) => count(term) > 0,
+      related: (term) => relatedCount(term, count, beginningWith(term)),
+    };
+  }
+
+  /** The text field's postings of the terms asked about lately (cleared when the index changes). */
+  readonly #textPostings = new Map<string, Map<number, number> | undefined>();
+
+  #textPostingsOf(term: string): Map<number, number> | undefined {
+    if (this.#textPostings.has(term)) return this.#textPostings.get(term);
+    const internals = this.#miniSearch as unknown as TermInternals;
+    const postings = internals._index.get(term)?.get(internals._fieldIds.text!);
+    if (this.#textPostings.size >= TEXT_POSTINGS_CACHE) this.#textPostings.clear();
+    this.#textPostings.set(term, postings);
+    return postings;
   }
 
   /**
