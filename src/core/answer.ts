@@ -527,7 +527,7 @@ export function composeAnswer(
     if (relative < ANSWER_RULES.minRelativeScore) break;
     if (already > 0 && relative < ANSWER_RULES.sameDocumentRelativeScore) continue;
     perDocument.set(entry.document.id, already + 1);
-    citations.push(cite(entry, terms, weights, focus, context, options));
+    citations.push(cite(entry, question, terms, weights, focus, context, options));
   }
   return { status: 'answered', question, citations };
 }
@@ -583,13 +583,22 @@ export function citePassages(
     const present = context.passageTerms(passageId);
     const matched = terms.filter((term) => containsTerm(present, term));
     return [
-      cite({ passage, document, matched, score: 0 }, terms, weights, focus, context, options),
+      cite(
+        { passage, document, matched, score: 0 },
+        question,
+        terms,
+        weights,
+        focus,
+        context,
+        options,
+      ),
     ];
   });
 }
 
 function cite(
   entry: Pick<Judged, 'passage' | 'document' | 'matched' | 'score'>,
+  question: string,
   terms: readonly QueryTerm[],
   weights: ReadonlyMap<string, number>,
   focus: ExcerptFocus,
@@ -606,10 +615,18 @@ function cite(
     context.passageAnalysis(passage.id)?.sentences,
     neighboursOf(passage, context),
   );
-  // Which question words the reader sees in the excerpt, and which the rest of the document has.
+  // Which question words the reader sees in the excerpt, which the rest of the document has,
+  // and which it never uses: a citation that cannot speak to "ambassador" says so.
+  const inDocument = context.documentTerms(document.id);
   const shown = terms.filter((term) => containsTerm(excerpt.terms, term));
-  const elsewhere = terms.filter(
-    (term) => !shown.includes(term) && containsTerm(context.documentTerms(document.id), term),
+  const elsewhere = terms.filter((term) => !shown.includes(term) && containsTerm(inDocument, term));
+  // "How many", "how long": the word after "how" asks for a kind of answer, not about a topic.
+  const asking = new Set(
+    [...question.matchAll(/\bhow\s+(\p{L}+)/giu)].map((match) => match[1]!.toLowerCase()),
+  );
+  const absent = terms.filter(
+    (term) =>
+      !shown.includes(term) && !elsewhere.includes(term) && !asking.has(term.word.toLowerCase()),
   );
   const ageDays = ageInDays(document.publishedAt, options.now);
   return {
@@ -629,6 +646,7 @@ function cite(
     matchedTerms: [...new Set(entry.matched.map((term) => term.phrase))],
     matchedInExcerpt: phrases(shown),
     matchedElsewhere: phrases(elsewhere),
+    notInDocument: phrases(absent),
     score: round(entry.score),
     ageDays,
     stale: ageDays !== undefined && ageDays > options.staleAfterDays,

@@ -516,23 +516,29 @@ export function nestQuotes(excerpt: string): string {
 }
 
 /**
- * Which of the question's words the excerpt shows and which only the rest of the document has,
- * as the line under a citation says it: a word matched in the title or another paragraph is
- * not presented as if the excerpt contained it.
+ * Which of the question's words the excerpt shows, which only the rest of the document has and
+ * which the document never uses, as the line under a citation says it: a word matched in the
+ * title or another paragraph is not presented as if the excerpt contained it, and a word the
+ * source lacks is named, so the reader can tell a passage that answers from one that only
+ * shares the question's other words.
  *
  * @example
- * describeMatches({ matchedInExcerpt: ['doses'], matchedElsewhere: ['Bashkortostan'] });
- * // 'in the excerpt: doses · elsewhere in the document: Bashkortostan'
+ * describeMatches({ matchedInExcerpt: ['doses'], matchedElsewhere: ['Bashkortostan'], notInDocument: ['booster'] });
+ * // 'in the excerpt: doses · elsewhere in the document: Bashkortostan · not in the document: booster'
  */
 export function describeMatches(citation: {
   matchedInExcerpt: readonly string[];
   matchedElsewhere: readonly string[];
+  notInDocument: readonly string[];
 }): string {
-  const here =
+  const parts = [
     citation.matchedInExcerpt.length > 0
       ? `in the excerpt: ${citation.matchedInExcerpt.join(', ')}`
-      : 'nothing in the excerpt';
-  return citation.matchedElsewhere.length > 0
-    ? `${here} · elsewhere in the document: ${citation.matchedElsewhere.join(', ')}`
-    : here;
+      : 'nothing in the excerpt',
+  ];
+  if (citation.matchedElsewhere.length > 0)
+    parts.push(`elsewhere in the document: ${citation.matchedElsewhere.join(', ')}`);
+  if (citation.notInDocument.length > 0)
+    parts.push(`not in the document: ${citation.notInDocument.join(', ')}`);
+  return parts.join(' · ');
 }

@@ -89,6 +89,11 @@ export interface Citation {
   matchedInExcerpt: string[];
   /** The question's words found in the document (title included) but not in the excerpt. */
   matchedElsewhere: string[];
+  /**
+   * The question's words the document never uses, nor any alternative of theirs: what the
+   * citation cannot speak to ("ambassador" for a passage that only shares "Russia" and "UK").
+   */
+  notInDocument: string[];
   /** Relevance score; comparable only within one answer. */
   score: number;
   /** Days since the document was published; absent when it is undated. */

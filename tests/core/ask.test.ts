@@ -145,6 +145,21 @@ describe('ranking', () => {
   });
 });
 
+describe('what a citation cannot speak to', () => {
+  it('names the question words its document never uses, apart from those it matched', () => {
+    const answer = small.ask('How many doses of Sputnik V did Argentina receive for pensioners?');
+    if (answer.status !== 'answered') throw new Error('expected an answer');
+    const [citation] = answer.citations;
+    expect(citation).toMatchObject({
+      documentId: 'sputnik-exports',
+      notInDocument: ['pensioners'],
+    });
+    expect(citation!.matchedInExcerpt).toEqual(
+      expect.arrayContaining(['doses', 'Sputnik', 'Argentina']),
+    );
+  });
+});
+
 describe('visibility', () => {
   const guildDocument = doc(
     'guild-memo',

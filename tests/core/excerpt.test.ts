@@ -305,10 +305,24 @@ describe('nestQuotes', () => {
 describe('describeMatches', () => {
   it('says which words the excerpt shows and which only the rest of the document has', () => {
     expect(
-      describeMatches({ matchedInExcerpt: ['doses'], matchedElsewhere: ['Bashkortostan'] }),
+      describeMatches({
+        matchedInExcerpt: ['doses'],
+        matchedElsewhere: ['Bashkortostan'],
+        notInDocument: [],
+      }),
     ).toBe('in the excerpt: doses · elsewhere in the document: Bashkortostan');
-    expect(describeMatches({ matchedInExcerpt: [], matchedElsewhere: ['Lavrov'] })).toBe(
-      'nothing in the excerpt · elsewhere in the document: Lavrov',
-    );
+    expect(
+      describeMatches({ matchedInExcerpt: [], matchedElsewhere: ['Lavrov'], notInDocument: [] }),
+    ).toBe('nothing in the excerpt · elsewhere in the document: Lavrov');
+  });
+
+  it('names the question words the document never uses', () => {
+    expect(
+      describeMatches({
+        matchedInExcerpt: ['Russia', 'UK'],
+        matchedElsewhere: [],
+        notInDocument: ['ambassador'],
+      }),
+    ).toBe('in the excerpt: Russia, UK · not in the document: ambassador');
   });
 });

@@ -37,6 +37,7 @@ export function citation(overrides: Partial<Citation> = {}): Citation {
     matchedTerms: ['Bashkortostan'],
     matchedInExcerpt: ['Bashkortostan'],
     matchedElsewhere: [],
+    notInDocument: [],
     score: 1,
     ...overrides,
   };

@@ -92,6 +92,21 @@ describe('renderAnswer: a citation', () => {
     );
   });
 
+  it('names the question words the cited document never uses', () => {
+    const [cited] = renderAnswer(
+      answered([
+        citation({
+          matchedTerms: ['Bashkortostan'],
+          matchedInExcerpt: ['Bashkortostan'],
+          notInDocument: ['booster'],
+        }),
+      ]),
+    ).embeds;
+    expect(cited?.description).toMatch(
+      /\nMatched in the excerpt: Bashkortostan · not in the document: booster$/u,
+    );
+  });
+
   it('shows an excerpt that opens a quotation without doubled quotation marks', () => {
     const excerpt = '"A person who received the vaccine," she said.';
     const [quoted] = renderAnswer(answered([citation({ excerpt, marks: [] })])).embeds;
