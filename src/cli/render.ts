@@ -1,5 +1,5 @@
 import { formatDate } from '../core/dates.ts';
-import { describeMatches, nestQuotes } from '../core/excerpt.ts';
+import { describeMatches, nestQuotes, unmatchedWords } from '../core/excerpt.ts';
 import { textFragmentUrl } from '../core/links.ts';
 import { LOOKUP_RULES } from '../core/lookup.ts';
 import { count } from '../core/text.ts';
@@ -72,20 +72,25 @@ export function renderAnswer(answer: Answer, style: TextStyle = PLAIN_STYLE): st
     }
     return lines.join('\n');
   }
-  return answer.citations
-    .map((citation, index) => {
-      const link = citation.url
-        ? textFragmentUrl(citation.url, citation.excerpt)
-        : `passage ${citation.ordinal} of ${citation.passageCount} (no web address given)`;
-      return [
-        `[${index + 1}] ${style.strong(citation.title)}`,
-        `    ${sourceLine(citation)}`,
-        `    ${link}`,
-        `    “${markRanges(nestQuotes(citation.excerpt), citation.marks, style.strong)}”`,
-        style.dim(`    matched ${describeMatches(citation)} · id ${citation.documentId}`),
-      ].join('\n');
-    })
-    .join('\n\n');
+  const unmatched = unmatchedWords(answer);
+  const note = unmatched.length > 0 ? `Not in any cited source: ${unmatched.join(', ')}\n\n` : '';
+  return (
+    note +
+    answer.citations
+      .map((citation, index) => {
+        const link = citation.url
+          ? textFragmentUrl(citation.url, citation.excerpt)
+          : `passage ${citation.ordinal} of ${citation.passageCount} (no web address given)`;
+        return [
+          `[${index + 1}] ${style.strong(citation.title)}`,
+          `    ${sourceLine(citation)}`,
+          `    ${link}`,
+          `    “${markRanges(nestQuotes(citation.excerpt), citation.marks, style.strong)}”`,
+          style.dim(`    matched ${describeMatches(citation)} · id ${citation.documentId}`),
+        ].join('\n');
+      })
+      .join('\n\n')
+  );
 }
 
 /** A document's metadata and opening, as terminal text. */

@@ -107,6 +107,20 @@ describe('renderAnswer: a citation', () => {
     );
   });
 
+  it('says under the question which of its words no cited source uses', () => {
+    const { content } = renderAnswer(
+      answered([
+        citation({ notInDocument: ['booster'] }),
+        citation({ documentId: 'other', notInDocument: ['booster', 'Kazan'] }),
+      ]),
+    );
+    expect(content?.split('\n').at(-1)).toBe('-# Not in any cited source: booster');
+  });
+
+  it('adds no such line when the cited sources use every word', () => {
+    expect(renderAnswer(answered([citation()])).content).not.toContain('Not in any cited source');
+  });
+
   it('shows an excerpt that opens a quotation without doubled quotation marks', () => {
     const excerpt = '"A person who received the vaccine," she said.';
     const [quoted] = renderAnswer(answered([citation({ excerpt, marks: [] })])).embeds;

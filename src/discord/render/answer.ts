@@ -6,7 +6,7 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
 } from 'discord.js';
-import { describeMatches, nestQuotes } from '../../core/excerpt.ts';
+import { describeMatches, nestQuotes, unmatchedWords } from '../../core/excerpt.ts';
 import { textFragmentUrl } from '../../core/links.ts';
 import type { AnsweredAnswer, Answer, Citation, NoAnswer, TextRange } from '../../core/types.ts';
 import type { VoteCounts } from '../../store/feedback.ts';
@@ -113,10 +113,15 @@ export function renderAnswer(answer: Answer, view: AnswerView = {}): MessagePayl
     };
   }
   const header = lead + (addressee ? `<@${addressee}>, here's what the sources say.\n` : '');
+  const unmatched = unmatchedNote(answer);
   return {
     content:
       header +
-      questionLine(answer.question, DISCORD_LIMITS.messageContent - codePointLength(header)),
+      questionLine(
+        answer.question,
+        DISCORD_LIMITS.messageContent - codePointLength(header) - codePointLength(unmatched),
+      ) +
+      unmatched,
     ...renderAnswerPage(answer, view.page ?? 1, view),
     allowedMentions,
     ...(ephemeralFlag ? { flags: ephemeralFlag } : {}),
@@ -358,6 +363,14 @@ export function withSourcesNote(
     `${shown === 1 ? 'the other one is' : `the other ${shown} are`} shown.`;
   const noted = `${kept}\n${note}`;
   return codePointLength(noted) <= DISCORD_LIMITS.messageContent ? noted : kept;
+}
+
+/** A line under the question naming its words no cited source uses; empty when there are none. */
+function unmatchedNote(answer: AnsweredAnswer): string {
+  const words = unmatchedWords(answer);
+  return words.length === 0
+    ? ''
+    : `\n-# Not in any cited source: ${escapeToFit(words.join(', '), 300)}`;
 }
 
 function questionLine(question: string, room: number): string {
