@@ -36,9 +36,9 @@ export const NO_TEXT =
   'images, files or embeds. Ask with /ask instead.';
 
 /**
- * The question in a message's text: mentions, custom emoji, timestamps and links taken out (no
- * source could contain them, and an unknown word weighs the most), spaces collapsed, cut at a word
- * boundary to what `/ask` accepts. Undefined when no word is left.
+ * The question in a message's text: mentions (@everyone and @here too), custom emoji, timestamps
+ * and links taken out (no source could contain them, and an unknown word weighs the most), spaces
+ * collapsed, cut at a word boundary to what `/ask` accepts. Undefined when no word is left.
  *
  * @example
  * questionFromMessage('<@80351110224678912> which region had QR codes first? https://example.org');
@@ -47,6 +47,7 @@ export const NO_TEXT =
 export function questionFromMessage(content: string): string | undefined {
   const text = content
     .replace(/<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:-?\d+(?::\w)?>|<\/[^<>]+:\d+>/gu, ' ')
+    .replace(/@(?:everyone|here)\b/gu, ' ')
     .replace(/https?:\/\/\S+/gu, ' ')
     .replace(/\s+/gu, ' ')
     .trim();

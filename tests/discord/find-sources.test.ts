@@ -6,13 +6,14 @@ import { codePointLength } from '../../src/discord/text.ts';
 describe('questionFromMessage: what Find sources asks', () => {
   it.each([
     ['Which region had QR codes first?', 'Which region had QR codes first?'],
-    // Mentions, channels, roles, custom emoji, timestamps, command mentions and links are no words.
+    // Mentions (@everyone and @here too), channels, roles, custom emoji, timestamps, command
+    // mentions and links are no words.
     [
       '<@80351110224678912> <@!1> <@&2> <#3> which region <:thinking:4> had QR codes first? <t:1700000000:R> </ask:5> https://example.org/a?b',
       'which region had QR codes first?',
     ],
     ['  line one\n\n  line two  ', 'line one line two'],
-    ['**bold** @everyone', '**bold** @everyone'],
+    ['**bold** @everyone @here', '**bold**'],
   ])('%j → %j', (content, question) => {
     expect(questionFromMessage(content)).toBe(question);
   });
