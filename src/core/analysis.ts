@@ -362,13 +362,16 @@ export class TermCounts implements DocumentTerms {
   }
 }
 
+/** Terms that can be looked up and listed: a set, or a passage's terms with its title's. */
+export type TermSet = Iterable<string> & { has(term: string): boolean };
+
 /**
  * Whether a set of terms holds the term or one related to it (`termsRelated`).
  *
  * @example
  * holdsRelated('russia', new Set(['russian', 'moscow'])); // true
  */
-export function holdsRelated(term: string, terms: ReadonlySet<string>): boolean {
+export function holdsRelated(term: string, terms: TermSet): boolean {
   if (terms.has(term)) return true;
   if (term.length < RELATED_MIN_LENGTH) return false;
   for (const other of terms) if (extendsByEnding(term, other)) return true;

@@ -1,4 +1,10 @@
-import { holdsRelated, splitWords, type DocumentTerms, type QueryTerm } from './analysis.ts';
+import {
+  holdsRelated,
+  splitWords,
+  type DocumentTerms,
+  type QueryTerm,
+  type TermSet,
+} from './analysis.ts';
 import { answerKindOf, holdsAnswer } from './answer-kind.ts';
 import { bestExcerpt, NO_FOCUS, type ExcerptFocus, type Neighbours } from './excerpt.ts';
 import {
@@ -44,7 +50,7 @@ export interface AnswerContext {
   document(documentId: string): CorpusDocument | undefined;
   passageCount(documentId: string): number;
   /** Every index term of a passage and of its document's title. */
-  passageTerms(passageId: string): ReadonlySet<string>;
+  passageTerms(passageId: string): TermSet;
   /** A passage's terms in order and by sentence (no title), for the proximity features. */
   passageAnalysis(passageId: string): PassageTerms | undefined;
   /** How often each index term occurs in a document, title included. */

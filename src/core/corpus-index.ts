@@ -30,6 +30,7 @@ import {
   tokenize,
   type DocumentTerms,
   type QueryTerm,
+  type TermSet,
 } from './analysis.ts';
 import { EMPTY_VOCABULARY, type Vocabulary } from './vocabulary.ts';
 import { DEFAULT_STALE_AFTER_DAYS } from './recency.ts';
@@ -186,7 +187,8 @@ export class CorpusIndex implements Footnote {
     );
   }
 
-  readonly #withTitle = new WeakMap<PassageTerms, ReadonlySet<string>>();
+  /** Each document's title terms, worked out once per document. */
+  readonly #titleTerms = new WeakMap<CorpusDocument, ReadonlySet<string>>();
 
   /** Passage analyses, most recently used last; bounded so a large corpus cannot hold them all. */
   readonly #analyses = new Map<string, PassageTerms>();
@@ -208,19 +210,20 @@ export class CorpusIndex implements Footnote {
   };
 
   /** A passage's terms together with its document's title terms, as the answer rules read them. */
-  #passageWithTitleTerms(passageId: string): ReadonlySet<string> {
+  #passageWithTitleTerms(passageId: string): TermSet {
     const passage = this.#passages.get(passageId);
     const analysis = this.#analysed(passageId);
     if (!passage || !analysis) return new Set();
-    // Merged once per analysis, and dropped with it when the analysis leaves the cache.
-    let merged = this.#withTitle.get(analysis);
-    if (!merged) {
-      const title = this.#documents.get(passage.documentId)?.title ?? '';
-      const titleTerms = tokenize(title).flatMap((token) => (token.term ? [token.term] : []));
-      merged = new Set([...analysis.all, ...titleTerms]);
-      this.#withTitle.set(analysis, merged);
+    const document = this.#documents.get(passage.documentId);
+    let title = document && this.#titleTerms.get(document);
+    if (!title) {
+      const words = tokenize(document?.title ?? '');
+      title = new Set(words.flatMap((token) => (token.term ? [token.term] : [])));
+      if (document) this.#titleTerms.set(document, title);
     }
-    return merged;
+    // Read side by side, not merged into one more set per passage: the merged sets were kept
+    // with the cached analyses, a large share of the heap they hold.
+    return bothOf(analysis.all, title);
   }
 
   /**
@@ -388,6 +391,17 @@ export class CorpusIndex implements Footnote {
     }
     return suggestions;
   }
+}
+
+/** Two sets of terms read as one (a term in both is listed twice). */
+function bothOf(first: ReadonlySet<string>, second: ReadonlySet<string>): TermSet {
+  return {
+    has: (term) => first.has(term) || second.has(term),
+    *[Symbol.iterator]() {
+      yield* first;
+      yield* second;
+    },
+  };
 }
 
 /** A document's term counts from tokenizing its title and whole text. */
