@@ -1,5 +1,5 @@
 import { formatDate } from '../core/dates.ts';
-import { describeMatches, nestQuotes, unmatchedWords } from '../core/excerpt.ts';
+import { describeMatches, nestQuotes } from '../core/excerpt.ts';
 import { textFragmentUrl } from '../core/links.ts';
 import { LOOKUP_RULES } from '../core/lookup.ts';
 import { count } from '../core/text.ts';
@@ -72,8 +72,8 @@ export function renderAnswer(answer: Answer, style: TextStyle = PLAIN_STYLE): st
     }
     return lines.join('\n');
   }
-  const unmatched = unmatchedWords(answer);
-  const note = unmatched.length > 0 ? `Not in any cited source: ${unmatched.join(', ')}\n\n` : '';
+  const unknown = answer.unknownWords ?? [];
+  const note = unknown.length > 0 ? `Not in any source: ${unknown.join(', ')}\n\n` : '';
   return (
     note +
     answer.citations

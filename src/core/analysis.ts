@@ -21,6 +21,11 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   'she', 'should', 'so', 'some', 'than', 'them', 'themselves', 'those', 'through', 'too',
   'under', 'until', 'up', 'upon', 'us', 'very', 'we', 'were', 'what', 'when', 'where', 'which',
   'while', 'who', 'whom', 'whose', 'why', 'would', 'you', 'your',
+  // contractions ("it's", "what's" lose their "'s" as possessives do) and indefinite pronouns
+  "aren't", "can't", 'cannot', "couldn't", "didn't", "doesn't", "don't", "hadn't", "hasn't",
+  "haven't", "isn't", "shouldn't", "wasn't", "weren't", "won't", "wouldn't", "i'm", "i've",
+  "i'd", "i'll", "you're", "you've", "you'll", "we're", "we've", "they're", "they've",
+  'anything', 'something', 'nothing', 'everything', 'anyone', 'someone', 'anybody', 'somebody',
 ]); // prettier-ignore
 
 /**

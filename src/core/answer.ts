@@ -419,7 +419,7 @@ function containsTerm(present: { has(term: string): boolean }, term: QueryTerm):
   return false;
 }
 
-function isKnown(term: QueryTerm, context: AnswerContext): boolean {
+function isKnown(term: QueryTerm, context: Pick<AnswerContext, 'index'>): boolean {
   return [term.term, ...term.alternatives].some((t) => context.index.passageFrequency(t) > 0);
 }
 
@@ -535,7 +535,13 @@ export function composeAnswer(
     perDocument.set(entry.document.id, already + 1);
     citations.push(cite(entry, question, terms, weights, focus, context, options));
   }
-  return { status: 'answered', question, citations };
+  const unknownWords = wordsNoSourceUses(question, terms, context);
+  return {
+    status: 'answered',
+    question,
+    citations,
+    ...(unknownWords.length > 0 ? { unknownWords } : {}),
+  };
 }
 
 /**
@@ -626,10 +632,7 @@ function cite(
   const inDocument = context.documentTerms(document.id);
   const shown = terms.filter((term) => containsTerm(excerpt.terms, term));
   const elsewhere = terms.filter((term) => !shown.includes(term) && containsTerm(inDocument, term));
-  // "How many", "how long": the word after "how" asks for a kind of answer, not about a topic.
-  const asking = new Set(
-    [...question.matchAll(/\bhow\s+(\p{L}+)/giu)].map((match) => match[1]!.toLowerCase()),
-  );
+  const asking = askingWords(question);
   const absent = terms.filter(
     (term) =>
       !shown.includes(term) && !elsewhere.includes(term) && !asking.has(term.word.toLowerCase()),
@@ -738,5 +741,31 @@ function quoteList(words: readonly string[], conjunction: 'and' | 'or' = 'and'):
 }
 
 const phrases = (terms: readonly QueryTerm[]) => [...new Set(terms.map((term) => term.phrase))];
+
+/** "How many", "how long": the word after "how" asks for a kind of answer, not about a topic. */
+function askingWords(question: string): ReadonlySet<string> {
+  return new Set(
+    [...question.matchAll(/\bhow\s+(\p{L}+)/giu)].map((match) => match[1]!.toLowerCase()),
+  );
+}
+
+/**
+ * The question's words that no document of the corpus uses, nor any alternative of theirs: what
+ * no answer can speak to, said above the citations so that passages sharing only the question's
+ * other words are not read as answering it.
+ *
+ * @example
+ * wordsNoSourceUses('What is the efficacy of Sputnik V?', analyzeQuestion(…), context); // ['efficacy']
+ */
+export function wordsNoSourceUses(
+  question: string,
+  terms: readonly QueryTerm[],
+  context: Pick<AnswerContext, 'index'>,
+): string[] {
+  const asking = askingWords(question);
+  return phrases(
+    terms.filter((term) => !isKnown(term, context) && !asking.has(term.word.toLowerCase())),
+  );
+}
 
 const round = (value: number) => Math.round(value * 1000) / 1000;

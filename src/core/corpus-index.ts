@@ -6,6 +6,7 @@ import {
   composeAnswer,
   focusOf,
   judgeCandidates,
+  wordsNoSourceUses,
   type AnswerContext,
   type Judged,
 } from './answer.ts';
@@ -146,13 +147,16 @@ export class CorpusIndex implements Footnote {
       const passage = this.#passages.get(id);
       return passage !== undefined && visible(passage.documentId);
     });
+    const terms = this.#analyze(text);
+    const unknownWords = wordsNoSourceUses(text, terms, { index: this.#index });
     return {
       status: 'answered',
       question: text,
-      citations: citePassages(text, this.#analyze(text), held, this.#context([]), {
+      citations: citePassages(text, terms, held, this.#context([]), {
         now: options.now ?? new Date(),
         staleAfterDays: options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
       }),
+      ...(unknownWords.length > 0 ? { unknownWords } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 import { tokenize, type Token } from './analysis.ts';
 import { FOLLOWING_KINDS, holdsAnswer, type AnswerKind } from './answer-kind.ts';
 import { splitSentences } from './segment.ts';
-import type { AnsweredAnswer, TextRange } from './types.ts';
+import type { TextRange } from './types.ts';
 
 /** Excerpts stay short enough to read at a glance and to fit several in one Discord reply. */
 export const EXCERPT_MAX_CHARS = 400;
@@ -541,20 +541,4 @@ export function describeMatches(citation: {
   if (citation.notInDocument.length > 0)
     parts.push(`not in the document: ${citation.notInDocument.join(', ')}`);
   return parts.join(' · ');
-}
-
-/**
- * The question's words that none of an answer's cited documents uses: what the answer cannot
- * speak to, said above the citations, so that passages sharing only the question's other words
- * are not read as answering it.
- *
- * @example
- * unmatchedWords(corpus.ask('What is the efficacy percentage of Sputnik V?')); // ['efficacy']
- */
-export function unmatchedWords(answer: AnsweredAnswer): string[] {
-  const [first, ...others] = answer.citations;
-  if (!first) return [];
-  return first.notInDocument.filter((word) =>
-    others.every((citation) => citation.notInDocument.includes(word)),
-  );
 }

@@ -41,7 +41,7 @@ export interface IndexedPassage {
  * Bumped whenever analysis, fields or stored data change: a saved index with another version
  * is rebuilt instead of loaded.
  */
-export const INDEX_SCHEMA_VERSION = 6;
+export const INDEX_SCHEMA_VERSION = 7;
 
 /**
  * Search settings for questions, chosen from SQuAD measurements: OR (AND refuses almost every

@@ -112,6 +112,11 @@ export interface AnsweredAnswer {
   status: 'answered';
   question: string;
   citations: Citation[];
+  /**
+   * The question's words no document of the corpus uses, nor any alternative of theirs ("Not in
+   * any source: efficacy"); absent when it uses them all.
+   */
+  unknownWords?: string[];
 }
 
 export interface NoAnswer {

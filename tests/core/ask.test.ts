@@ -160,6 +160,24 @@ describe('what a citation cannot speak to', () => {
   });
 });
 
+describe('words no source uses', () => {
+  it('are named with the answer, apart from the word after "how"', () => {
+    const answer = small.ask('How many doses of Sputnik V did Argentina receive for pensioners?');
+    expect(answer).toMatchObject({ status: 'answered', unknownWords: ['pensioners'] });
+  });
+
+  it('are not named when the corpus uses every word', () => {
+    expect(small.ask('How many doses of Sputnik V did Argentina receive?')).not.toHaveProperty(
+      'unknownWords',
+    );
+  });
+
+  it('are named when an answer is recited from its passages too', () => {
+    const recited = small.recite('Sputnik V doses for pensioners', ['sputnik-exports#1']);
+    expect(recited.unknownWords).toEqual(['pensioners']);
+  });
+});
+
 describe('visibility', () => {
   const guildDocument = doc(
     'guild-memo',

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { processTerm } from '../../src/core/analysis.ts';
 import { answerKindOf, holdsAnswer } from '../../src/core/answer-kind.ts';
-import {
-  bestExcerpt,
-  describeMatches,
-  nestQuotes,
-  NO_FOCUS,
-  unmatchedWords,
-} from '../../src/core/excerpt.ts';
-import type { AnsweredAnswer, Citation } from '../../src/core/types.ts';
+import { bestExcerpt, describeMatches, nestQuotes, NO_FOCUS } from '../../src/core/excerpt.ts';
 
 const focusOn = (question: string) => ({
   kind: answerKindOf(question),
@@ -331,24 +324,5 @@ describe('describeMatches', () => {
         notInDocument: ['ambassador'],
       }),
     ).toBe('in the excerpt: Russia, UK · not in the document: ambassador');
-  });
-});
-
-describe('unmatchedWords', () => {
-  const cited = (notInDocument: string[]) => ({ notInDocument }) as Citation;
-  const answer = (...citations: Citation[]): AnsweredAnswer => ({
-    status: 'answered',
-    question: 'What is the efficacy of Sputnik V against Delta?',
-    citations,
-  });
-
-  it('names the words every cited document lacks', () => {
-    expect(unmatchedWords(answer(cited(['efficacy', 'Delta']), cited(['efficacy'])))).toEqual([
-      'efficacy',
-    ]);
-  });
-
-  it('names none when one cited document has each word', () => {
-    expect(unmatchedWords(answer(cited(['efficacy']), cited([])))).toEqual([]);
   });
 });

@@ -107,18 +107,13 @@ describe('renderAnswer: a citation', () => {
     );
   });
 
-  it('says under the question which of its words no cited source uses', () => {
-    const { content } = renderAnswer(
-      answered([
-        citation({ notInDocument: ['booster'] }),
-        citation({ documentId: 'other', notInDocument: ['booster', 'Kazan'] }),
-      ]),
-    );
-    expect(content?.split('\n').at(-1)).toBe('-# Not in any cited source: booster');
+  it('says under the question which of its words no source uses', () => {
+    const { content } = renderAnswer({ ...answered([citation()]), unknownWords: ['booster'] });
+    expect(content?.split('\n').at(-1)).toBe('-# Not in any source: booster');
   });
 
-  it('adds no such line when the cited sources use every word', () => {
-    expect(renderAnswer(answered([citation()])).content).not.toContain('Not in any cited source');
+  it('adds no such line when the sources use every word', () => {
+    expect(renderAnswer(answered([citation()])).content).not.toContain('Not in any source');
   });
 
   it('shows an excerpt that opens a quotation without doubled quotation marks', () => {

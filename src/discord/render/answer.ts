@@ -6,7 +6,7 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
 } from 'discord.js';
-import { describeMatches, nestQuotes, unmatchedWords } from '../../core/excerpt.ts';
+import { describeMatches, nestQuotes } from '../../core/excerpt.ts';
 import { textFragmentUrl } from '../../core/links.ts';
 import type { AnsweredAnswer, Answer, Citation, NoAnswer, TextRange } from '../../core/types.ts';
 import type { VoteCounts } from '../../store/feedback.ts';
@@ -365,12 +365,10 @@ export function withSourcesNote(
   return codePointLength(noted) <= DISCORD_LIMITS.messageContent ? noted : kept;
 }
 
-/** A line under the question naming its words no cited source uses; empty when there are none. */
+/** A line under the question naming its words no source uses; empty when there are none. */
 function unmatchedNote(answer: AnsweredAnswer): string {
-  const words = unmatchedWords(answer);
-  return words.length === 0
-    ? ''
-    : `\n-# Not in any cited source: ${escapeToFit(words.join(', '), 300)}`;
+  const words = answer.unknownWords ?? [];
+  return words.length === 0 ? '' : `\n-# Not in any source: ${escapeToFit(words.join(', '), 300)}`;
 }
 
 function questionLine(question: string, room: number): string {
