@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Judged } from '../src/core/answer.ts';
+import { ANSWER_RULES, type Judged } from '../src/core/answer.ts';
+import { answerKindOf } from '../src/core/answer-kind.ts';
 import { CorpusIndex } from '../src/core/corpus-index.ts';
 import {
   answerProbability,
@@ -185,14 +186,23 @@ export function bestProbability(asked: AskedQuestion, model: RefusalModel): numb
 
 const MISSING_NAMES = REFUSAL_FEATURES.indexOf('missingNames');
 
-/** The candidates the model may accept: with `namesRequired`, those that miss no name. */
+const KIND_ABSENT = REFUSAL_FEATURES.indexOf('kindAbsent');
+
+/**
+ * The candidates the model may accept, as `isAnswer` decides: with `namesRequired`, those that
+ * miss no name; for a question asking for a kind in `ANSWER_RULES.kindsRequired`, those that
+ * hold it.
+ */
 export function eligible(
   asked: AskedQuestion,
   model: Pick<RefusalModel, 'namesRequired'>,
 ): number[][] {
-  return model.namesRequired
-    ? asked.candidates.filter((vector) => vector[MISSING_NAMES] === 0)
-    : asked.candidates;
+  const kindRequired = ANSWER_RULES.kindsRequired.includes(answerKindOf(asked.question));
+  return asked.candidates.filter(
+    (vector) =>
+      !(model.namesRequired && vector[MISSING_NAMES] !== 0) &&
+      !(kindRequired && vector[KIND_ABSENT] === 1),
+  );
 }
 
 export interface RefusalPoint {

@@ -59,13 +59,25 @@ export function answerKindOf(question: string): AnswerKind {
   // "where" joins two clauses, it does not ask for a date or a place.
   if (YES_NO.test(lastSentence(question))) return 'other';
   // The question word that comes first asks: "Who got hurt when Kazan started…?" asks who.
-  let first: { kind: AnswerKind; index: number } = { kind: 'other', index: Infinity };
+  let first: { kind: AnswerKind; index: number; text: string } = {
+    kind: 'other',
+    index: Infinity,
+    text: '',
+  };
   for (const [kind, pattern] of KIND_PATTERNS) {
-    const index = pattern.exec(question)?.index;
-    if (index !== undefined && index < first.index) first = { kind, index };
+    const match = pattern.exec(question);
+    if (match && match.index < first.index) first = { kind, index: match.index, text: match[0] };
   }
+  // "What mask did he wear when he met Wang Yi?" asks what, not when: a question word before
+  // the one that names a kind asks for no kind of its own ("the death toll" names one anywhere).
+  const questionWord = QUESTION_WORD.exec(question);
+  if (questionWord && questionWord.index < first.index && QUESTION_WORD_FIRST.test(first.text))
+    return 'other';
   return first.kind;
 }
+
+const QUESTION_WORD = /\b(?:what|which|who|whom|whose|when|where|why|how)\b/iu;
+const QUESTION_WORD_FIRST = new RegExp(`^${QUESTION_WORD.source}`, 'iu');
 
 /** A question that opens with an auxiliary verb asks yes or no. */
 const YES_NO =
@@ -84,6 +96,13 @@ const MONTH =
 // seldom the count asked for, which tends to follow it ("Some 2,200 people were not admitted").
 const NUMBER_WORD =
   /\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|third|quarter|dozen|percent|per\s+cent)\b/iu;
+/**
+ * A day of the week, a season or a time relative to now ("on Monday", "in the spring", "last
+ * year", "two weeks ago"): an answer to "when" as much as a calendar date is.
+ */
+const RELATIVE_DATE =
+  /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|(?:in|this|last|next|early|late)\s+(?:the\s+)?(?:spring|summer|autumn|winter|week|month|year|decade|century)|(?:days|weeks|months|years|decades)\s+ago)\b/iu;
+
 /** A day of a month or a year: a date, not the quantity a "how many" asks for. */
 const DATE_NUMBERS = new RegExp(
   `${MONTH.source}\\s+\\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH.source}|\\b(?:1[89]|20)\\d\\d\\b`,
@@ -121,7 +140,8 @@ export function holdsAnswer(
       return (
         MONTH.test(fresh) ||
         /\b(?:1[89]|20)\d\d\b/u.test(fresh) ||
-        /\b\d{1,2}\.\d{1,2}\.\d{4}\b/u.test(fresh)
+        /\b\d{1,2}\.\d{1,2}\.\d{4}\b/u.test(fresh) ||
+        RELATIVE_DATE.test(fresh)
       );
     case 'reason':
       return REASON.test(fresh);

@@ -5,7 +5,7 @@ import {
   type QueryTerm,
   type TermSet,
 } from './analysis.ts';
-import { answerKindOf, holdsAnswer } from './answer-kind.ts';
+import { answerKindOf, holdsAnswer, type AnswerKind } from './answer-kind.ts';
 import { bestExcerpt, NO_FOCUS, type ExcerptFocus, type Neighbours } from './excerpt.ts';
 import {
   answerProbability,
@@ -41,6 +41,15 @@ export const ANSWER_RULES = {
   recencyTie: 0.15,
   /** Passages judged per question; deeper ones never carry an answer worth quoting. */
   candidates: 30,
+  /**
+   * Kinds of answer a passage must hold to answer: "When did…?" needs a date in it, "How
+   * many…?" a number. Only these two, which a pattern finds reliably; a person, a place or a
+   * reason is too often written in ways a pattern misses. Measured with
+   * `npm run bench -- --only corpus`: the tuning set unchanged; held out hit@3 79.4 → 82.4 %
+   * and answer shown 70.6 → 73.5 % (a dated passage cited before an undated one); unseen and
+   * reworded unchanged. A weekday, a season or "last year" counts as a date.
+   */
+  kindsRequired: ['number', 'date'] as readonly AnswerKind[],
 } as const;
 
 /** What the answer rules need from the corpus index. */
@@ -517,7 +526,7 @@ export function composeAnswer(
     (a, b) => b.score - a.score,
   );
   const accepted = preferNewer(
-    judged.filter((entry) => isAnswer(entry, model)),
+    judged.filter((entry) => isAnswer(entry, model, focus.kind)),
     question,
     options.now,
   );
@@ -545,11 +554,22 @@ export function composeAnswer(
 }
 
 /**
- * The decision: the refusal model finds it likely enough that the passage answers. A question
- * with no such passage is refused.
+ * The decision: the refusal model finds it likely enough that the passage answers, the passage's
+ * document mentions every name asked about, and the passage holds the kind of answer asked for
+ * when that kind is one of `ANSWER_RULES.kindsRequired`. A question with no such passage is
+ * refused.
+ *
+ * @example
+ * isAnswer(judged, REFUSAL_MODEL, answerKindOf('When did the pipeline start delivering gas?'));
+ * // false for a passage that holds no date
  */
-export function isAnswer(entry: Judged, model: RefusalModel = REFUSAL_MODEL): boolean {
+export function isAnswer(
+  entry: Pick<Judged, 'missingNames' | 'probability' | 'features'>,
+  model: RefusalModel = REFUSAL_MODEL,
+  asked: AnswerKind = 'other',
+): boolean {
   if (model.namesRequired && entry.missingNames.length > 0) return false;
+  if (ANSWER_RULES.kindsRequired.includes(asked) && entry.features.kindAbsent === 1) return false;
   return entry.probability >= model.threshold;
 }
 

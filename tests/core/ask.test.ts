@@ -160,6 +160,39 @@ describe('what a citation cannot speak to', () => {
   });
 });
 
+describe('the kind of answer asked for', () => {
+  const undated = doc(
+    'passports-announced',
+    'Bashkortostan announces Covid passports',
+    'Bashkortostan will issue Covid passports to vaccinated residents, Governor Radiy Khabirov announced.',
+  );
+  const dated = doc(
+    'passports-start',
+    'When the passports start',
+    'Residents of Bashkortostan can get their Covid passports from February 5.',
+  );
+
+  it('refuses a "when" question whose only passage holds no date', () => {
+    expect(
+      new CorpusIndex([undated]).ask('When will Bashkortostan issue Covid passports?').status,
+    ).toBe('no-answer');
+  });
+
+  it('cites the passage that holds a date for a "when" question', () => {
+    const answer = new CorpusIndex([undated, dated]).ask(
+      'When will Bashkortostan issue Covid passports?',
+    );
+    if (answer.status !== 'answered') throw new Error('expected an answer');
+    expect(answer.citations.map((citation) => citation.documentId)).toEqual(['passports-start']);
+  });
+
+  it('answers a question asking for no kind from the undated passage', () => {
+    expect(
+      new CorpusIndex([undated]).ask('Who announced the Covid passports in Bashkortostan?').status,
+    ).toBe('answered');
+  });
+});
+
 describe('words no source uses', () => {
   it('are named with the answer, apart from the word after "how"', () => {
     const answer = small.ask('How many doses of Sputnik V did Argentina receive for pensioners?');

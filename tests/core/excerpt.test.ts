@@ -34,6 +34,8 @@ describe('answerKindOf', () => {
     ["What was Lavrov's complaint about Brussels?", 'statement'],
     ['What was the outcome of the Yekaterinburg lawsuit?', 'outcome'],
     ['What happened to the fake certificates?', 'outcome'],
+    ['What mask did Lavrov wear when he met Wang Yi?', 'other'],
+    ["What was Russia's death toll in November?", 'number'],
   ])('%s → %s', (question, kind) => {
     expect(answerKindOf(question)).toBe(kind);
   });
@@ -113,6 +115,19 @@ describe('bestExcerpt', () => {
     );
     expect(holdsAnswer('number', 'Some 2,200 were turned away in 2021.', new Set())).toBe(true);
     expect(answerKindOf(question)).toBe('number');
+  });
+
+  it.each([
+    'The governor announced it on Monday.',
+    'Passports were introduced in the spring.',
+    'The rule was lifted two weeks ago.',
+    'It takes effect next year.',
+  ])('takes a weekday, a season or a relative time for a date: %s', (sentence) => {
+    expect(holdsAnswer('date', sentence, new Set())).toBe(true);
+  });
+
+  it('does not take a sentence without any time for a date', () => {
+    expect(holdsAnswer('date', 'The governor announced the passports.', new Set())).toBe(false);
   });
 
   it('does not take a rough size ("hundreds of") for the count a how-many question asks for', () => {

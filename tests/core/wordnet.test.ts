@@ -92,7 +92,7 @@ describe('asking with WordNet', async () => {
     {
       id: 'clinic',
       title: 'Village clinics',
-      text: 'Each village clinic has one doctor, who visits the outlying farms twice a month.',
+      text: 'Each village clinic has two doctors, who visit the outlying farms twice a month.',
     },
     {
       id: 'roads',
