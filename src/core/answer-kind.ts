@@ -97,11 +97,12 @@ const MONTH =
 const NUMBER_WORD =
   /\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|third|quarter|dozen|percent|per\s+cent)\b/iu;
 /**
- * A day of the week, a season or a time relative to now ("on Monday", "in the spring", "last
- * year", "two weeks ago"): an answer to "when" as much as a calendar date is.
+ * A day of the week, a season, a time of day, a time relative to now or to an event ("on
+ * Sundays", "in the spring", "at seven", "every morning", "last year", "two weeks ago", "after
+ * the elections"): an answer to "when" as much as a calendar date is.
  */
 const RELATIVE_DATE =
-  /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|(?:in|this|last|next|early|late)\s+(?:the\s+)?(?:spring|summer|autumn|winter|week|month|year|decade|century)|(?:days|weeks|months|years|decades)\s+ago)\b/iu;
+  /\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?|yesterday|today|tonight|tomorrow|daily|weekly|monthly|(?:in|this|last|next|early|late|every|each)\s+(?:the\s+)?(?:spring|summer|autumn|winter|morning|afternoon|evening|night|day|week|weekend|month|year|decade|century)|(?:days|weeks|months|years|decades)\s+ago|at\s+(?:noon|midnight|dawn|dusk|night|\d{1,2}(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\s+o'clock)?)\b|\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\.?|(?:after|before|during|until|since)\s+(?:the\s+)?\p{L}+)/iu;
 
 /** A day of a month or a year: a date, not the quantity a "how many" asks for. */
 const DATE_NUMBERS = new RegExp(

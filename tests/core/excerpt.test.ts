@@ -122,7 +122,10 @@ describe('bestExcerpt', () => {
     'Passports were introduced in the spring.',
     'The rule was lifted two weeks ago.',
     'It takes effect next year.',
-  ])('takes a weekday, a season or a relative time for a date: %s', (sentence) => {
+    'The lighthouse opens to visitors at noon on Sundays.',
+    'The ferry leaves at seven every morning.',
+    'The pass will be dropped after the elections.',
+  ])('takes a weekday, a season, a time of day or a relative time for a date: %s', (sentence) => {
     expect(holdsAnswer('date', sentence, new Set())).toBe(true);
   });
 
