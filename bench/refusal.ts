@@ -9,8 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ANSWER_RULES, type Judged } from '../src/core/answer.ts';
-import { answerKindOf } from '../src/core/answer-kind.ts';
+import type { Judged } from '../src/core/answer.ts';
 import { CorpusIndex } from '../src/core/corpus-index.ts';
 import {
   answerProbability,
@@ -186,23 +185,14 @@ export function bestProbability(asked: AskedQuestion, model: RefusalModel): numb
 
 const MISSING_NAMES = REFUSAL_FEATURES.indexOf('missingNames');
 
-const KIND_ABSENT = REFUSAL_FEATURES.indexOf('kindAbsent');
-
-/**
- * The candidates the model may accept, as `isAnswer` decides: with `namesRequired`, those that
- * miss no name; for a question asking for a kind in `ANSWER_RULES.kindsRequired`, those that
- * hold it.
- */
+/** The candidates the model may accept: with `namesRequired`, those that miss no name. */
 export function eligible(
   asked: AskedQuestion,
   model: Pick<RefusalModel, 'namesRequired'>,
 ): number[][] {
-  const kindRequired = ANSWER_RULES.kindsRequired.includes(answerKindOf(asked.question));
-  return asked.candidates.filter(
-    (vector) =>
-      !(model.namesRequired && vector[MISSING_NAMES] !== 0) &&
-      !(kindRequired && vector[KIND_ABSENT] === 1),
-  );
+  return model.namesRequired
+    ? asked.candidates.filter((vector) => vector[MISSING_NAMES] === 0)
+    : asked.candidates;
 }
 
 export interface RefusalPoint {

@@ -140,7 +140,10 @@ export function holdsAnswer(
     case 'date':
       return (
         MONTH.test(fresh) ||
-        /\b(?:1[89]|20)\d\d\b/u.test(fresh) ||
+        // A year of any era or its decade ("in 1066", "the 1920s"), a century, an era.
+        /\b\d{3,4}(?:s|'s)?\b|\b\d{1,2}(?:st|nd|rd|th)\s+centur|\bcenturies\b|\b(?:BC|AD|BCE|CE)\b/u.test(
+          fresh,
+        ) ||
         /\b\d{1,2}\.\d{1,2}\.\d{4}\b/u.test(fresh) ||
         RELATIVE_DATE.test(fresh)
       );

@@ -172,13 +172,13 @@ describe('the kind of answer asked for', () => {
     'Residents of Bashkortostan can get their Covid passports from February 5.',
   );
 
-  it('refuses a "when" question whose only passage holds no date', () => {
+  it('still answers a "when" question from an undated passage when no passage holds a date', () => {
     expect(
       new CorpusIndex([undated]).ask('When will Bashkortostan issue Covid passports?').status,
-    ).toBe('no-answer');
+    ).toBe('answered');
   });
 
-  it('cites the passage that holds a date for a "when" question', () => {
+  it('cites only the passage that holds a date for a "when" question when one does', () => {
     const answer = new CorpusIndex([undated, dated]).ask(
       'When will Bashkortostan issue Covid passports?',
     );

@@ -125,6 +125,9 @@ describe('bestExcerpt', () => {
     'The lighthouse opens to visitors at noon on Sundays.',
     'The ferry leaves at seven every morning.',
     'The pass will be dropped after the elections.',
+    'The abbey was built in 1066.',
+    'Jazz spread in the 1920s.',
+    'The town grew in the 12th century.',
   ])('takes a weekday, a season, a time of day or a relative time for a date: %s', (sentence) => {
     expect(holdsAnswer('date', sentence, new Set())).toBe(true);
   });
