@@ -55,6 +55,8 @@ export const ANSWER_RULES = {
   kindsPreferred: ['number', 'date'] as readonly AnswerKind[],
 } as const;
 
+const ORDINAL_ENDINGS = ['st', 'nd', 'rd', 'th'] as const;
+
 /** What the answer rules need from the corpus index. */
 export interface AnswerContext {
   index: PassageIndex;
@@ -194,8 +196,18 @@ export function judgeCandidates(
         missingSpecificity += specificities[index]!;
       }
     });
+    // A number is mentioned by its ordinal ("the 20th anniversary" for "20 years ago"), and a
+    // year by the document's date ("in nov 2021" of an item dated 15 November 2021).
+    const numberMentioned = (term: string) =>
+      /^\d+$/u.test(term) &&
+      ((term.length === 4 && document.publishedAt?.startsWith(term) === true) ||
+        ORDINAL_ENDINGS.some((ending) => inDocument.has(term + ending)));
     const missingNames = terms.filter(
-      (term, index) => names[index] && !mentioned(term.term) && !term.alternatives.some(mentioned),
+      (term, index) =>
+        names[index] &&
+        !mentioned(term.term) &&
+        !numberMentioned(term.term) &&
+        !term.alternatives.some(mentioned),
     );
     const { bestSentence, pairShare } = proximity(
       terms,

@@ -193,6 +193,33 @@ describe('the kind of answer asked for', () => {
   });
 });
 
+describe('numbers the question names', () => {
+  const treaty = doc(
+    'treaty-anniversary',
+    'Treaty anniversary',
+    'On the 20th anniversary of the treaty, Lavrov recalled that Jiang Zemin and Vladimir Putin signed it in Moscow years ago.',
+    { publishedAt: '2021-07-17' },
+  );
+
+  it('counts an ordinal in the text as mentioning its number', () => {
+    expect(new CorpusIndex([treaty]).ask('Who signed the treaty 20 years ago?').status).toBe(
+      'answered',
+    );
+  });
+
+  it("counts the document's date as mentioning its year", () => {
+    expect(
+      new CorpusIndex([treaty]).ask('Who signed the treaty Lavrov recalled in 2021?').status,
+    ).toBe('answered');
+  });
+
+  it('still refuses a number the document does not mention', () => {
+    expect(new CorpusIndex([treaty]).ask('Who signed the treaty in 1999?').status).toBe(
+      'no-answer',
+    );
+  });
+});
+
 describe('words no source uses', () => {
   it('are named with the answer, apart from the word after "how"', () => {
     const answer = small.ask('How many doses of Sputnik V did Argentina receive for pensioners?');
