@@ -351,28 +351,40 @@ export class CorpusService {
     for (const change of changes) {
       const id = change.documentId;
       if (change.kind === 'remove') {
-        if (!this.#held.delete(id)) continue;
-        this.#index.remove(id);
-        this.#applied.removed++;
-        removed.push(id);
+        if (this.#dropHeld(id)) removed.push(id);
         continue;
       }
-      if (!this.#serves(change.scope)) continue;
-      if (this.#held.has(id) || this.#index.getDocument(id)) continue;
-      // Gone again by now (a later change removes it): nothing to add.
-      const document = await this.#store.getDocument(id);
-      if (!document || this.#held.has(id) || this.#index.getDocument(id)) continue;
-      try {
-        this.#index.add(toCorpusDocument(document));
-      } catch (error) {
-        this.#onWarning(`Could not index “${document.title}” (${id}): ${(error as Error).message}`);
-        continue;
-      }
-      this.#held.add(id);
-      this.#applied.added++;
-      added.push(id);
+      if (this.#serves(change.scope) && (await this.#indexStored(id))) added.push(id);
     }
     if (added.length + removed.length > 0) this.#emit({ added, removed, from: 'store' });
+  }
+
+  /** Removes a stored document this process holds from the index; false when it held none. */
+  #dropHeld(id: string): boolean {
+    if (!this.#held.delete(id)) return false;
+    this.#index.remove(id);
+    this.#applied.removed++;
+    return true;
+  }
+
+  /**
+   * Indexes a stored document this process does not hold yet; false when it holds it already,
+   * when the store no longer has it (a later change removes it: nothing to add), or when it
+   * cannot be indexed (said as a warning).
+   */
+  async #indexStored(id: string): Promise<boolean> {
+    if (this.#held.has(id) || this.#index.getDocument(id)) return false;
+    const document = await this.#store.getDocument(id);
+    if (!document || this.#held.has(id) || this.#index.getDocument(id)) return false;
+    try {
+      this.#index.add(toCorpusDocument(document));
+    } catch (error) {
+      this.#onWarning(`Could not index “${document.title}” (${id}): ${(error as Error).message}`);
+      return false;
+    }
+    this.#held.add(id);
+    this.#applied.added++;
+    return true;
   }
 
   /**
@@ -392,25 +404,10 @@ export class CorpusService {
     const added: string[] = [];
     const removed: string[] = [];
     for (const id of [...this.#held]) {
-      if (stored.has(id)) continue;
-      this.#held.delete(id);
-      this.#index.remove(id);
-      this.#applied.removed++;
-      removed.push(id);
+      if (!stored.has(id) && this.#dropHeld(id)) removed.push(id);
     }
     for (const id of stored.keys()) {
-      if (this.#held.has(id) || this.#index.getDocument(id)) continue;
-      const document = await this.#store.getDocument(id);
-      if (!document || this.#held.has(id) || this.#index.getDocument(id)) continue;
-      try {
-        this.#index.add(toCorpusDocument(document));
-      } catch (error) {
-        this.#onWarning(`Could not index “${document.title}” (${id}): ${(error as Error).message}`);
-        continue;
-      }
-      this.#held.add(id);
-      this.#applied.added++;
-      added.push(id);
+      if (await this.#indexStored(id)) added.push(id);
     }
     this.#onWarning(
       `This process fell behind the store's changes (those it had not applied were pruned): ` +
