@@ -791,8 +791,15 @@ export function wordsNoSourceUses(
   context: Pick<AnswerContext, 'index'>,
 ): string[] {
   const asking = askingWords(question);
+  // "20" is used where a passage says "the 20th anniversary", as the names rule counts it.
+  const usedAsOrdinal = (term: QueryTerm) =>
+    /^\d+$/u.test(term.term) &&
+    ORDINAL_ENDINGS.some((ending) => context.index.passageFrequency(term.term + ending) > 0);
   return phrases(
-    terms.filter((term) => !isKnown(term, context) && !asking.has(term.word.toLowerCase())),
+    terms.filter(
+      (term) =>
+        !isKnown(term, context) && !usedAsOrdinal(term) && !asking.has(term.word.toLowerCase()),
+    ),
   );
 }
 

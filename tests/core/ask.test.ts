@@ -213,6 +213,12 @@ describe('numbers the question names', () => {
     ).toBe('answered');
   });
 
+  it('does not say no source uses a number a passage has as an ordinal', () => {
+    expect(new CorpusIndex([treaty]).ask('Who signed the treaty 20 years ago?')).not.toHaveProperty(
+      'unknownWords',
+    );
+  });
+
   it('still refuses a number the document does not mention', () => {
     expect(new CorpusIndex([treaty]).ask('Who signed the treaty in 1999?').status).toBe(
       'no-answer',
