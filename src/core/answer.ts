@@ -55,7 +55,10 @@ export const ANSWER_RULES = {
   kindsPreferred: ['number', 'date'] as readonly AnswerKind[],
 } as const;
 
-const ORDINAL_ENDINGS = ['st', 'nd', 'rd', 'th'] as const;
+/** A number's ordinal forms as index terms ("20" → "20th", …); none for any other term. */
+function ordinalsOf(term: string): string[] {
+  return /^\d+$/u.test(term) ? ['st', 'nd', 'rd', 'th'].map((ending) => term + ending) : [];
+}
 
 /** What the answer rules need from the corpus index. */
 export interface AnswerContext {
@@ -199,9 +202,8 @@ export function judgeCandidates(
     // A number is mentioned by its ordinal ("the 20th anniversary" for "20 years ago"), and a
     // year by the document's date ("in nov 2021" of an item dated 15 November 2021).
     const numberMentioned = (term: string) =>
-      /^\d+$/u.test(term) &&
-      ((term.length === 4 && document.publishedAt?.startsWith(term) === true) ||
-        ORDINAL_ENDINGS.some((ending) => inDocument.has(term + ending)));
+      (/^\d{4}$/u.test(term) && document.publishedAt?.startsWith(term) === true) ||
+      ordinalsOf(term).some((ordinal) => inDocument.has(ordinal));
     const missingNames = terms.filter(
       (term, index) =>
         names[index] &&
@@ -548,6 +550,7 @@ export function composeAnswer(
   if (accepted.length === 0) return explainNoAnswer(question, terms, judged, context);
 
   const best = accepted[0]!.score;
+  const asking = askingWords(question);
   const citations: Citation[] = [];
   const perDocument = new Map<string, number>();
   for (const entry of accepted) {
@@ -557,7 +560,7 @@ export function composeAnswer(
     if (relative < ANSWER_RULES.minRelativeScore) break;
     if (already > 0 && relative < ANSWER_RULES.sameDocumentRelativeScore) continue;
     perDocument.set(entry.document.id, already + 1);
-    citations.push(cite(entry, question, terms, weights, focus, context, options));
+    citations.push(cite(entry, asking, terms, weights, focus, context, options));
   }
   const unknownWords = wordsNoSourceUses(question, terms, context);
   return {
@@ -616,6 +619,7 @@ export function citePassages(
 ): Citation[] {
   const weights = termWeights(terms, context);
   const focus = { ...focusOf(question), termOf: alternativeOwners(terms) };
+  const asking = askingWords(question);
   return passageIds.flatMap((passageId) => {
     const passage = context.passage(passageId);
     const document = passage && context.document(passage.documentId);
@@ -625,7 +629,7 @@ export function citePassages(
     return [
       cite(
         { passage, document, matched, score: 0 },
-        question,
+        asking,
         terms,
         weights,
         focus,
@@ -638,7 +642,7 @@ export function citePassages(
 
 function cite(
   entry: Pick<Judged, 'passage' | 'document' | 'matched' | 'score'>,
-  question: string,
+  asking: ReadonlySet<string>,
   terms: readonly QueryTerm[],
   weights: ReadonlyMap<string, number>,
   focus: ExcerptFocus,
@@ -660,7 +664,6 @@ function cite(
   const inDocument = context.documentTerms(document.id);
   const shown = terms.filter((term) => containsTerm(excerpt.terms, term));
   const elsewhere = terms.filter((term) => !shown.includes(term) && containsTerm(inDocument, term));
-  const asking = askingWords(question);
   const absent = terms.filter(
     (term) =>
       !shown.includes(term) && !elsewhere.includes(term) && !asking.has(term.word.toLowerCase()),
@@ -793,8 +796,7 @@ export function wordsNoSourceUses(
   const asking = askingWords(question);
   // "20" is used where a passage says "the 20th anniversary", as the names rule counts it.
   const usedAsOrdinal = (term: QueryTerm) =>
-    /^\d+$/u.test(term.term) &&
-    ORDINAL_ENDINGS.some((ending) => context.index.passageFrequency(term.term + ending) > 0);
+    ordinalsOf(term.term).some((ordinal) => context.index.passageFrequency(ordinal) > 0);
   return phrases(
     terms.filter(
       (term) =>
